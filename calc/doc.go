@@ -1,0 +1,14 @@
+// Package calc is mrrbot's engine: it turns subscription rows into the exact
+// monthly recurring revenue (MRR) of every month, the movements between
+// months (New, Expansion, Reactivation, Contraction, Churn) and the metrics
+// derived from them.
+//
+// calc is pure. It reads no files, keeps no clock and logs nothing: callers
+// pass the rows and the as-of date. Money never passes through a float. Rows
+// arrive as [Subscription] values with [Fixed] amounts, are normalised to a
+// monthly amount as they are added to a [Book], and [Book.Compute] works per
+// customer on the months where a customer's MRR changes, so its cost grows
+// with rows and customers, not with rows × months.
+//
+// The conventions are those of DESIGN.md, "MRR conventions".
+package calc

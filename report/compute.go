@@ -1,0 +1,225 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/shopspring/decimal"
+)
+
+// Figures is the output of `mrrbot compute`: the waterfall of every month
+// and the rows that were left out or deserve a look.
+type Figures struct {
+	Result   *calc.Result
+	Errors   []calc.Issue // rows left out
+	Warnings []calc.Issue // rows counted, with a remark
+}
+
+// jsonFigures is the JSON contract of DESIGN.md, "The command line". Field
+// order is the contract's; keys after it are additions.
+type jsonFigures struct {
+	Currency string      `json:"currency"`
+	AsOf     string      `json:"as_of"`
+	Months   []jsonMonth `json:"months"`
+	Errors   []jsonIssue `json:"errors"`
+	Warnings []jsonIssue `json:"warnings"`
+}
+
+type jsonMonth struct {
+	Month                string  `json:"month"`
+	StartingMRR          string  `json:"starting_mrr"`
+	New                  string  `json:"new"`
+	Expansion            string  `json:"expansion"`
+	Reactivation         string  `json:"reactivation"`
+	Contraction          string  `json:"contraction"`
+	Churn                string  `json:"churn"`
+	NetNew               string  `json:"net_new"`
+	EndingMRR            string  `json:"ending_mrr"`
+	ARR                  string  `json:"arr"`
+	Customers            int     `json:"customers"`
+	NewCustomers         int     `json:"new_customers"`
+	ChurnedCustomers     int     `json:"churned_customers"`
+	ReactivatedCustomers int     `json:"reactivated_customers"`
+	ARPA                 *string `json:"arpa"`
+	Growth               *string `json:"mom_growth"`
+	LogoChurn            *string `json:"logo_churn"`
+	GrossMRRChurn        *string `json:"gross_mrr_churn"`
+	NetMRRChurn          *string `json:"net_mrr_churn"`
+	NRR                  *string `json:"nrr"`
+	QuickRatio           *string `json:"quick_ratio"`
+}
+
+type jsonIssue struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+	Value   string `json:"value,omitempty"`
+}
+
+// WriteJSON writes f in the JSON shape of DESIGN.md: amounts as decimal
+// strings with two places, ratios as decimal fractions with four places or
+// null when their denominator is zero.
+func WriteJSON(w io.Writer, f *Figures) error {
+	out := jsonFigures{
+		Currency: f.Result.Currency,
+		AsOf:     f.Result.AsOf.String(),
+		Months:   make([]jsonMonth, 0, len(f.Result.Months)),
+		Errors:   jsonIssues(f.Errors),
+		Warnings: jsonIssues(f.Warnings),
+	}
+	for i := range f.Result.Months {
+		wf := &f.Result.Months[i]
+		m := wf.Metrics()
+		out.Months = append(out.Months, jsonMonth{
+			Month:                wf.Month.String(),
+			StartingMRR:          Cents(wf.Starting.Decimal()),
+			New:                  Cents(wf.New.Decimal()),
+			Expansion:            Cents(wf.Expansion.Decimal()),
+			Reactivation:         Cents(wf.Reactivation.Decimal()),
+			Contraction:          Cents(wf.Contraction.Decimal()),
+			Churn:                Cents(wf.Churn.Decimal()),
+			NetNew:               Cents(wf.NetNew.Decimal()),
+			EndingMRR:            Cents(wf.Ending.Decimal()),
+			ARR:                  Cents(m.ARR),
+			Customers:            wf.Customers,
+			NewCustomers:         wf.NewCustomers,
+			ChurnedCustomers:     wf.ChurnedCustomers,
+			ReactivatedCustomers: wf.ReactivatedCustomers,
+			ARPA:                 nullString(m.ARPA, Cents),
+			Growth:               nullString(m.Growth, ratioString),
+			LogoChurn:            nullString(m.LogoChurn, ratioString),
+			GrossMRRChurn:        nullString(m.GrossMRRChurn, ratioString),
+			NetMRRChurn:          nullString(m.NetMRRChurn, ratioString),
+			NRR:                  nullString(m.NRR, ratioString),
+			QuickRatio:           nullString(m.QuickRatio, ratioString),
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func ratioString(d decimal.Decimal) string { return d.StringFixed(4) }
+
+func nullString(r decimal.NullDecimal, format func(decimal.Decimal) string) *string {
+	if !r.Valid {
+		return nil
+	}
+	s := format(r.Decimal)
+	return &s
+}
+
+func jsonIssues(issues []calc.Issue) []jsonIssue {
+	out := make([]jsonIssue, 0, len(issues))
+	for _, is := range issues {
+		out = append(out, jsonIssue{Row: is.Row, Column: is.Column, Message: is.Message, Value: is.Value})
+	}
+	return out
+}
+
+// SummaryHeader is the first row of the summary: the waterfall's columns in
+// DESIGN.md's order, then the derived metrics.
+var SummaryHeader = []string{
+	"Month", "Starting MRR", "New", "Expansion", "Reactivation", "Contraction", "Churn",
+	"Net New MRR", "Ending MRR", "ARR", "Customers",
+	"New Customers", "Churned Customers", "Reactivated Customers",
+	"ARPA", "MoM Growth", "Logo Churn", "Gross MRR Churn", "Net MRR Churn", "NRR", "Quick Ratio",
+}
+
+// WriteCSV writes one row per month under SummaryHeader: amounts with two
+// places, ratios as fractions with four, empty when undefined.
+func WriteCSV(w io.Writer, f *Figures) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(SummaryHeader); err != nil {
+		return err
+	}
+	for i := range f.Result.Months {
+		wf := &f.Result.Months[i]
+		m := wf.Metrics()
+		rec := []string{
+			wf.Month.String(),
+			Cents(wf.Starting.Decimal()), Cents(wf.New.Decimal()), Cents(wf.Expansion.Decimal()),
+			Cents(wf.Reactivation.Decimal()), Cents(wf.Contraction.Decimal()), Cents(wf.Churn.Decimal()),
+			Cents(wf.NetNew.Decimal()), Cents(wf.Ending.Decimal()), Cents(m.ARR),
+			strconv.Itoa(wf.Customers), strconv.Itoa(wf.NewCustomers),
+			strconv.Itoa(wf.ChurnedCustomers), strconv.Itoa(wf.ReactivatedCustomers),
+			nullOr(m.ARPA, Cents), Ratio(m.Growth), Ratio(m.LogoChurn), Ratio(m.GrossMRRChurn),
+			Ratio(m.NetMRRChurn), Ratio(m.NRR), Ratio(m.QuickRatio),
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func nullOr(r decimal.NullDecimal, format func(decimal.Decimal) string) string {
+	if !r.Valid {
+		return ""
+	}
+	return format(r.Decimal)
+}
+
+// WriteTable writes the waterfall as an aligned table for a terminal, with
+// amounts grouped by thousands and the growth and churn rates as percents.
+func WriteTable(w io.Writer, f *Figures) error {
+	res := f.Result
+	if _, err := fmt.Fprintf(w, "MRR in %s as of %s\n\n", res.Currency, res.AsOf); err != nil {
+		return err
+	}
+	if len(res.Months) == 0 {
+		_, err := fmt.Fprintln(w, "No paying subscriptions by this date.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Month\tStarting\tNew\tExpansion\tReactivation\tContraction\tChurn\tNet New\tEnding\tARR\tCustomers\tGrowth\tNRR\t")
+	for i := range res.Months {
+		wf := &res.Months[i]
+		m := wf.Metrics()
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t\n",
+			wf.Month,
+			Grouped(wf.Starting.Decimal()), Grouped(wf.New.Decimal()), Grouped(wf.Expansion.Decimal()),
+			Grouped(wf.Reactivation.Decimal()), negated(wf.Contraction.Decimal()), negated(wf.Churn.Decimal()),
+			Grouped(wf.NetNew.Decimal()), Grouped(wf.Ending.Decimal()), Grouped(m.ARR),
+			wf.Customers, dash(Percent(m.Growth)), dash(Percent(m.NRR)))
+	}
+	return tw.Flush()
+}
+
+// negated shows a loss with a minus sign, as the waterfall subtracts it.
+func negated(d decimal.Decimal) string {
+	if d.IsZero() {
+		return Grouped(d)
+	}
+	return Grouped(d.Neg())
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+// WriteIssues lists issues one per line, as "row 12, customer_id: customer
+// is missing", under a heading with their count.
+func WriteIssues(w io.Writer, heading string, issues []calc.Issue) error {
+	if len(issues) == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "%s (%d):\n", heading, len(issues)); err != nil {
+		return err
+	}
+	for i := range issues {
+		if _, err := fmt.Fprintf(w, "  %s\n", issues[i].Error()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
