@@ -15,7 +15,7 @@ type Book struct {
 	currency string
 	rates    map[string]rate
 
-	rows      []row
+	rows      rowStore
 	customers []Customer
 	ids       interner // customer IDs, indexing customers
 	plans     interner
@@ -92,7 +92,7 @@ func newRate(d decimal.Decimal) rate {
 func (b *Book) Currency() string { return b.currency }
 
 // Len returns the number of rows that count towards MRR.
-func (b *Book) Len() int { return len(b.rows) }
+func (b *Book) Len() int { return b.rows.len() }
 
 // Add checks s against the rules between its fields and, when it counts
 // towards MRR, stores its monthly amount. It returns an *Issue naming the
@@ -151,10 +151,10 @@ func (b *Book) Add(s *Subscription) error {
 	if mrr == 0 {
 		return nil
 	}
-	if len(b.rows) >= math.MaxInt32 {
+	if b.rows.len() >= math.MaxInt32 {
 		return bad(FieldCustomerID, "", "too many rows")
 	}
-	b.rows = append(b.rows, row{
+	b.rows.append(row{
 		mrr:   mrr,
 		start: s.Start,
 		end:   s.End,

@@ -117,9 +117,11 @@ func (b *Book) Compute(asOf Date) *Result {
 
 	// The first month is the earliest start of a row that is paying by asOf.
 	first := Month(math.MaxInt32)
-	for i := range b.rows {
-		if b.rows[i].start <= asOf {
-			first = min(first, b.rows[i].start.Month())
+	for _, blk := range b.rows.blocks {
+		for i := range blk {
+			if blk[i].start <= asOf {
+				first = min(first, blk[i].start.Month())
+			}
 		}
 	}
 	if first > last {
@@ -134,28 +136,32 @@ func (b *Book) Compute(asOf Date) *Result {
 	// Group rows by customer with a counting sort: two passes, no maps.
 	nc := len(b.customers)
 	offsets := make([]int32, nc+1)
-	for i := range b.rows {
-		offsets[b.rows[i].cust+1]++
+	for _, blk := range b.rows.blocks {
+		for i := range blk {
+			offsets[blk[i].cust+1]++
+		}
 	}
 	for c := 1; c <= nc; c++ {
 		offsets[c] += offsets[c-1]
 	}
-	order := make([]int32, len(b.rows))
+	order := make([]int32, b.rows.len())
 	next := slices.Clone(offsets[:nc])
-	for i := range b.rows {
-		c := b.rows[i].cust
-		order[next[c]] = int32(i)
-		next[c]++
+	for k, blk := range b.rows.blocks {
+		for i := range blk {
+			c := blk[i].cust
+			order[next[c]] = int32(k<<blockBits + i)
+			next[c]++
+		}
 	}
 
 	// Per month: customers becoming paying, and ceasing to.
-	moves := make([]Movement, 0, len(b.rows)/2+16)
+	moves := make([]Movement, 0, b.rows.len()/2+16)
 	var events []event
 	for c := range nc {
 		rows := order[offsets[c]:offsets[c+1]]
 		events = events[:0]
 		for _, ri := range rows {
-			r := &b.rows[ri]
+			r := b.rows.at(ri)
 			ms, me, ok := activeMonths(r.start, r.end, asOf, last)
 			if !ok {
 				continue
@@ -324,9 +330,9 @@ func (b *Book) overlaps(rows []int32, warnings []Issue) []Issue {
 		sorted = slices.Clone(rows)
 		slices.SortFunc(sorted, b.byPlanStart)
 	}
-	prev := &b.rows[sorted[0]]
+	prev := b.rows.at(sorted[0])
 	for _, ri := range sorted[1:] {
-		r := &b.rows[ri]
+		r := b.rows.at(ri)
 		if r.plan == prev.plan && r.start <= prev.end {
 			plan := b.plans.strs[r.plan]
 			what := "the same plan"
@@ -348,7 +354,7 @@ func (b *Book) overlaps(rows []int32, warnings []Issue) []Issue {
 }
 
 func (b *Book) byPlanStart(i, j int32) int {
-	x, y := &b.rows[i], &b.rows[j]
+	x, y := b.rows.at(i), b.rows.at(j)
 	if c := cmp.Compare(x.plan, y.plan); c != 0 {
 		return c
 	}

@@ -99,9 +99,7 @@ func WriteJSON(w io.Writer, f *Figures) error {
 			QuickRatio:           nullString(m.QuickRatio, ratioString),
 		})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return json.NewEncoder(w).Encode(out)
 }
 
 func ratioString(d decimal.Decimal) string { return d.StringFixed(4) }

@@ -105,10 +105,10 @@ func Each(n int, seed uint64, fn func(rec []string)) {
 		case !last:
 			rec[9] = end.Format(time.DateOnly)
 			cu.next = end.AddDate(0, 0, 1)
-			switch r.IntN(10) {
-			case 0: // churn, and come back months later
+			switch r.IntN(50) {
+			case 0, 1, 2, 3, 4: // churn, and come back months later
 				cu.next = cu.next.AddDate(0, 2+r.IntN(6), 0)
-			case 1: // entered without ending the row before
+			case 5: // entered without ending the row before
 				cu.next = start.AddDate(0, 0, 1+r.IntN(20))
 			}
 			if r.IntN(3) == 0 {

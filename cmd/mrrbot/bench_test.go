@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mrrbot/mrrbot/calc/calctest"
+)
+
+// BenchmarkCompute compares `mrrbot compute --format json` on a generated
+// CSV with the least work any program must do: reading the same file with
+// encoding/csv. The target (docs/performance.md) is at most 3× the reading
+// time at 1M rows.
+func BenchmarkCompute(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		dir := b.TempDir()
+		subs := filepath.Join(dir, "subs.csv")
+		fx := filepath.Join(dir, "fx.csv")
+		writeFile(b, subs, func(w io.Writer) error { return calctest.WriteCSV(w, n, 1) })
+		writeFile(b, fx, calctest.WriteFXCSV)
+
+		b.Run(fmt.Sprintf("rows=%d/encoding-csv", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := os.Open(subs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r := csv.NewReader(bufio.NewReader(f))
+				r.ReuseRecord = true
+				for {
+					if _, err := r.Read(); err == io.EOF {
+						break
+					} else if err != nil {
+						b.Fatal(err)
+					}
+				}
+				f.Close()
+			}
+		})
+		b.Run(fmt.Sprintf("rows=%d/compute-json", n), func(b *testing.B) {
+			b.ReportAllocs()
+			args := []string{"compute", "--input", subs, "--fx", fx, "--as-of", "2026-03-15", "--format", "json"}
+			getenv := func(string) string { return "" }
+			for b.Loop() {
+				if err := run(context.Background(), args, getenv, io.Discard, io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func writeFile(b *testing.B, path string, fn func(io.Writer) error) {
+	b.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	if err := fn(w); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+}

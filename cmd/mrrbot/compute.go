@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/report"
+	"github.com/mrrbot/mrrbot/sheets"
+)
+
+// sourceFlags are the flags that say where the subscriptions come from and
+// how to read them.
+type sourceFlags struct {
+	input    string
+	fx       string
+	tab      string
+	currency string
+	locale   string
+}
+
+func (s *sourceFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&s.input, "input", "", "subscriptions file: `FILE`.csv or .xlsx")
+	fs.StringVar(&s.fx, "fx", "", "FX rates for CSV input: `FILE`.csv with columns currency, rate")
+	fs.StringVar(&s.tab, "tab", "Subscriptions", "the workbook tab that holds the subscriptions")
+	fs.StringVar(&s.currency, "currency", envOr(getenv, "MRRBOT_CURRENCY", "USD"), "reporting currency (ISO code)")
+	fs.StringVar(&s.locale, "locale", "", "the sheet's locale, to read dates such as 03/04/2025 (en_US reads month first, en_GB day first)")
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// load reads the subscriptions the flags name.
+func (s *sourceFlags) load() (*sheets.Loaded, error) {
+	if s.input == "" {
+		return nil, usagef("no input: give --input FILE.csv or FILE.xlsx")
+	}
+	opts := sheets.Options{Currency: s.currency, Tab: s.tab, Locale: s.locale}
+	switch strings.ToLower(filepath.Ext(s.input)) {
+	case ".csv", ".txt":
+		f, err := os.Open(s.input)
+		if err != nil {
+			return nil, fmt.Errorf("open input: %w", err)
+		}
+		defer f.Close()
+		var fx *os.File
+		if s.fx != "" {
+			fx, err = os.Open(s.fx)
+			if err != nil {
+				return nil, fmt.Errorf("open fx rates: %w", err)
+			}
+			defer fx.Close()
+		}
+		var l *sheets.Loaded
+		if fx != nil {
+			l, err = sheets.ReadCSV(f, fx, opts)
+		} else {
+			l, err = sheets.ReadCSV(f, nil, opts)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", s.input, err)
+		}
+		return l, nil
+	case ".xlsx", ".xlsm":
+		if s.fx != "" {
+			return nil, usagef("--fx is for CSV input; a workbook keeps its rates in its FX tab")
+		}
+		l, err := sheets.ReadWorkbook(s.input, opts)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", s.input, err)
+		}
+		return l, nil
+	}
+	return nil, usagef("--input %s: want a .csv or .xlsx file", s.input)
+}
+
+// period holds --through and --as-of, which pick the day the report runs to.
+type period struct {
+	through string
+	asOf    string
+}
+
+func (p *period) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.through, "through", "", "report through the end of `YYYY-MM`")
+	fs.StringVar(&p.asOf, "as-of", "", "measure the last month on `YYYY-MM-DD` (default today)")
+}
+
+// day resolves the as-of date; today is the calendar day of now in loc.
+func (p *period) day(now time.Time, loc *time.Location) (calc.Date, error) {
+	switch {
+	case p.through != "" && p.asOf != "":
+		return 0, usagef("give --through or --as-of, not both")
+	case p.through != "":
+		m, err := calc.ParseMonth(p.through)
+		if err != nil {
+			return 0, usagef("--through: %v", err)
+		}
+		return m.LastDay(), nil
+	case p.asOf != "":
+		d, err := calc.ParseDate(p.asOf)
+		if err != nil {
+			return 0, usagef("--as-of: %v", err)
+		}
+		return d, nil
+	}
+	return calc.DateFromTime(now.In(loc)), nil
+}
+
+// location is MRRBOT_TIMEZONE, or the machine's zone.
+func (c *cli) location() (*time.Location, error) {
+	name := c.getenv("MRRBOT_TIMEZONE")
+	if name == "" {
+		return time.Local, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("MRRBOT_TIMEZONE %q: %w", name, err)
+	}
+	return loc, nil
+}
+
+func (c *cli) compute(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("compute", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var src sourceFlags
+	var per period
+	src.register(fs, c.getenv)
+	per.register(fs)
+	format := fs.String("format", "table", "output `format`: table, json or csv")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usagef("compute: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("compute: unexpected argument %q", fs.Arg(0))
+	}
+	switch *format {
+	case "table", "json", "csv":
+	default:
+		return usagef("--format %q: want table, json or csv", *format)
+	}
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	asOf, err := per.day(c.now(), loc)
+	if err != nil {
+		return err
+	}
+	loaded, err := src.load()
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	res := loaded.Book.Compute(asOf)
+	fig := &report.Figures{Result: res, Errors: loaded.Errors, Warnings: res.Warnings}
+	switch *format {
+	case "json":
+		return report.WriteJSON(c.stdout, fig)
+	case "csv":
+		if err := report.WriteCSV(c.stdout, fig); err != nil {
+			return err
+		}
+	default:
+		if err := report.WriteTable(c.stdout, fig); err != nil {
+			return err
+		}
+	}
+	// Beside a table or CSV on stdout, the issues go to stderr.
+	report.WriteIssues(c.stderr, "Rows left out", fig.Errors)
+	report.WriteIssues(c.stderr, "Warnings", fig.Warnings)
+	return nil
+}

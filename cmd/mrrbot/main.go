@@ -1,0 +1,88 @@
+// Command mrrbot turns a subscriptions sheet into monthly recurring revenue
+// figures: the month-by-month waterfall of New, Expansion, Reactivation,
+// Contraction and Churn.
+//
+// Usage:
+//
+//	mrrbot compute --input FILE.csv|.xlsx [--fx FILE.csv] [--currency USD]
+//	               [--through YYYY-MM | --as-of YYYY-MM-DD] [--format table|json|csv]
+//
+// Run `mrrbot help` for every command.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "mrrbot: %v\n", err)
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+// errUsage marks errors in how mrrbot was called; main exits 2 for them.
+var errUsage = errors.New("usage")
+
+// usageError is a mistake on the command line, with what to do instead.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string        { return e.msg }
+func (e *usageError) Is(target error) bool { return target == errUsage }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// cli is what every command needs from the world outside.
+type cli struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	now    func() time.Time
+}
+
+const usage = `mrrbot turns a subscriptions sheet into monthly recurring revenue figures.
+
+Commands:
+  compute   compute the monthly MRR waterfall and print it
+  help      show this help
+
+Run "mrrbot COMMAND -h" for a command's flags.
+`
+
+// run is mrrbot without the process: arguments, environment and output are
+// passed in, so tests drive it end to end.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := &cli{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now}
+	return c.run(ctx, args)
+}
+
+func (c *cli) run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(c.stderr, usage)
+		return usagef("no command given")
+	}
+	switch args[0] {
+	case "compute":
+		return c.compute(ctx, args[1:])
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(c.stdout, usage)
+		return nil
+	}
+	fmt.Fprint(c.stderr, usage)
+	return usagef("unknown command %q", args[0])
+}

@@ -1,0 +1,151 @@
+package sheets
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"path/filepath"
+	"testing"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/xuri/excelize/v2"
+)
+
+// benchCSV returns a subscriptions CSV of n rows shaped like a real export:
+// a few thousand customers with several lines each, a mix of intervals,
+// currencies, discounts, ended rows and written forms.
+func benchCSV(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("Customer ID,Customer name,Plan,Amount,Currency,Interval,Quantity,Discount,Start date,End date,Status,Setup fee\n")
+	plans := []string{"Starter", "Pro", "Business", "Enterprise"}
+	intervals := []string{"monthly", "monthly", "annual", "quarterly"}
+	for i := range n {
+		cust := i / 3
+		amount := fmt.Sprintf("%d.%02d", 10+i%490, i%100)
+		if i%5 == 0 {
+			amount = fmt.Sprintf("\"$%d,%03d.00\"", 1+i%9, i%1000)
+		}
+		currency := ""
+		if i%7 == 0 {
+			currency = "EUR"
+		}
+		discount := ""
+		switch i % 10 {
+		case 3:
+			discount = "10%"
+		case 6:
+			discount = "5"
+		}
+		end := ""
+		if i%4 == 1 {
+			end = fmt.Sprintf("20%02d-%02d-28", 25+i%2, 1+i%12)
+		}
+		fmt.Fprintf(&b, "cus_%06d,Customer %d,%s,%s,%s,%s,%d,%s,2024-%02d-%02d,%s,%s,%s\n",
+			cust, cust, plans[i%4], amount, currency, intervals[i%4], 1+i%3, discount,
+			1+i%12, 1+i%28, end, "active", "")
+	}
+	return b.Bytes()
+}
+
+var fxBench = []byte("currency,rate\nEUR,1.08\n")
+
+// BenchmarkReadCSV reads a 100k-row CSV into a book.
+func BenchmarkReadCSV(b *testing.B) {
+	data := benchCSV(100_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		l, err := ReadCSV(bytes.NewReader(data), bytes.NewReader(fxBench), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(l.Errors) != 0 {
+			b.Fatal(l.Errors[0].Error())
+		}
+	}
+}
+
+// BenchmarkCSVBaseline is the least work any reader does: encoding/csv
+// reading the same file with ReuseRecord. BenchmarkReadCSV is measured
+// against it.
+func BenchmarkCSVBaseline(b *testing.B) {
+	data := benchCSV(100_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := csv.NewReader(bytes.NewReader(data))
+		r.ReuseRecord = true
+		for {
+			_, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// discard is a book that accepts every row and keeps none, to measure
+// Decode alone.
+type discard struct{}
+
+func (discard) Add(*calc.Subscription) error { return nil }
+func (discard) Currency() string             { return "USD" }
+
+// BenchmarkDecodeCSV is BenchmarkReadCSV without the book: the cost of
+// sheets alone over encoding/csv.
+func BenchmarkDecodeCSV(b *testing.B) {
+	data := benchCSV(100_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := decode(NewCSVReader(bytes.NewReader(data)), discard{}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rep.Errors) != 0 {
+			b.Fatal(rep.Errors[0].Error())
+		}
+	}
+}
+
+// BenchmarkReadWorkbook reads a 10k-row workbook with typed cells.
+func BenchmarkReadWorkbook(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "bench.xlsx")
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	pct, _ := f.NewStyle(&excelize.Style{NumFmt: 9})
+	_ = sw.SetRow("A1", []any{"Customer ID", "Plan", "Amount", "Discount", "Start date", "End date", "Interval"})
+	for i := range 10_000 {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		_ = sw.SetRow(cell, []any{
+			fmt.Sprintf("cus_%05d", i/3), "Pro", 10 + i%490,
+			excelize.Cell{StyleID: pct, Value: float64(i%5) / 10},
+			excelize.Cell{StyleID: dateStyle, Value: 45292 + i%365},
+			nil, "monthly",
+		})
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		l, err := ReadWorkbook(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(l.Errors) != 0 || l.Rows != 10_000 {
+			b.Fatalf("%d rows, errors %v", l.Rows, l.Errors)
+		}
+	}
+}

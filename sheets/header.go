@@ -1,0 +1,254 @@
+package sheets
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/mrrbot/mrrbot/calc"
+)
+
+// field is a column of the subscriptions table.
+type field uint8
+
+const (
+	fCustomerID field = iota
+	fCustomerName
+	fPlan
+	fAmount
+	fCurrency
+	fInterval
+	fQuantity
+	fDiscount
+	fStartDate
+	fEndDate
+	fStatus
+	fSetupFee
+	nFields
+)
+
+// fieldNames are the names issues and [Report.Header] use.
+var fieldNames = [nFields]string{
+	calc.FieldCustomerID, calc.FieldCustomerName, calc.FieldPlan, calc.FieldAmount,
+	calc.FieldCurrency, calc.FieldInterval, calc.FieldQuantity, calc.FieldDiscount,
+	calc.FieldStartDate, calc.FieldEndDate, calc.FieldStatus, calc.FieldSetupFee,
+}
+
+// subscriptionColumns is DESIGN.md's table of header names, normalised. The
+// first name of each field is its own name, which wins when two columns
+// match the same field.
+var subscriptionColumns = [nFields][]string{
+	fCustomerID:   {"customerid", "customer", "account", "accountid", "client"},
+	fCustomerName: {"customername", "company", "accountname", "name"},
+	fPlan:         {"plan", "product", "tier"},
+	fAmount:       {"amount", "price", "listprice"},
+	fCurrency:     {"currency"},
+	fInterval:     {"interval", "billinginterval", "billingperiod", "billingcycle", "frequency"},
+	fQuantity:     {"quantity", "seats", "qty", "units", "licenses"},
+	fDiscount:     {"discount"},
+	fStartDate:    {"startdate", "start", "started"},
+	fEndDate:      {"enddate", "end", "canceldate", "cancellationdate", "churndate"},
+	fStatus:       {"status"},
+	fSetupFee:     {"setupfee", "onetimefee", "onboardingfee"},
+}
+
+var subscriptionRequired = []int{int(fCustomerID), int(fAmount), int(fStartDate)}
+
+// The FX table's columns.
+const (
+	fxCurrency = iota
+	fxRate
+	nFX
+)
+
+var fxNames = []string{"currency", "rate"}
+
+var fxColumns = [][]string{
+	fxCurrency: {"currency", "currencycode", "code"},
+	fxRate:     {"rate", "fxrate", "exchangerate"},
+}
+
+// Column is where a field was found.
+type Column struct {
+	Index  int    // zero-based position in the row
+	Letter string // the column letter the spreadsheet shows: A, B, …, AA
+	Title  string // the header cell as written
+}
+
+// HeaderError reports a table whose header row cannot be found or lacks a
+// required column. It is an error of the whole table, not of a row.
+type HeaderError struct {
+	// Row is the header row, or 0 when no row looked like a header.
+	Row int
+	// Missing lists the required fields the header lacks; with Row 0, all of
+	// them.
+	Missing []string
+	// Accepted gives, for each missing field, the header names it goes by.
+	Accepted [][]string
+	// Saw lists the header cells of Row, or with Row 0 the cells of the
+	// first non-blank row (at most 20).
+	Saw []string
+}
+
+// Error names what is missing and what the table has instead.
+func (e *HeaderError) Error() string {
+	var b strings.Builder
+	if e.Row == 0 {
+		b.WriteString("no header row: no row names at least two known columns")
+	} else {
+		fmt.Fprintf(&b, "header row %d lacks required column", e.Row)
+		if len(e.Missing) > 1 {
+			b.WriteString("s")
+		}
+	}
+	for i, m := range e.Missing {
+		if i == 0 {
+			b.WriteString(" ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(m)
+		if i < len(e.Accepted) && len(e.Accepted[i]) > 1 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(e.Accepted[i], ", "))
+		}
+	}
+	if len(e.Saw) == 0 {
+		b.WriteString("; the table is empty")
+		return b.String()
+	}
+	if e.Row == 0 {
+		b.WriteString("; first row has: ")
+	} else {
+		b.WriteString("; headers seen: ")
+	}
+	for i, s := range e.Saw {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", s)
+	}
+	return b.String()
+}
+
+// normalizeHeader lowercases h and drops everything but letters and digits.
+func normalizeHeader(h string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, h)
+}
+
+// matchHeader maps the cells of one row to fields: cols[f] is the column of
+// field f, or -1. It returns how many fields it recognised. When two columns
+// name the same field, the one with the field's own name wins, and otherwise
+// the first.
+func matchHeader(cells []Cell, table [][]string, cols []int) int {
+	for i := range cols {
+		cols[i] = -1
+	}
+	canonical := make([]bool, len(cols))
+	found := 0
+	for i, c := range cells {
+		if c.Kind != Text {
+			continue
+		}
+		h := normalizeHeader(c.Text)
+		if h == "" {
+			continue
+		}
+		for f, names := range table {
+			for k, name := range names {
+				if h != name {
+					continue
+				}
+				switch {
+				case cols[f] < 0:
+					cols[f] = i
+					canonical[f] = k == 0
+					found++
+				case k == 0 && !canonical[f]:
+					cols[f] = i
+					canonical[f] = true
+				}
+			}
+		}
+	}
+	return found
+}
+
+// headerTitles returns the non-blank cells of a row as written, at most max.
+func headerTitles(cells []Cell, max int) []string {
+	var saw []string
+	for _, c := range cells {
+		if t := c.text(); t != "" {
+			saw = append(saw, strings.Clone(t))
+			if len(saw) == max {
+				break
+			}
+		}
+	}
+	return saw
+}
+
+// header is a recognised header row.
+type header struct {
+	row     int
+	cols    []int             // cols[f] is the column of field f, or -1
+	columns map[string]Column // by field name
+}
+
+// findHeader reads rows up to and including the header row: the first row
+// that names at least two of the table's fields. It returns a *HeaderError
+// when the table ends first or the header lacks a required field.
+func findHeader(r RowReader, table [][]string, names []string, required []int) (header, error) {
+	cols := make([]int, len(table))
+	var first []string
+	for {
+		n, cells, err := r.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				missing := make([]string, len(required))
+				accepted := make([][]string, len(required))
+				for i, f := range required {
+					missing[i] = names[f]
+					accepted[i] = table[f]
+				}
+				return header{}, &HeaderError{Missing: missing, Accepted: accepted, Saw: first}
+			}
+			return header{}, err
+		}
+		if first == nil {
+			first = headerTitles(cells, 20)
+		}
+		if matchHeader(cells, table, cols) < 2 {
+			continue
+		}
+		var missing []string
+		var accepted [][]string
+		for _, f := range required {
+			if cols[f] < 0 {
+				missing = append(missing, names[f])
+				accepted = append(accepted, table[f])
+			}
+		}
+		if missing != nil {
+			return header{}, &HeaderError{Row: n, Missing: missing, Accepted: accepted, Saw: headerTitles(cells, len(cells))}
+		}
+		h := header{row: n, cols: cols, columns: make(map[string]Column)}
+		for f, i := range cols {
+			if i >= 0 {
+				h.columns[names[f]] = Column{Index: i, Letter: columnLetter(i), Title: strings.Clone(cells[i].text())}
+			}
+		}
+		return h, nil
+	}
+}
