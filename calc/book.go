@@ -15,10 +15,10 @@ type Book struct {
 	currency string
 	rates    map[string]rate
 
-	rows      rowStore
-	customers []Customer
-	ids       interner // customer IDs, indexing customers
-	plans     interner
+	rows  chunks[row]
+	ids   interner // customer IDs; a customer's index is its ID's
+	names nameList // customer names, by customer index
+	plans interner
 }
 
 // Customer is a paying account: the rows that share a customer ID.
@@ -130,8 +130,10 @@ func (b *Book) Add(s *Subscription) error {
 	}
 	net := gross
 	switch d := s.Discount; {
+	case d.Value < 0 && d.Percent:
+		return bad(FieldDiscount, "", "discount %s%% is negative", d.Value.Decimal().Shift(2))
 	case d.Value < 0:
-		return bad(FieldDiscount, d.Value.String(), "discount %s is negative", d.Value)
+		return bad(FieldDiscount, "", "discount %s is negative", d.Value)
 	case d.Percent && d.Value > one:
 		return bad(FieldDiscount, d.Value.String(), "discount %s%% is larger than the price", d.Value.Decimal().Shift(2))
 	case d.Percent:
@@ -181,12 +183,37 @@ func monthly(net int64, iv Interval, r rate) (Fixed, bool) {
 func (b *Book) customer(s *Subscription) uint32 {
 	i, added := b.ids.lookup(s.CustomerID)
 	if added {
-		b.customers = append(b.customers, Customer{ID: b.ids.strs[i]})
+		b.names.spans = append(b.names.spans, span{})
 	}
-	if b.customers[i].Name == "" && s.CustomerName != "" {
-		b.customers[i].Name = strings.Clone(s.CustomerName)
+	if s.CustomerName != "" && b.names.spans[i].len == 0 {
+		b.names.set(i, s.CustomerName)
 	}
 	return i
+}
+
+// nameList keeps the first name given for each customer, in one arena.
+type nameList struct {
+	arena []byte
+	spans []span
+}
+
+type span struct{ off, len uint32 }
+
+func (l *nameList) set(i uint32, name string) {
+	l.spans[i] = span{uint32(len(l.arena)), uint32(len(name))}
+	l.arena = append(l.arena, name...)
+}
+
+// customers returns the customers in index order.
+func (b *Book) customers() []Customer {
+	ids := b.ids.strings()
+	names := string(b.names.arena)
+	out := make([]Customer, len(ids))
+	for i, id := range ids {
+		sp := b.names.spans[i]
+		out[i] = Customer{ID: id, Name: names[sp.off : sp.off+sp.len]}
+	}
+	return out
 }
 
 func (b *Book) plan(p string) uint32 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 )
 
 // Kind is the type of a customer's movement from one month to the next.
@@ -81,12 +82,28 @@ type Result struct {
 	// Months runs from the first month with a paying row through the as-of
 	// month, oldest first.
 	Months []Waterfall
-	// Movements lists every customer movement, by month, then by the
-	// order in which customers first appear in the sheet.
-	Movements []Movement
+	// Customers are indexed by Movement.Customer.
 	Customers []Customer
 	// Warnings are rows that were counted but deserve a look.
 	Warnings []Issue
+
+	moves    chunks[Movement] // in customer order
+	sortOnce sync.Once
+	sorted   []Movement
+}
+
+// Movements lists every customer movement, by month, then by the order in
+// which customers first appear in the sheet. The list is sorted on first
+// use: commands that only need the waterfall never pay for it.
+func (r *Result) Movements() []Movement {
+	r.sortOnce.Do(func() {
+		if len(r.Months) == 0 {
+			return
+		}
+		r.sorted = sortByMonth(&r.moves, r.Months[0].Month, len(r.Months))
+		r.moves = chunks[Movement]{}
+	})
+	return r.sorted
 }
 
 // Month returns the waterfall of m, or false when m is outside the result.
@@ -112,7 +129,7 @@ type event struct {
 // through asOf's month: each month on its last day, the as-of month on asOf.
 // A row counts on a day when start ≤ day ≤ end.
 func (b *Book) Compute(asOf Date) *Result {
-	res := &Result{Currency: b.currency, AsOf: asOf, Customers: b.customers}
+	res := &Result{Currency: b.currency, AsOf: asOf, Customers: b.customers()}
 	last := asOf.Month()
 
 	// The first month is the earliest start of a row that is paying by asOf.
@@ -134,7 +151,7 @@ func (b *Book) Compute(asOf Date) *Result {
 	}
 
 	// Group rows by customer with a counting sort: two passes, no maps.
-	nc := len(b.customers)
+	nc := b.ids.len()
 	offsets := make([]int32, nc+1)
 	for _, blk := range b.rows.blocks {
 		for i := range blk {
@@ -155,7 +172,6 @@ func (b *Book) Compute(asOf Date) *Result {
 	}
 
 	// Per month: customers becoming paying, and ceasing to.
-	moves := make([]Movement, 0, b.rows.len()/2+16)
 	var events []event
 	for c := range nc {
 		rows := order[offsets[c]:offsets[c+1]]
@@ -191,8 +207,8 @@ func (b *Book) Compute(asOf Date) *Result {
 				if !ok {
 					res.Warnings = append(res.Warnings, Issue{
 						Column:  FieldAmount,
-						Value:   b.customers[c].ID,
-						Message: fmt.Sprintf("customer %s: MRR is too large to count exactly", b.customers[c].ID),
+						Value:   b.ids.get(uint32(c)),
+						Message: fmt.Sprintf("customer %s: MRR is too large to count exactly", b.ids.get(uint32(c))),
 					})
 					v = actual
 				}
@@ -226,7 +242,7 @@ func (b *Book) Compute(asOf Date) *Result {
 				w.Contraction.Add(before - cur)
 			}
 			everPaid = true
-			moves = append(moves, mv)
+			res.moves.append(mv)
 		}
 		res.Warnings = b.overlaps(rows, res.Warnings)
 	}
@@ -248,7 +264,6 @@ func (b *Book) Compute(asOf Date) *Result {
 		customers += w.NewCustomers + w.ReactivatedCustomers - w.ChurnedCustomers
 		w.Customers = customers
 	}
-	res.Movements = sortByMonth(moves, first, n)
 	slices.SortFunc(res.Warnings, func(a, b Issue) int { return cmp.Compare(a.Row, b.Row) })
 	return res
 }
@@ -301,19 +316,23 @@ func sortEvents(ev []event) {
 
 // sortByMonth orders movements by month with a stable counting sort, which
 // keeps each month's customers in sheet order.
-func sortByMonth(moves []Movement, first Month, n int) []Movement {
+func sortByMonth(moves *chunks[Movement], first Month, n int) []Movement {
 	counts := make([]int, n+1)
-	for i := range moves {
-		counts[int(moves[i].Month-first)+1]++
+	for _, blk := range moves.blocks {
+		for i := range blk {
+			counts[int(blk[i].Month-first)+1]++
+		}
 	}
 	for i := 1; i <= n; i++ {
 		counts[i] += counts[i-1]
 	}
-	out := make([]Movement, len(moves))
-	for _, mv := range moves {
-		k := int(mv.Month - first)
-		out[counts[k]] = mv
-		counts[k]++
+	out := make([]Movement, moves.len())
+	for _, blk := range moves.blocks {
+		for _, mv := range blk {
+			k := int(mv.Month - first)
+			out[counts[k]] = mv
+			counts[k]++
+		}
 	}
 	return out
 }
@@ -334,7 +353,7 @@ func (b *Book) overlaps(rows []int32, warnings []Issue) []Issue {
 	for _, ri := range sorted[1:] {
 		r := b.rows.at(ri)
 		if r.plan == prev.plan && r.start <= prev.end {
-			plan := b.plans.strs[r.plan]
+			plan := b.plans.get(r.plan)
 			what := "the same plan"
 			if plan != "" {
 				what = "plan " + plan
@@ -343,7 +362,7 @@ func (b *Book) overlaps(rows []int32, warnings []Issue) []Issue {
 				Row:     int(r.line),
 				Column:  FieldStartDate,
 				Value:   r.start.String(),
-				Message: fmt.Sprintf("overlaps row %d (customer %s, %s); both rows are counted", prev.line, b.customers[r.cust].ID, what),
+				Message: fmt.Sprintf("overlaps row %d (customer %s, %s); both rows are counted", prev.line, b.ids.get(r.cust), what),
 			})
 		}
 		if r.plan != prev.plan || r.end > prev.end {

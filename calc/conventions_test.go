@@ -169,7 +169,7 @@ type move struct {
 
 func moves(res *calc.Result) []move {
 	var out []move
-	for _, m := range res.Movements {
+	for _, m := range res.Movements() {
 		out = append(out, move{
 			Month:    m.Month.String(),
 			Customer: res.Customers[m.Customer].ID,
@@ -855,8 +855,8 @@ func TestResultMonth(t *testing.T) {
 	checkMoney(t, "March ending", w.Ending.Decimal(), "100")
 
 	empty := compute(t, "2024-12-31", sub(2, "A", "Pro", "100", "2025-02-10", ""))
-	if len(empty.Months) != 0 || len(empty.Movements) != 0 {
-		t.Errorf("as of before every start: %d months, %d movements, want none", len(empty.Months), len(empty.Movements))
+	if len(empty.Months) != 0 || len(empty.Movements()) != 0 {
+		t.Errorf("as of before every start: %d months, %d movements, want none", len(empty.Months), len(empty.Movements()))
 	}
 }
 

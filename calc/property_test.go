@@ -238,7 +238,7 @@ func TestWaterfallProperties(t *testing.T) {
 		}
 		rows += b.Len()
 		months += len(res.Months)
-		for _, mv := range res.Movements {
+		for _, mv := range res.Movements() {
 			kinds[mv.Kind]++
 		}
 	}
@@ -266,8 +266,8 @@ func checkProperties(res *calc.Result, pc propCase, rates map[string]decimal.Dec
 		}
 	}
 	if first > last {
-		if len(res.Months) != 0 || len(res.Movements) != 0 {
-			fail("no paying row starts by %s, yet %d months and %d movements", pc.asOf, len(res.Months), len(res.Movements))
+		if len(res.Months) != 0 || len(res.Movements()) != 0 {
+			fail("no paying row starts by %s, yet %d months and %d movements", pc.asOf, len(res.Months), len(res.Movements()))
 		}
 		return errs
 	}
@@ -327,7 +327,7 @@ func checkProperties(res *calc.Result, pc propCase, rates map[string]decimal.Dec
 		counts [5]int
 	}
 	byMonth := make([]perKind, len(res.Months))
-	for _, mv := range res.Movements {
+	for _, mv := range res.Movements() {
 		i := int(mv.Month - first)
 		if i < 0 || i >= len(res.Months) {
 			fail("movement in %s, outside the result", mv.Month)
@@ -398,7 +398,7 @@ func checkProperties(res *calc.Result, pc propCase, rates map[string]decimal.Dec
 		prev = cur
 	}
 	var got []refMove
-	for _, mv := range res.Movements {
+	for _, mv := range res.Movements() {
 		got = append(got, refMove{mv.Month.String(), res.Customers[mv.Customer].ID, mv.Kind.String(), mv.Amount().Decimal()})
 	}
 	order := func(a, b refMove) int {

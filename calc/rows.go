@@ -1,27 +1,28 @@
 package calc
 
-// blockBits sets the rows per block of a rowStore: 2¹⁶ rows, 2.5 MB.
+// blockBits sets the items per block of a chunks: 2¹⁶.
 const blockBits = 16
 
-// rowStore holds rows in fixed-size blocks. Appending never copies rows
-// already stored, which on a million-row sheet saves re-copying (and
-// faulting in) the whole table each time a single slice would double.
-type rowStore struct {
-	blocks [][]row
+// chunks is an append-only list kept in fixed-size blocks. Appending never
+// copies what is already stored, which on a million-row sheet saves
+// re-copying (and faulting in fresh memory for) the whole table each time a
+// single slice would double.
+type chunks[T any] struct {
+	blocks [][]T
 	n      int
 }
 
-func (s *rowStore) len() int { return s.n }
+func (s *chunks[T]) len() int { return s.n }
 
-func (s *rowStore) append(r row) {
+func (s *chunks[T]) append(v T) {
 	if s.n>>blockBits == len(s.blocks) {
-		s.blocks = append(s.blocks, make([]row, 0, 1<<blockBits))
+		s.blocks = append(s.blocks, make([]T, 0, 1<<blockBits))
 	}
 	last := &s.blocks[len(s.blocks)-1]
-	*last = append(*last, r)
+	*last = append(*last, v)
 	s.n++
 }
 
-func (s *rowStore) at(i int32) *row {
+func (s *chunks[T]) at(i int32) *T {
 	return &s.blocks[i>>blockBits][i&(1<<blockBits-1)]
 }

@@ -70,21 +70,25 @@ func ParseInterval(s string) (Interval, error) {
 	// Keep letters and digits; drop the spaces, hyphens and underscores
 	// between words. Anything else ("1.5 years", "-3 months") is refused
 	// rather than read as something it is not.
-	var b strings.Builder
+	var buf [32]byte
+	b := buf[:0]
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case len(b) == len(buf):
+			return Interval{}, badInterval(s)
 		case c >= 'A' && c <= 'Z':
-			b.WriteByte(c + 'a' - 'A')
+			b = append(b, c+'a'-'A')
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-			b.WriteByte(c)
+			b = append(b, c)
 		case c == ' ' || c == '\t' || c == '_':
 		case c == '-' && i > 0 && i+1 < len(s) && isLetter(s[i-1]) && isLetter(s[i+1]):
 		default:
 			return Interval{}, badInterval(s)
 		}
 	}
-	k := b.String()
+	// The compiler does not allocate for a switch on string(b).
+	k := string(b)
 	switch k {
 	case "", "monthly", "month", "months", "1month", "everymonth", "permonth", "mo", "m", "1m":
 		return Monthly, nil
@@ -152,7 +156,20 @@ func ParseStatus(s string) (Status, error) {
 	case "", "active", "Active", "ACTIVE":
 		return Active, nil
 	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
+	var buf [16]byte
+	t := strings.TrimSpace(s)
+	if len(t) > len(buf) {
+		return 0, fmt.Errorf("%q is not a status (use active, trial, free or cancelled)", s)
+	}
+	b := buf[:len(t)]
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	switch string(b) {
 	case "", "active", "paying", "live":
 		return Active, nil
 	case "trial", "trialing", "trialling", "in trial":

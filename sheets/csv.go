@@ -47,7 +47,9 @@ func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read fx csv: %w", err)
 	}
-	rep, err := Decode(NewCSVReader(subs), book, opts)
+	rows := prefetch(NewCSVReader(subs))
+	defer rows.Close()
+	rep, err := Decode(rows, book, opts)
 	if err != nil {
 		return nil, fmt.Errorf("read subscriptions csv: %w", err)
 	}
