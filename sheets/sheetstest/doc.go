@@ -1,0 +1,42 @@
+// Package sheetstest is a stand-in for the Google Sheets API v4 for tests.
+//
+// A [Server] is an httptest server that keeps spreadsheets in memory and
+// answers the real client, google.golang.org/api/sheets/v4, with the
+// library's own types on the wire, so code under test runs unchanged:
+//
+//	srv := sheetstest.New(t)
+//	srv.AddSpreadsheet("sheet-1", "Ops", "en_US")
+//	srv.AddSheet("sheet-1", "Subscriptions", 0, 0)
+//	srv.SetCells("sheet-1", "Subscriptions!A1", [][]*sheets.CellData{
+//		{sheetstest.String("customer_id"), sheetstest.String("start_date"), sheetstest.String("discount")},
+//		{sheetstest.String("acme"), sheetstest.Date(2025, time.January, 10), sheetstest.Percent(0.2)},
+//	})
+//	svc := srv.Service() // or sheets.NewService(ctx, srv.ClientOptions()...)
+//
+// It behaves like Google where the bot depends on it:
+//
+//   - spreadsheets.get honours includeGridData, ranges and a "fields" mask
+//     (which, as at Google, overrides includeGridData); cells carry
+//     userEnteredValue, effectiveValue, formattedValue, userEnteredFormat
+//     and effectiveFormat.
+//   - spreadsheets.batchUpdate is atomic: requests apply in order to a copy
+//     that replaces the spreadsheet only if all succeed; otherwise the
+//     reply is Google's 400 naming the request ("Invalid
+//     requests[3].updateCells: ..."). See [SupportedRequests].
+//   - Google's limits: a new tab is 1000 × 26 cells, writes outside the grid
+//     fail with "Range (...) exceeds grid limits", a spreadsheet holds at
+//     most 10,000,000 cells, a request body at most 10 MiB.
+//   - The values methods (get, batchGet, update, batchUpdate, clear,
+//     batchClear) render FORMATTED_VALUE, UNFORMATTED_VALUE and FORMULA,
+//     serial or formatted dates, trim trailing empty cells and rows, and
+//     read USER_ENTERED input ("20%", "$1,200.00", "2025-01-10") as the
+//     Sheets UI does.
+//   - Unknown spreadsheets are 404 NOT_FOUND, forbidden ones 403
+//     PERMISSION_DENIED ([Server.SetForbidden]), and [Server.FailNext] and
+//     [Server.SetLatency] inject 429/5xx replies and slowness.
+//
+// Tests assert on state ([Server.Spreadsheet]) and on the number of calls
+// ([Server.Calls]), not on the order of requests. Formulas are stored but
+// not evaluated; developer metadata lives on the spreadsheet or on a tab,
+// not on rows or columns.
+package sheetstest
