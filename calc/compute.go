@@ -87,23 +87,29 @@ type Result struct {
 	// Warnings are rows that were counted but deserve a look.
 	Warnings []Issue
 
-	moves    chunks[Movement] // in customer order
-	sortOnce sync.Once
-	sorted   []Movement
+	sweep     *sweep // what Movements needs, until it has run
+	movesOnce sync.Once
+	moves     []Movement
 }
 
 // Movements lists every customer movement, by month, then by the order in
-// which customers first appear in the sheet. The list is sorted on first
-// use: commands that only need the waterfall never pay for it.
+// which customers first appear in the sheet. The list is made on first use
+// by sweeping the customers again: commands that only need the waterfall
+// never hold a million movements in memory.
 func (r *Result) Movements() []Movement {
-	r.sortOnce.Do(func() {
-		if len(r.Months) == 0 {
+	r.movesOnce.Do(func() {
+		if r.sweep == nil {
 			return
 		}
-		r.sorted = sortByMonth(&r.moves, r.Months[0].Month, len(r.Months))
-		r.moves = chunks[Movement]{}
+		var moves chunks[Movement]
+		var buf []event
+		for c := range len(r.sweep.offsets) - 1 {
+			buf = r.sweep.customer(uint32(c), buf, moves.append, nil)
+		}
+		r.moves = sortByMonth(&moves, r.sweep.first, int(r.sweep.last-r.sweep.first)+1)
+		r.sweep = nil
 	})
-	return r.sorted
+	return r.moves
 }
 
 // Month returns the waterfall of m, or false when m is outside the result.
@@ -123,6 +129,94 @@ func (r *Result) Month(m Month) (Waterfall, bool) {
 type event struct {
 	month int32
 	delta Fixed
+}
+
+// sweep walks each customer's rows in month order. Compute runs it to sum
+// the waterfall; Result.Movements runs it again to list the movements. It
+// keeps its own copy of the block list, so rows added to the book later
+// are not seen.
+type sweep struct {
+	rows    [][]row
+	ids     *interner
+	order   []int32 // row indices grouped by customer
+	offsets []int32 // customer c's rows are order[offsets[c]:offsets[c+1]]
+	first   Month
+	last    Month
+	asOf    Date
+}
+
+func (s *sweep) row(i int32) *row { return &s.rows[i>>blockBits][i&(1<<blockBits-1)] }
+
+func (s *sweep) customerRows(c uint32) []int32 { return s.order[s.offsets[c]:s.offsets[c+1]] }
+
+// customer reports each movement of customer c to visit, in month order,
+// and returns the event buffer for reuse. A customer whose MRR would pass
+// the range of a Fixed gets a warning, when warnings is not nil.
+func (s *sweep) customer(c uint32, events []event, visit func(Movement), warnings *[]Issue) []event {
+	rows := s.customerRows(c)
+	events = events[:0]
+	for _, ri := range rows {
+		r := s.row(ri)
+		ms, me, ok := activeMonths(r.start, r.end, s.asOf, s.last)
+		if !ok {
+			continue
+		}
+		events = append(events, event{int32(ms - s.first), r.mrr})
+		if me < s.last {
+			events = append(events, event{int32(me + 1 - s.first), -r.mrr})
+		}
+	}
+	if len(events) == 0 {
+		return events
+	}
+	sortEvents(events)
+	// actual is the sum of the customer's rows; shown is the MRR the
+	// movements have reported. Each row's MRR is rounded to 10⁻⁹, so the
+	// same monthly amount entered as one row or as three can differ by a
+	// few 10⁻⁹: within that tolerance the customer has not moved, and
+	// shown stays as it was, so the waterfall still adds up to the amounts
+	// it reported.
+	tolerance := Fixed(len(rows))
+	var actual, shown Fixed
+	everPaid := false
+	for i := 0; i < len(events); {
+		m := events[i].month
+		for ; i < len(events) && events[i].month == m; i++ {
+			v, ok := addChecked(actual, events[i].delta)
+			if !ok && warnings != nil {
+				id := s.ids.get(c)
+				*warnings = append(*warnings, Issue{
+					Column:  FieldAmount,
+					Value:   id,
+					Message: fmt.Sprintf("customer %s: MRR is too large to count exactly; a row is left out", id),
+				})
+			}
+			if ok {
+				actual = v
+			}
+		}
+		before, cur := shown, actual
+		if cur == before || before != 0 && cur != 0 && abs(cur-before) <= tolerance {
+			continue
+		}
+		shown = cur
+		mv := Movement{Month: s.first + Month(m), Customer: c, Before: before, After: cur}
+		switch {
+		case before == 0 && !everPaid:
+			mv.Kind = New
+		case before == 0:
+			mv.Kind = Reactivation
+		case cur == 0:
+			mv.Kind = Churn
+		case cur > before:
+			mv.Kind = Expansion
+		default:
+			mv.Kind = Contraction
+		}
+		everPaid = true
+		visit(mv)
+	}
+	return events
 }
 
 // Compute measures every month from the first month with a paying row
@@ -171,80 +265,37 @@ func (b *Book) Compute(asOf Date) *Result {
 		}
 	}
 
-	// Per month: customers becoming paying, and ceasing to.
-	var events []event
+	res.sweep = &sweep{
+		rows:    slices.Clone(b.rows.blocks),
+		ids:     &b.ids,
+		order:   order,
+		offsets: offsets,
+		first:   first,
+		last:    last,
+		asOf:    asOf,
+	}
+	add := func(mv Movement) {
+		w := &res.Months[mv.Month-first]
+		switch mv.Kind {
+		case New:
+			w.New.Add(mv.After)
+			w.NewCustomers++
+		case Reactivation:
+			w.Reactivation.Add(mv.After)
+			w.ReactivatedCustomers++
+		case Churn:
+			w.Churn.Add(mv.Before)
+			w.ChurnedCustomers++
+		case Expansion:
+			w.Expansion.Add(mv.After - mv.Before)
+		default:
+			w.Contraction.Add(mv.Before - mv.After)
+		}
+	}
+	var buf []event
 	for c := range nc {
-		rows := order[offsets[c]:offsets[c+1]]
-		events = events[:0]
-		for _, ri := range rows {
-			r := b.rows.at(ri)
-			ms, me, ok := activeMonths(r.start, r.end, asOf, last)
-			if !ok {
-				continue
-			}
-			events = append(events, event{int32(ms - first), r.mrr})
-			if me < last {
-				events = append(events, event{int32(me + 1 - first), -r.mrr})
-			}
-		}
-		if len(events) == 0 {
-			continue
-		}
-		sortEvents(events)
-		// actual is the sum of the customer's rows; shown is the MRR the
-		// movements have reported. Each row's MRR is rounded to 10⁻⁹, so
-		// the same monthly amount entered as one row or as three can
-		// differ by a few 10⁻⁹: within that tolerance the customer has
-		// not moved, and shown stays as it was, so the waterfall still
-		// adds up to the amounts it reported.
-		tolerance := Fixed(len(rows))
-		var actual, shown Fixed
-		everPaid := false
-		for i := 0; i < len(events); {
-			m := events[i].month
-			for ; i < len(events) && events[i].month == m; i++ {
-				v, ok := addChecked(actual, events[i].delta)
-				if !ok {
-					res.Warnings = append(res.Warnings, Issue{
-						Column:  FieldAmount,
-						Value:   b.ids.get(uint32(c)),
-						Message: fmt.Sprintf("customer %s: MRR is too large to count exactly", b.ids.get(uint32(c))),
-					})
-					v = actual
-				}
-				actual = v
-			}
-			before, cur := shown, actual
-			if cur == before || before != 0 && cur != 0 && abs(cur-before) <= tolerance {
-				continue
-			}
-			shown = cur
-			mv := Movement{Month: first + Month(m), Customer: uint32(c), Before: before, After: cur}
-			w := &res.Months[m]
-			switch {
-			case before == 0 && !everPaid:
-				mv.Kind = New
-				w.New.Add(cur)
-				w.NewCustomers++
-			case before == 0:
-				mv.Kind = Reactivation
-				w.Reactivation.Add(cur)
-				w.ReactivatedCustomers++
-			case cur == 0:
-				mv.Kind = Churn
-				w.Churn.Add(before)
-				w.ChurnedCustomers++
-			case cur > before:
-				mv.Kind = Expansion
-				w.Expansion.Add(cur - before)
-			default:
-				mv.Kind = Contraction
-				w.Contraction.Add(before - cur)
-			}
-			everPaid = true
-			res.moves.append(mv)
-		}
-		res.Warnings = b.overlaps(rows, res.Warnings)
+		buf = res.sweep.customer(uint32(c), buf, add, &res.Warnings)
+		res.Warnings = b.overlaps(res.sweep.customerRows(uint32(c)), res.Warnings)
 	}
 
 	// Chain the months: each starts where the one before ended.
