@@ -15,7 +15,12 @@ type chunks[T any] struct {
 func (s *chunks[T]) len() int { return s.n }
 
 func (s *chunks[T]) append(v T) {
-	if s.n>>blockBits == len(s.blocks) {
+	switch {
+	case len(s.blocks) == 0:
+		// A small sheet should not pay for a whole block: the first one
+		// starts small and grows like a slice until it is full.
+		s.blocks = append(s.blocks, make([]T, 0, 256))
+	case len(s.blocks[len(s.blocks)-1]) == 1<<blockBits:
 		s.blocks = append(s.blocks, make([]T, 0, 1<<blockBits))
 	}
 	last := &s.blocks[len(s.blocks)-1]

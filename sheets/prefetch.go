@@ -24,8 +24,8 @@ type batch struct {
 }
 
 const (
-	prefetchRows    = 1024
-	prefetchBatches = 4
+	prefetchRows    = 512
+	prefetchBatches = 3
 )
 
 // prefetch starts reading r ahead. Close must be called when done.
@@ -56,6 +56,12 @@ func (p *prefetcher) fill(r RowReader) {
 			if err != nil {
 				b.err = err
 				break
+			}
+			if b.cells == nil {
+				// Size the batch once, from the first row's width.
+				b.rows = make([]int, 0, prefetchRows)
+				b.ends = make([]int, 0, prefetchRows)
+				b.cells = make([]Cell, 0, prefetchRows*max(len(cells), 8))
 			}
 			b.rows = append(b.rows, row)
 			b.cells = append(b.cells, cells...)

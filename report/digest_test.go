@@ -1,0 +1,173 @@
+package report
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+
+	"github.com/mrrbot/mrrbot/calc"
+)
+
+const fixtureLink = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit"
+
+func TestDigestGolden(t *testing.T) {
+	fx := loadFixture(t)
+	issues := IssueRows(fx.errs, fx.warnings)
+	if issues != 9 {
+		t.Errorf("IssueRows = %d, want 9 (8 rows left out, 1 counted)", issues)
+	}
+	tests := []struct {
+		name   string
+		month  calc.Month
+		issues int
+		link   string
+	}{
+		// New, Expansion and Reactivation, and a customer coming back.
+		{"2025-11", calc.MonthOf(2025, time.November), issues, fixtureLink},
+		// Contraction and Churn, a negative Net New MRR.
+		{"2026-01", calc.MonthOf(2026, time.January), issues, fixtureLink},
+		// The first month: no growth rate, no issues, no link.
+		{"2025-04", calc.MonthOf(2025, time.April), 0, ""},
+		// Nothing moved.
+		{"2025-12", calc.MonthOf(2025, time.December), 1, ""},
+		// The as-of month, measured on 2026-03-15.
+		{"2026-03", calc.MonthOf(2026, time.March), 0, fixtureLink},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := NewDigest(fx.res, tt.month, tt.issues, tt.link)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, "digest-"+tt.name+".golden", d.Text())
+		})
+	}
+}
+
+// TestDigestByHand checks the 2026-01 digest against the fixture's README.
+func TestDigestByHand(t *testing.T) {
+	fx := loadFixture(t)
+	d, err := NewDigest(fx.res, calc.MonthOf(2026, time.January), 9, fixtureLink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := decimal.RequireFromString
+	movers := func(kind calc.Kind, ms ...Mover) Movers { return Movers{Kind: kind, Top: ms} }
+	want := &Digest{
+		Month:     calc.MonthOf(2026, time.January),
+		Currency:  "USD",
+		Through:   calc.DateOf(2026, time.January, 31),
+		Ending:    d.Ending, // 3208.1333…, checked rounded below
+		NetNew:    dec("-128.305"),
+		Growth:    d.Growth,
+		New:       dec("200"),
+		Expansion: dec("0"), Reactivation: dec("0"),
+		Contraction: dec("300"), Churn: dec("28.305"),
+		ARR:       d.ARR, // 38497.599999996: per-row MRR is kept to nine places
+		Customers: 12, NewCustomers: 1, ChurnedCustomers: 1,
+		Movers: []Movers{
+			movers(calc.New, Mover{"C010", "Pied Piper", dec("200")}),
+			movers(calc.Contraction, Mover{"C012", "Cyberdyne Systems", dec("-300")}),
+			movers(calc.Churn, Mover{"C015", "Nakatomi Trading", dec("-28.305")}),
+		},
+		Issues: 9, IssuesTab: "Data Issues", Link: fixtureLink,
+	}
+	if diff := cmp.Diff(want, d, cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })); diff != "" {
+		t.Errorf("digest (-want +got):\n%s", diff)
+	}
+	if got := Money(d.Ending, "USD"); got != "$3,208.13" {
+		t.Errorf("ending = %s, want $3,208.13", got)
+	}
+	if got := Money(d.ARR, "USD"); got != "$38,497.60" {
+		t.Errorf("ARR = %s, want $38,497.60", got)
+	}
+	// −128.305 ÷ 3336.438333… = −0.0385 (−3.8456%)
+	if got := signedPercent(d.Growth.Decimal); got != "−3.8%" {
+		t.Errorf("growth = %s, want −3.8%%", got)
+	}
+}
+
+func TestNewDigestOutsideResult(t *testing.T) {
+	fx := loadFixture(t)
+	for _, m := range []calc.Month{calc.MonthOf(2025, time.March), calc.MonthOf(2026, time.April)} {
+		d, err := NewDigest(fx.res, m, 0, "")
+		if err == nil {
+			t.Errorf("NewDigest(%s) = %+v, want an error", m, d)
+			continue
+		}
+		if want := "digest for " + m.String() + ": the figures run from 2025-04 through 2026-03"; err.Error() != want {
+			t.Errorf("NewDigest(%s) error = %q, want %q", m, err, want)
+		}
+	}
+	if _, err := NewDigest(&calc.Result{Currency: "USD", AsOf: fixtureAsOf}, calc.MonthOf(2026, time.March), 0, ""); err == nil {
+		t.Error("NewDigest of an empty result: no error")
+	}
+}
+
+// TestTopMovers checks the ranking: biggest first, equal amounts by name,
+// at most three, a customer with no name by its ID.
+func TestTopMovers(t *testing.T) {
+	book, err := calc.NewBook("EUR", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jan, feb := calc.DateOf(2026, time.January, 1), calc.DateOf(2026, time.February, 1)
+	add := func(id, name string, amount int64, start calc.Date) {
+		t.Helper()
+		err := book.Add(&calc.Subscription{
+			Row: book.Len() + 2, CustomerID: id, CustomerName: name, Amount: calc.Fixed(amount) * calc.One,
+			Quantity: calc.One, Start: start, End: calc.NoEnd,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("C1", "Zeta", 100, feb)
+	add("C2", "Beta", 200, feb)
+	add("C3", "Alpha", 200, feb)
+	add("C4", "", 300, feb)
+	add("C5", "Gamma", 50, feb)
+	add("C6", "Old", 10, jan)
+	add("C6", "Old", 5, feb) // expansion
+	d, err := NewDigest(book.Compute(calc.DateOf(2026, time.February, 28)), calc.MonthOf(2026, time.February), 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ms := range d.Movers {
+		for _, mv := range ms.Top {
+			got = append(got, ms.Kind.String()+" "+mv.Customer+" "+Money(mv.Amount, d.Currency))
+		}
+	}
+	want := []string{"New C4 €300.00", "New Alpha €200.00", "New Beta €200.00", "Expansion Old €5.00"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("top movers (-want +got):\n%s", diff)
+	}
+	text := d.Text()
+	for _, line := range []string{
+		"MRR for February 2026: €865.00 (+€855.00, +8550.0% MoM)",
+		"ARR €10,380.00 · 6 customers (+5 new, 0 churned)",
+		"  New: C4 +€300.00, Alpha +€200.00, Beta +€200.00",
+	} {
+		if !strings.Contains(text, line+"\n") {
+			t.Errorf("digest text has no line %q:\n%s", line, text)
+		}
+	}
+	if strings.Contains(text, "problem") || strings.Contains(text, "http") {
+		t.Errorf("digest with no issues and no link mentions them:\n%s", text)
+	}
+}
+
+func TestIssueRows(t *testing.T) {
+	errs := []calc.Issue{{Row: 3}, {Row: 3}, {Row: 7}}
+	warns := []calc.Issue{{Row: 7}, {Row: 9}, {Column: "amount"}}
+	if got := IssueRows(errs, warns); got != 4 {
+		t.Errorf("IssueRows = %d, want 4 (rows 3, 7, 9 and one without a row)", got)
+	}
+	if got := IssueRows(); got != 0 {
+		t.Errorf("IssueRows() = %d, want 0", got)
+	}
+}

@@ -1,0 +1,321 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/shopspring/decimal"
+)
+
+// TabNames are the titles of the tabs the bot writes. A flag may rename a
+// tab; the tab keeps its role (sheets.RoleSummary, …), which is what marks
+// it as the bot's.
+type TabNames struct {
+	Summary, Movements, Issues string
+}
+
+// DefaultTabNames are the titles of DESIGN.md, "What sync writes".
+var DefaultTabNames = TabNames{
+	Summary:   "MRR Summary",
+	Movements: "MRR Movements",
+	Issues:    "Data Issues",
+}
+
+// orDefault fills each blank name with its default.
+func (n TabNames) orDefault() TabNames {
+	if n.Summary == "" {
+		n.Summary = DefaultTabNames.Summary
+	}
+	if n.Movements == "" {
+		n.Movements = DefaultTabNames.Movements
+	}
+	if n.Issues == "" {
+		n.Issues = DefaultTabNames.Issues
+	}
+	return n
+}
+
+// Column widths in pixels.
+const (
+	widthMonth  = 90
+	widthAmount = 110
+	widthCount  = 100
+	widthRatio  = 100
+	widthID     = 110
+	widthName   = 200
+	widthRow    = 60
+	widthText   = 200
+	widthIssue  = 420
+	widthEffect = 90
+)
+
+// Number format patterns, in the spreadsheet's syntax.
+const (
+	patternMonth   = "mmm yyyy"
+	patternCount   = "0"
+	patternPercent = "0.0%"
+	patternRatio   = "0.00"
+)
+
+// Effects of a data issue, as the Data Issues tab shows them.
+const (
+	effectLeftOut = "left out"
+	effectCounted = "counted"
+)
+
+// Tabs returns the three tabs the bot writes, in this order:
+//
+//   - the summary (sheets.RoleSummary): one row per month of res, oldest
+//     first, with the waterfall, the derived metrics and a chart of the
+//     waterfall beside them;
+//   - the movements (sheets.RoleMovements): one row per customer movement,
+//     in the order of [calc.Result.Movements];
+//   - the data issues (sheets.RoleIssues): errs (rows left out) then
+//     warnings (rows counted), each by row.
+//
+// A blank name in names takes its [DefaultTabNames] value. Every tab has
+// its header row, even with no rows below it. Tabs does not modify errs or
+// warnings.
+func Tabs(res *calc.Result, errs, warnings []calc.Issue, names TabNames) []sheets.Tab {
+	names = names.orDefault()
+	return []sheets.Tab{
+		summaryTab(res, names.Summary),
+		movementsTab(res, names.Movements),
+		issuesTab(errs, warnings, names.Issues),
+	}
+}
+
+func monthColumn() sheets.TabColumn {
+	return sheets.TabColumn{Title: "Month", Format: sheets.FormatDate, Pattern: patternMonth, Width: widthMonth}
+}
+
+func amountColumn(title, currency string) sheets.TabColumn {
+	return sheets.TabColumn{Title: title, Format: sheets.FormatCurrency, Pattern: currencyPattern(currency), Width: widthAmount}
+}
+
+func countColumn(title string) sheets.TabColumn {
+	return sheets.TabColumn{Title: title, Format: sheets.FormatNumber, Pattern: patternCount, Width: widthCount}
+}
+
+func percentColumn(title string) sheets.TabColumn {
+	return sheets.TabColumn{Title: title, Format: sheets.FormatPercent, Pattern: patternPercent, Width: widthRatio}
+}
+
+func textColumn(title string, width int) sheets.TabColumn {
+	return sheets.TabColumn{Title: title, Width: width}
+}
+
+// Titles of the summary's chart-data columns: the losses, negated so that
+// the stacked chart draws them below zero.
+const (
+	titleContractionNeg = "Contraction (−)"
+	titleChurnNeg       = "Churn (−)"
+)
+
+// summaryTab lays out the month-by-month waterfall. Its first 21 columns
+// are [SummaryHeader]; two chart-data columns follow. Amounts are rounded
+// to the currency's minor unit, ratios to four decimal places; a ratio
+// whose denominator is zero is an empty cell.
+func summaryTab(res *calc.Result, name string) sheets.Tab {
+	cur := res.Currency
+	cols := []sheets.TabColumn{
+		monthColumn(),
+		amountColumn("Starting MRR", cur),
+		amountColumn("New", cur),
+		amountColumn("Expansion", cur),
+		amountColumn("Reactivation", cur),
+		amountColumn("Contraction", cur),
+		amountColumn("Churn", cur),
+		amountColumn("Net New MRR", cur),
+		amountColumn("Ending MRR", cur),
+		amountColumn("ARR", cur),
+		countColumn("Customers"),
+		countColumn("New Customers"),
+		countColumn("Churned Customers"),
+		countColumn("Reactivated Customers"),
+		amountColumn("ARPA", cur),
+		percentColumn("MoM Growth"),
+		percentColumn("Logo Churn"),
+		percentColumn("Gross MRR Churn"),
+		percentColumn("Net MRR Churn"),
+		percentColumn("NRR"),
+		{Title: "Quick Ratio", Format: sheets.FormatNumber, Pattern: patternRatio, Width: widthRatio},
+		amountColumn(titleContractionNeg, cur),
+		amountColumn(titleChurnNeg, cur),
+	}
+	// Column indexes the chart plots.
+	const (
+		colMonth        = 0
+		colNew          = 2
+		colExpansion    = 3
+		colReactivation = 4
+	)
+	colContractionNeg, colChurnNeg := len(cols)-2, len(cols)-1
+
+	money := func(d decimal.Decimal) sheets.Cell {
+		return sheets.NumberCell(roundedLiteral(d, cur), sheets.FormatCurrency)
+	}
+	rows := make([][]sheets.Cell, 0, len(res.Months))
+	for i := range res.Months {
+		wf := &res.Months[i]
+		m := wf.Metrics()
+		contraction, churn := wf.Contraction.Decimal(), wf.Churn.Decimal()
+		rows = append(rows, []sheets.Cell{
+			sheets.DateCell(wf.Month.FirstDay()),
+			money(wf.Starting.Decimal()),
+			money(wf.New.Decimal()),
+			money(wf.Expansion.Decimal()),
+			money(wf.Reactivation.Decimal()),
+			money(contraction),
+			money(churn),
+			money(wf.NetNew.Decimal()),
+			money(wf.Ending.Decimal()),
+			money(m.ARR),
+			sheets.IntCell(wf.Customers),
+			sheets.IntCell(wf.NewCustomers),
+			sheets.IntCell(wf.ChurnedCustomers),
+			sheets.IntCell(wf.ReactivatedCustomers),
+			nullCell(m.ARPA, money),
+			percentCell(m.Growth),
+			percentCell(m.LogoChurn),
+			percentCell(m.GrossMRRChurn),
+			percentCell(m.NetMRRChurn),
+			percentCell(m.NRR),
+			nullCell(m.QuickRatio, func(d decimal.Decimal) sheets.Cell {
+				return sheets.NumberCell(d.StringFixed(4), sheets.FormatNumber)
+			}),
+			money(contraction.Neg()),
+			money(churn.Neg()),
+		})
+	}
+	return sheets.Tab{
+		Name:       name,
+		Role:       sheets.RoleSummary,
+		Columns:    cols,
+		Rows:       rows,
+		FrozenRows: 1,
+		Chart: &sheets.Chart{
+			Title:  "MRR waterfall",
+			Domain: colMonth,
+			Series: []sheets.ChartSeries{
+				{Column: colNew},
+				{Column: colExpansion},
+				{Column: colReactivation},
+				{Column: colContractionNeg},
+				{Column: colChurnNeg},
+			},
+			Stacked: true,
+			// One blank column between the table and the chart.
+			Column: len(cols) + 1,
+			Width:  720,
+			Height: 400,
+		},
+	}
+}
+
+// percentCell returns a ratio as a percent-formatted fraction rounded to
+// four places ("0.0523" shows as 5.2%), or an empty cell when the ratio is
+// undefined: an empty cell is not a zero.
+func percentCell(r decimal.NullDecimal) sheets.Cell {
+	return nullCell(r, func(d decimal.Decimal) sheets.Cell {
+		return sheets.NumberCell(d.StringFixed(4), sheets.FormatPercent)
+	})
+}
+
+func nullCell(r decimal.NullDecimal, cell func(decimal.Decimal) sheets.Cell) sheets.Cell {
+	if !r.Valid {
+		return sheets.Cell{}
+	}
+	return cell(r.Decimal)
+}
+
+// movementsTab lists every customer movement: Month, Customer ID,
+// Customer, Type, Amount, MRR before, MRR after.
+//
+// Amount is the signed change, MRR after − MRR before: positive for New,
+// Expansion and Reactivation, negative for Contraction and Churn. So the
+// Amounts of a month add up to that month's Net New MRR. To keep that sum
+// exact the three amounts are written unrounded (83.333333333, shown as
+// $83.33 by the column's format): rounding each to cents would let a
+// month's sum drift from the summary's Net New by a cent or more.
+func movementsTab(res *calc.Result, name string) sheets.Tab {
+	cur := res.Currency
+	cols := []sheets.TabColumn{
+		monthColumn(),
+		textColumn("Customer ID", widthID),
+		textColumn("Customer", widthName),
+		textColumn("Type", widthID),
+		amountColumn("Amount", cur),
+		amountColumn("MRR before", cur),
+		amountColumn("MRR after", cur),
+	}
+	exact := func(f calc.Fixed) sheets.Cell {
+		return sheets.NumberCell(exactLiteral(f.Decimal(), cur), sheets.FormatCurrency)
+	}
+	moves := res.Movements()
+	rows := make([][]sheets.Cell, 0, len(moves))
+	for _, mv := range moves {
+		c := res.Customers[mv.Customer]
+		rows = append(rows, []sheets.Cell{
+			sheets.DateCell(mv.Month.FirstDay()),
+			sheets.TextCell(c.ID),
+			sheets.TextCell(c.Name),
+			sheets.TextCell(mv.Kind.String()),
+			// Before and After are at most a Fixed's range apart from
+			// zero, so their difference cannot overflow.
+			exact(mv.After - mv.Before),
+			exact(mv.Before),
+			exact(mv.After),
+		})
+	}
+	return sheets.Tab{
+		Name:       name,
+		Role:       sheets.RoleMovements,
+		Columns:    cols,
+		Rows:       rows,
+		FrozenRows: 1,
+	}
+}
+
+// issuesTab lists the rows left out (errs), then the rows counted with a
+// remark (warnings), each by row number, keeping the order of the issues
+// of one row.
+func issuesTab(errs, warnings []calc.Issue, name string) sheets.Tab {
+	cols := []sheets.TabColumn{
+		{Title: "Row", Format: sheets.FormatNumber, Pattern: patternCount, Width: widthRow},
+		textColumn("Column", widthID),
+		textColumn("Value", widthText),
+		textColumn("Problem", widthIssue),
+		textColumn("Effect", widthEffect),
+	}
+	rows := make([][]sheets.Cell, 0, len(errs)+len(warnings))
+	add := func(issues []calc.Issue, effect string) {
+		sorted := slices.Clone(issues)
+		slices.SortStableFunc(sorted, func(a, b calc.Issue) int { return cmp.Compare(a.Row, b.Row) })
+		for _, is := range sorted {
+			row := sheets.Cell{}
+			// An issue about a customer rather than a row has no row.
+			if is.Row > 0 {
+				row = sheets.IntCell(is.Row)
+			}
+			rows = append(rows, []sheets.Cell{
+				row,
+				sheets.TextCell(is.Column),
+				sheets.TextCell(is.Value),
+				sheets.TextCell(is.Message),
+				sheets.TextCell(effect),
+			})
+		}
+	}
+	add(errs, effectLeftOut)
+	add(warnings, effectCounted)
+	return sheets.Tab{
+		Name:       name,
+		Role:       sheets.RoleIssues,
+		Columns:    cols,
+		Rows:       rows,
+		FrozenRows: 1,
+	}
+}
