@@ -211,7 +211,7 @@ func WriteIssues(w io.Writer, heading string, issues []calc.Issue) error {
 	if len(issues) == 0 {
 		return nil
 	}
-	if _, err := fmt.Fprintf(w, "%s (%d):\n", heading, len(issues)); err != nil {
+	if _, err := fmt.Fprintf(w, "\n%s (%d):\n", heading, len(issues)); err != nil {
 		return err
 	}
 	for i := range issues {

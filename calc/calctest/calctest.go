@@ -55,9 +55,14 @@ type customer struct {
 // A few rows overlap the one before, and about one in a thousand has a
 // mistake of the kind people make. The slice is reused between calls.
 func Each(n int, seed uint64, fn func(rec []string)) {
+	EachFor(n, n/5, seed, fn)
+}
+
+// EachFor is Each with the number of customers given.
+func EachFor(n, customerCount int, seed uint64, fn func(rec []string)) {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	base := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
-	customers := make([]customer, max(1, n/5))
+	customers := make([]customer, max(1, min(n, customerCount)))
 	for i := range customers {
 		customers[i] = customer{
 			next:  base.AddDate(0, 0, r.IntN(3*365)),

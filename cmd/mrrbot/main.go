@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -53,12 +55,18 @@ type cli struct {
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time
+	// httpClient is the base client for Google; nil lets sheets make one.
+	httpClient *http.Client
+	log        *slog.Logger
 }
 
 const usage = `mrrbot turns a subscriptions sheet into monthly recurring revenue figures.
 
 Commands:
   compute   compute the monthly MRR waterfall and print it
+  sync      compute and write the summary tabs into the spreadsheet or workbook
+  demo      write a sample workbook, sync it, and show the digest (no credentials)
+  auth      auth login: sign in to Google and save a token for sync
   help      show this help
 
 Run "mrrbot COMMAND -h" for a command's flags.
@@ -79,6 +87,12 @@ func (c *cli) run(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "compute":
 		return c.compute(ctx, args[1:])
+	case "sync":
+		return c.sync(ctx, args[1:])
+	case "demo":
+		return c.demo(ctx, args[1:])
+	case "auth":
+		return c.auth(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(c.stdout, usage)
 		return nil

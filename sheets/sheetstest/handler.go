@@ -152,7 +152,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.calls[rt.method]++
 	latency := s.latency
 	var f *fault
-	if s.fault.n > 0 {
+	if s.fault.after > 0 {
+		s.fault.after--
+	} else if s.fault.n > 0 {
 		s.fault.n--
 		copied := s.fault
 		f = &copied

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"math"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -31,6 +32,7 @@ type Server struct {
 
 // fault is a failure injected into the next n requests.
 type fault struct {
+	after      int // requests let through before the fault starts
 	n          int
 	status     int
 	retryAfter time.Duration
@@ -278,6 +280,15 @@ func (s *Server) FailNext(n int, status int, retryAfter time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fault = fault{n: n, status: status, retryAfter: retryAfter}
+}
+
+// FailAfter lets the next n requests through, then fails every request
+// after them with status, until FailNext or FailAfter changes it: a
+// failure part way through a sequence of calls.
+func (s *Server) FailAfter(n int, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = fault{after: n, n: math.MaxInt, status: status}
 }
 
 // SetLatency delays every reply by d, to test timeouts and cancellation; a

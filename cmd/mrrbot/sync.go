@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/report"
+	"github.com/mrrbot/mrrbot/sheets"
+	"google.golang.org/api/option"
+	sheetsapi "google.golang.org/api/sheets/v4"
+)
+
+// syncFlags are the flags of `mrrbot sync`.
+type syncFlags struct {
+	spreadsheet string
+	workbook    string
+	credentials string
+	tab         string
+	currency    string
+	locale      string
+	names       report.TabNames
+	dryRun      bool
+	per         period
+	// ledger holds extra entries for a workbook's _mrrbot tab.
+	ledger map[string]string
+}
+
+func (f *syncFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&f.spreadsheet, "spreadsheet", getenv("MRRBOT_SPREADSHEET"), "Google spreadsheet `ID or URL`")
+	fs.StringVar(&f.workbook, "workbook", "", "local workbook `FILE.xlsx` instead of a Google spreadsheet")
+	fs.StringVar(&f.credentials, "credentials", "", "service account key `FILE` (default: GOOGLE_APPLICATION_CREDENTIALS, then the saved login, then ADC)")
+	fs.StringVar(&f.tab, "tab", sheets.DefaultTab, "the tab that holds the subscriptions")
+	fs.StringVar(&f.currency, "currency", envOr(getenv, "MRRBOT_CURRENCY", "USD"), "reporting currency (ISO code)")
+	fs.StringVar(&f.locale, "locale", "", "locale for dates such as 03/04/2025 (default: the spreadsheet's)")
+	fs.StringVar(&f.names.Summary, "summary-tab", report.DefaultTabNames.Summary, "name of the summary tab mrrbot writes")
+	fs.StringVar(&f.names.Movements, "movements-tab", report.DefaultTabNames.Movements, "name of the movements tab mrrbot writes")
+	fs.StringVar(&f.names.Issues, "issues-tab", report.DefaultTabNames.Issues, "name of the data issues tab mrrbot writes")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "compute and show what would be written, without writing")
+	f.per.register(fs)
+}
+
+func (f *syncFlags) options() sheets.Options {
+	return sheets.Options{Currency: f.currency, Tab: f.tab, Locale: f.locale}
+}
+
+// synced is what a sync computed and wrote.
+type synced struct {
+	title   string // the spreadsheet's title or the workbook's path
+	link    string // where people open it
+	loaded  *sheets.Loaded
+	result  *calc.Result
+	errors  []calc.Issue // rows left out, subscriptions then FX
+	tabs    []sheets.Tab
+	written *sheets.WriteResult // nil on a dry run
+}
+
+func (c *cli) sync(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var f syncFlags
+	f.register(fs, c.getenv)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usagef("sync: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("sync: unexpected argument %q", fs.Arg(0))
+	}
+	s, err := c.runSync(ctx, &f)
+	if err != nil {
+		return err
+	}
+	c.printSynced(s, f.dryRun)
+	return nil
+}
+
+// runSync reads the source, computes, and (unless a dry run) writes the
+// bot's tabs.
+func (c *cli) runSync(ctx context.Context, f *syncFlags) (*synced, error) {
+	switch {
+	case f.spreadsheet != "" && f.workbook != "":
+		return nil, usagef("give --spreadsheet or --workbook, not both")
+	case f.spreadsheet == "" && f.workbook == "":
+		return nil, usagef("no source: give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET) or --workbook FILE.xlsx")
+	}
+	loc, err := c.location()
+	if err != nil {
+		return nil, err
+	}
+	asOf, err := f.per.day(c.now(), loc)
+	if err != nil {
+		return nil, err
+	}
+	if f.workbook != "" {
+		return c.syncWorkbook(f, asOf)
+	}
+	return c.syncGoogle(ctx, f, asOf)
+}
+
+func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
+	loaded, err := sheets.ReadWorkbook(f.workbook, f.options())
+	if err != nil {
+		return nil, err
+	}
+	s := compute(loaded, asOf, f.names)
+	s.title, s.link = f.workbook, f.workbook
+	if f.dryRun {
+		return s, nil
+	}
+	s.written, err = sheets.WriteWorkbook(f.workbook, s.tabs, sheets.WriteOptions{Ledger: f.ledger})
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", f.workbook, err)
+	}
+	return s, nil
+}
+
+func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*synced, error) {
+	id, err := sheets.SpreadsheetID(f.spreadsheet)
+	if err != nil {
+		return nil, usagef("--spreadsheet: %v", err)
+	}
+	g, err := c.google(ctx, id, f.credentials)
+	if err != nil {
+		return nil, err
+	}
+	ss, err := g.Layout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loaded, err := g.Load(ctx, ss, f.options())
+	if err != nil {
+		return nil, err
+	}
+	s := compute(loaded, asOf, f.names)
+	s.title, s.link = ss.Title, ss.URL
+	if s.link == "" {
+		s.link = "https://docs.google.com/spreadsheets/d/" + id + "/edit"
+	}
+	if f.dryRun {
+		return s, nil
+	}
+	s.written, err = g.WriteTabs(ctx, ss, s.tabs)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// google connects to the spreadsheet id with the configured credentials,
+// or unauthenticated to MRRBOT_SHEETS_ENDPOINT when none are configured.
+func (c *cli) google(ctx context.Context, id, credentials string) (*sheets.Google, error) {
+	endpoint := c.getenv("MRRBOT_SHEETS_ENDPOINT")
+	hc, who, err := sheets.NewHTTPClient(ctx, sheets.AuthConfig{
+		Endpoint:        endpoint,
+		CredentialsFile: credentials,
+		HTTPClient:      c.httpClient,
+		Logger:          c.logger(),
+		Getenv:          c.getenv,
+	})
+	if err != nil {
+		return nil, err
+	}
+	opts := []option.ClientOption{option.WithHTTPClient(hc)}
+	if endpoint != "" {
+		if !strings.HasSuffix(endpoint, "/") {
+			endpoint += "/"
+		}
+		opts = append(opts, option.WithEndpoint(endpoint))
+	}
+	svc, err := sheetsapi.NewService(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("sheets client: %w", err)
+	}
+	return sheets.NewGoogle(svc, id, who, c.logger()), nil
+}
+
+// compute turns what was read into figures and the bot's tabs.
+func compute(loaded *sheets.Loaded, asOf calc.Date, names report.TabNames) *synced {
+	res := loaded.Book.Compute(asOf)
+	errs := append([]calc.Issue(nil), loaded.Errors...)
+	for _, is := range loaded.FXErrors {
+		is.Column = "FX " + is.Column
+		errs = append(errs, is)
+	}
+	return &synced{
+		loaded: loaded,
+		result: res,
+		errors: errs,
+		tabs:   report.Tabs(res, errs, res.Warnings, names),
+	}
+}
+
+func (c *cli) printSynced(s *synced, dryRun bool) {
+	verb := "Wrote"
+	if dryRun {
+		verb = "Would write"
+	}
+	fmt.Fprintf(c.stdout, "%s to %s:\n", verb, s.title)
+	for _, t := range s.tabs {
+		fmt.Fprintf(c.stdout, "  %-16s %d rows\n", t.Name, len(t.Rows))
+	}
+	if n := len(s.result.Months); n > 0 {
+		last := s.result.Months[n-1]
+		fmt.Fprintf(c.stdout, "MRR %s as of %s: %s\n", s.result.Currency, s.result.AsOf,
+			report.Money(last.Ending.Decimal(), s.result.Currency))
+	}
+	if n := report.IssueRows(s.errors, s.result.Warnings); n > 0 {
+		fmt.Fprintf(c.stdout, "%d rows have problems: see the %s tab.\n", n, tabName(s.tabs, sheets.RoleIssues))
+	}
+	if s.link != "" {
+		fmt.Fprintln(c.stdout, s.link)
+	}
+}
+
+func tabName(tabs []sheets.Tab, role string) string {
+	for _, t := range tabs {
+		if t.Role == role {
+			return t.Name
+		}
+	}
+	return role
+}
+
+// logger returns the command's logger: text on stderr.
+func (c *cli) logger() *slog.Logger {
+	if c.log == nil {
+		c.log = slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	return c.log
+}

@@ -1,0 +1,202 @@
+package sheets_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/calc/calctest"
+	"github.com/mrrbot/mrrbot/report"
+	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/sheetstest"
+	sheetsapi "google.golang.org/api/sheets/v4"
+)
+
+const id = "sheet-under-test"
+
+// seedGenerated puts n generated subscription rows into the stand-in as
+// text cells, as a sheet imported from a CSV holds them.
+func seedGenerated(t testing.TB, srv *sheetstest.Server, n, customers int) {
+	t.Helper()
+	srv.AddSpreadsheet(id, "Generated", "en_US")
+	srv.AddSheet(id, "Subscriptions", n+1, len(calctest.Header))
+	rows := make([][]*sheetsapi.CellData, 0, n+1)
+	row := func(rec []string) []*sheetsapi.CellData {
+		out := make([]*sheetsapi.CellData, len(rec))
+		for i, v := range rec {
+			out[i] = sheetstest.String(v)
+		}
+		return out
+	}
+	rows = append(rows, row(calctest.Header))
+	calctest.EachFor(n, customers, 1, func(rec []string) { rows = append(rows, row(rec)) })
+	srv.SetCells(id, "Subscriptions!A1", rows)
+	srv.AddSheet(id, "FX", 0, 0)
+	srv.SetCells(id, "FX!A1", [][]*sheetsapi.CellData{
+		{sheetstest.String("currency"), sheetstest.String("rate")},
+		{sheetstest.String("EUR"), sheetstest.Number(1.0834)},
+	})
+}
+
+// syncOnce does what `mrrbot sync` does against the stand-in.
+func syncOnce(t testing.TB, g *sheets.Google) []sheets.Tab {
+	t.Helper()
+	ctx := context.Background()
+	ss, err := g.Layout(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := g.Load(ctx, ss, sheets.Options{Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := l.Book.Compute(calc.DateOf(2026, 3, 15))
+	tabs := report.Tabs(res, l.Errors, res.Warnings, report.DefaultTabNames)
+	if _, err := g.WriteTabs(ctx, ss, tabs); err != nil {
+		t.Fatal(err)
+	}
+	return tabs
+}
+
+func newGoogle(t testing.TB, srv *sheetstest.Server) *sheets.Google {
+	t.Helper()
+	return sheets.NewGoogle(srv.Service(), id, sheets.Identity{}, nil)
+}
+
+// TestWriteTabsLarge syncs 5,000 customers: thousands of movement rows,
+// far past a new tab's 1000-row grid, in one write of three calls.
+func TestWriteTabsLarge(t *testing.T) {
+	srv := sheetstest.New(t)
+	seedGenerated(t, srv, 6_000, 5_000)
+	g := newGoogle(t, srv)
+	tabs := syncOnce(t, g)
+	if calls := srv.Calls().Total; calls != 3 {
+		t.Errorf("sync made %d calls, want 3: %v", calls, srv.Calls().ByMethod)
+	}
+	if n := len(tabs[1].Rows); n < 5000 {
+		t.Errorf("only %d movement rows; the test wants thousands", n)
+	}
+	checkTabsWritten(t, srv, tabs)
+}
+
+// TestWriteTabsStaged forces the staged path with a small request limit:
+// the result must be the same tabs, and a second staged write replaces
+// them without leaving staging tabs behind.
+func TestWriteTabsStaged(t *testing.T) {
+	srv := sheetstest.New(t)
+	seedGenerated(t, srv, 3_000, 1_000)
+	g := newGoogle(t, srv)
+	g.SetMaxRequest(200 << 10)
+	tabs := syncOnce(t, g)
+	calls := srv.Calls().Total
+	if calls <= 3 {
+		t.Errorf("staged sync made only %d calls", calls)
+	}
+	t.Logf("staged sync of %d movement rows: %d calls", len(tabs[1].Rows), calls)
+	checkTabsWritten(t, srv, tabs)
+	syncOnce(t, g)
+	checkTabsWritten(t, srv, tabs)
+}
+
+// TestWriteTabsStagedFailure fails a staged write part way: the previous
+// tabs stay as they were, and the next write cleans up.
+func TestWriteTabsStagedFailure(t *testing.T) {
+	srv := sheetstest.New(t)
+	seedGenerated(t, srv, 3_000, 1_000)
+	g := newGoogle(t, srv)
+	tabs := syncOnce(t, g)
+	before := srv.Spreadsheet(id)
+
+	g.SetMaxRequest(200 << 10)
+	ctx := context.Background()
+	ss, err := g.Layout(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Let the staging tabs be created and one chunk written, then fail.
+	srv.FailAfter(2, 400)
+	if _, err := g.WriteTabs(ctx, ss, tabs); err == nil {
+		t.Fatal("write did not fail")
+	}
+	mid := srv.Spreadsheet(id)
+	for _, name := range []string{"MRR Summary", "MRR Movements", "Data Issues"} {
+		if fmt.Sprint(tabCells(before, name)) != fmt.Sprint(tabCells(mid, name)) {
+			t.Errorf("tab %s changed by a failed write", name)
+		}
+	}
+	srv.FailNext(0, 0, 0)
+	g.SetMaxRequest(sheets.DefaultMaxRequest)
+	syncOnce(t, g)
+	for _, sh := range srv.Spreadsheet(id).Sheets {
+		if strings.HasPrefix(sh.Properties.Title, "_mrrbot_staging") {
+			t.Errorf("staging tab %s left behind", sh.Properties.Title)
+		}
+	}
+	checkTabsWritten(t, srv, tabs)
+}
+
+func tabCells(ss *sheetsapi.Spreadsheet, title string) [][]string {
+	for _, sh := range ss.Sheets {
+		if sh.Properties.Title != title {
+			continue
+		}
+		var out [][]string
+		for _, g := range sh.Data {
+			for _, rd := range g.RowData {
+				var row []string
+				for _, cd := range rd.Values {
+					s := ""
+					if cd != nil && cd.UserEnteredValue != nil {
+						if v := cd.UserEnteredValue; v.NumberValue != nil {
+							s = fmt.Sprint(*v.NumberValue)
+						} else if v.StringValue != nil {
+							s = *v.StringValue
+						}
+					}
+					row = append(row, s)
+				}
+				out = append(out, row)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// checkTabsWritten compares the stand-in's bot tabs with what was meant.
+func checkTabsWritten(t *testing.T, srv *sheetstest.Server, tabs []sheets.Tab) {
+	t.Helper()
+	ss := srv.Spreadsheet(id)
+	count := map[string]int{}
+	charts := 0
+	for _, sh := range ss.Sheets {
+		count[sh.Properties.Title]++
+		charts += len(sh.Charts)
+		if strings.HasPrefix(sh.Properties.Title, "_mrrbot_staging") {
+			t.Errorf("staging tab %s left", sh.Properties.Title)
+		}
+	}
+	if charts != 1 {
+		t.Errorf("%d charts, want 1", charts)
+	}
+	for _, tab := range tabs {
+		if count[tab.Name] != 1 {
+			t.Errorf("%d tabs named %q", count[tab.Name], tab.Name)
+			continue
+		}
+		got := tabCells(ss, tab.Name)
+		if len(got) != len(tab.Rows)+1 {
+			t.Errorf("tab %s has %d rows, want %d", tab.Name, len(got), len(tab.Rows)+1)
+			continue
+		}
+		// Spot-check the last row's first text cell.
+		last := tab.Rows[len(tab.Rows)-1]
+		for i, c := range last {
+			if c.Kind == sheets.Text && got[len(got)-1][i] != c.Text {
+				t.Errorf("tab %s last row, column %d = %q, want %q", tab.Name, i, got[len(got)-1][i], c.Text)
+			}
+		}
+	}
+}

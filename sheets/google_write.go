@@ -1,0 +1,400 @@
+package sheets
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+
+	sheetsapi "google.golang.org/api/sheets/v4"
+)
+
+// WriteTabs writes tabs into the spreadsheet whose layout is ss, replacing
+// what the bot wrote before, in one atomic batchUpdate: a reader sees the
+// old tabs or the new ones, never a mix, and a failure changes nothing.
+// Tabs are found by the developer metadata that marks them as the bot's,
+// so one a person renamed is still found. A tab with a bot tab's name that
+// the bot did not create is never touched: WriteTabs returns a
+// *TabConflictError and writes nothing. Other tabs are never written.
+//
+// When the request would exceed the request size limit, the tabs are
+// written in chunks into hidden staging tabs, and one last batchUpdate
+// swaps them in: the calls then grow with the size of the write, and a
+// failure part way leaves the previous tabs as they were (the leftover
+// staging tabs are removed by the next write).
+func (g *Google) WriteTabs(ctx context.Context, ss *Spreadsheet, tabs []Tab) (*WriteResult, error) {
+	for _, t := range tabs {
+		if sh := ss.byTitle(t.Name); sh != nil && sh.Role != t.Role {
+			return nil, &TabConflictError{Tab: t.Name, Role: t.Role}
+		}
+	}
+	p := newPlan(ss)
+	p.removeLeftovers()
+	res := &WriteResult{}
+	for i := range tabs {
+		p.writeTab(&tabs[i], res)
+	}
+	body, err := json.Marshal(&sheetsapi.BatchUpdateSpreadsheetRequest{Requests: p.reqs})
+	if err != nil {
+		return nil, fmt.Errorf("write tabs: %w", err)
+	}
+	if len(body) <= g.maxRequest {
+		g.log.Debug("writing tabs", "requests", len(p.reqs), "bytes", len(body))
+		if _, err := g.svc.Spreadsheets.BatchUpdate(g.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: p.reqs}).Context(ctx).Do(); err != nil {
+			return nil, g.explain("write tabs", err)
+		}
+		return res, nil
+	}
+	g.log.Info("tabs too large for one request; writing through staging tabs", "bytes", len(body))
+	return g.writeStaged(ctx, ss, tabs)
+}
+
+// plan collects the requests of one batchUpdate.
+type plan struct {
+	ss   *Spreadsheet
+	reqs []*sheetsapi.Request
+	used map[int64]bool // sheet IDs taken
+}
+
+func newPlan(ss *Spreadsheet) *plan {
+	p := &plan{ss: ss, used: map[int64]bool{}}
+	for _, sh := range ss.Sheets {
+		p.used[sh.ID] = true
+	}
+	return p
+}
+
+func (p *plan) add(r *sheetsapi.Request) { p.reqs = append(p.reqs, r) }
+
+// newSheetID picks an unused, non-zero sheet ID, so later requests of the
+// same batch can name a tab that the batch creates.
+func (p *plan) newSheetID() int64 {
+	for {
+		id := rand.Int64N(1<<31-2) + 1
+		if !p.used[id] {
+			p.used[id] = true
+			return id
+		}
+	}
+}
+
+// removeLeftovers deletes staging tabs that a failed large write left.
+func (p *plan) removeLeftovers() {
+	for _, sh := range p.ss.Sheets {
+		if sh.Staging != "" {
+			p.add(&sheetsapi.Request{DeleteSheet: &sheetsapi.DeleteSheetRequest{SheetId: sh.ID, ForceSendFields: []string{"SheetId"}}})
+		}
+	}
+}
+
+// size returns the grid a tab needs: its rows and header, and the columns
+// up to its chart's anchor.
+func (t *Tab) size() (rows, cols int64) {
+	rows = int64(len(t.Rows)) + 1
+	cols = int64(len(t.Columns))
+	if t.Chart != nil && int64(t.Chart.Column)+1 > cols {
+		cols = int64(t.Chart.Column) + 1
+	}
+	return rows, cols
+}
+
+// writeTab adds the requests that make the bot's tab for t.Role hold t.
+func (p *plan) writeTab(t *Tab, res *WriteResult) {
+	rows, cols := t.size()
+	sh := p.ss.byRole(t.Role)
+	var id int64
+	var charts []int64
+	if sh == nil {
+		id = p.newSheetID()
+		p.add(&sheetsapi.Request{AddSheet: &sheetsapi.AddSheetRequest{Properties: &sheetsapi.SheetProperties{
+			SheetId: id, Title: t.Name, Hidden: t.Hidden,
+			GridProperties: &sheetsapi.GridProperties{RowCount: rows, ColumnCount: cols, FrozenRowCount: int64(t.FrozenRows)},
+		}}})
+		p.add(metadata(id, metaTab, t.Role))
+		res.Created = append(res.Created, t.Name)
+	} else {
+		id, charts = sh.ID, sh.Charts
+		// Shrink before growing: Google checks the spreadsheet's cell limit
+		// after each step.
+		p.add(resize(id, minI(rows, sh.Rows), minI(cols, sh.Cols), t))
+		p.add(resize(id, rows, cols, t))
+		res.Updated = append(res.Updated, t.Name)
+	}
+	p.add(&sheetsapi.Request{UpdateCells: &sheetsapi.UpdateCellsRequest{
+		Range:  &sheetsapi.GridRange{SheetId: id, StartRowIndex: 0, EndRowIndex: rows, StartColumnIndex: 0, EndColumnIndex: cols, ForceSendFields: []string{"SheetId"}},
+		Rows:   apiRows(t, 0, len(t.Rows), true),
+		Fields: "userEnteredValue,userEnteredFormat",
+	}})
+	p.formatColumns(id, t)
+	if t.Chart != nil && len(t.Rows) > 0 {
+		spec := chartSpec(id, t)
+		if len(charts) > 0 {
+			p.add(&sheetsapi.Request{UpdateChartSpec: &sheetsapi.UpdateChartSpecRequest{ChartId: charts[0], Spec: spec}})
+			for _, extra := range charts[1:] {
+				p.add(&sheetsapi.Request{DeleteEmbeddedObject: &sheetsapi.DeleteEmbeddedObjectRequest{ObjectId: extra}})
+			}
+		} else {
+			p.add(addChart(id, t, spec))
+		}
+	}
+}
+
+func minI(a, b int64) int64 {
+	if b > 0 && b < a {
+		return b
+	}
+	return a
+}
+
+func resize(id, rows, cols int64, t *Tab) *sheetsapi.Request {
+	return &sheetsapi.Request{UpdateSheetProperties: &sheetsapi.UpdateSheetPropertiesRequest{
+		Properties: &sheetsapi.SheetProperties{
+			SheetId: id, Title: t.Name, Hidden: t.Hidden,
+			GridProperties:  &sheetsapi.GridProperties{RowCount: rows, ColumnCount: cols, FrozenRowCount: int64(t.FrozenRows), ForceSendFields: []string{"FrozenRowCount"}},
+			ForceSendFields: []string{"SheetId", "Hidden"},
+		},
+		Fields: "title,hidden,gridProperties(rowCount,columnCount,frozenRowCount)",
+	}}
+}
+
+func metadata(sheetID int64, key, value string) *sheetsapi.Request {
+	return &sheetsapi.Request{CreateDeveloperMetadata: &sheetsapi.CreateDeveloperMetadataRequest{
+		DeveloperMetadata: &sheetsapi.DeveloperMetadata{
+			MetadataKey:   key,
+			MetadataValue: value,
+			Location:      &sheetsapi.DeveloperMetadataLocation{SheetId: sheetID, ForceSendFields: []string{"SheetId"}},
+			Visibility:    "DOCUMENT",
+		},
+	}}
+}
+
+// apiRows converts rows [from, to) of t, with the header first when
+// header is set. Values only: each column's format is set once for the
+// whole column by formatColumns, which keeps the request small.
+func apiRows(t *Tab, from, to int, header bool) []*sheetsapi.RowData {
+	out := make([]*sheetsapi.RowData, 0, to-from+1)
+	if header {
+		hd := &sheetsapi.RowData{}
+		for _, c := range t.Columns {
+			title := c.Title
+			hd.Values = append(hd.Values, &sheetsapi.CellData{
+				UserEnteredValue:  &sheetsapi.ExtendedValue{StringValue: &title},
+				UserEnteredFormat: &sheetsapi.CellFormat{TextFormat: &sheetsapi.TextFormat{Bold: true}},
+			})
+		}
+		out = append(out, hd)
+	}
+	for _, row := range t.Rows[from:to] {
+		rd := &sheetsapi.RowData{Values: make([]*sheetsapi.CellData, len(row))}
+		for i, c := range row {
+			rd.Values[i] = apiValue(c)
+		}
+		out = append(out, rd)
+	}
+	return out
+}
+
+// apiValue converts a cell. Text is always a string value, never parsed:
+// a customer named "=1+1" stays text.
+func apiValue(c Cell) *sheetsapi.CellData {
+	switch c.Kind {
+	case Text:
+		s := c.Text
+		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{StringValue: &s}}
+	case Number:
+		f, err := strconv.ParseFloat(c.Text, 64)
+		if err != nil {
+			s := c.Text
+			return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{StringValue: &s}}
+		}
+		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{NumberValue: &f}}
+	case Bool:
+		b := c.Text == "TRUE"
+		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{BoolValue: &b, ForceSendFields: []string{"BoolValue"}}}
+	}
+	return &sheetsapi.CellData{}
+}
+
+// apiFormatType is the Sheets number format type of a column format.
+func apiFormatType(f Format) string {
+	switch f {
+	case FormatDate:
+		return "DATE"
+	case FormatPercent:
+		return "PERCENT"
+	case FormatCurrency:
+		return "CURRENCY"
+	case FormatNumber:
+		return "NUMBER"
+	}
+	return ""
+}
+
+// formatColumns sets each column's number format below the header, and
+// its width.
+func (p *plan) formatColumns(id int64, t *Tab) {
+	for i, c := range t.Columns {
+		if typ := apiFormatType(c.Format); typ != "" && c.Pattern != "" && len(t.Rows) > 0 {
+			p.add(&sheetsapi.Request{RepeatCell: &sheetsapi.RepeatCellRequest{
+				Range: &sheetsapi.GridRange{SheetId: id, StartRowIndex: 1, EndRowIndex: int64(len(t.Rows)) + 1,
+					StartColumnIndex: int64(i), EndColumnIndex: int64(i) + 1, ForceSendFields: []string{"SheetId", "StartColumnIndex"}},
+				Cell:   &sheetsapi.CellData{UserEnteredFormat: &sheetsapi.CellFormat{NumberFormat: &sheetsapi.NumberFormat{Type: typ, Pattern: c.Pattern}}},
+				Fields: "userEnteredFormat.numberFormat",
+			}})
+		}
+		if c.Width > 0 {
+			p.add(&sheetsapi.Request{UpdateDimensionProperties: &sheetsapi.UpdateDimensionPropertiesRequest{
+				Range:      &sheetsapi.DimensionRange{SheetId: id, Dimension: "COLUMNS", StartIndex: int64(i), EndIndex: int64(i) + 1, ForceSendFields: []string{"SheetId", "StartIndex"}},
+				Properties: &sheetsapi.DimensionProperties{PixelSize: int64(c.Width)},
+				Fields:     "pixelSize",
+			}})
+		}
+	}
+}
+
+func chartSpec(id int64, t *Tab) *sheetsapi.ChartSpec {
+	ch := t.Chart
+	n := int64(len(t.Rows)) + 1
+	col := func(c int) *sheetsapi.ChartData {
+		return &sheetsapi.ChartData{SourceRange: &sheetsapi.ChartSourceRange{Sources: []*sheetsapi.GridRange{{
+			SheetId: id, StartRowIndex: 0, EndRowIndex: n, StartColumnIndex: int64(c), EndColumnIndex: int64(c) + 1,
+			ForceSendFields: []string{"SheetId", "StartColumnIndex"},
+		}}}}
+	}
+	basic := &sheetsapi.BasicChartSpec{
+		ChartType:      "COLUMN",
+		LegendPosition: "BOTTOM_LEGEND",
+		HeaderCount:    1,
+		Axis: []*sheetsapi.BasicChartAxis{
+			{Position: "BOTTOM_AXIS", Title: t.Columns[ch.Domain].Title},
+			{Position: "LEFT_AXIS", Title: "MRR"},
+		},
+		Domains: []*sheetsapi.BasicChartDomain{{Domain: col(ch.Domain)}},
+	}
+	if ch.Stacked {
+		basic.StackedType = "STACKED"
+	}
+	for _, s := range ch.Series {
+		typ := "COLUMN"
+		if s.Line {
+			typ = "LINE"
+			basic.ChartType = "COMBO"
+		}
+		basic.Series = append(basic.Series, &sheetsapi.BasicChartSeries{Series: col(s.Column), TargetAxis: "LEFT_AXIS", Type: typ})
+	}
+	return &sheetsapi.ChartSpec{Title: ch.Title, BasicChart: basic, HiddenDimensionStrategy: "SHOW_ALL"}
+}
+
+func addChart(id int64, t *Tab, spec *sheetsapi.ChartSpec) *sheetsapi.Request {
+	return &sheetsapi.Request{AddChart: &sheetsapi.AddChartRequest{Chart: &sheetsapi.EmbeddedChart{
+		Spec: spec,
+		Position: &sheetsapi.EmbeddedObjectPosition{OverlayPosition: &sheetsapi.OverlayPosition{
+			AnchorCell:   &sheetsapi.GridCoordinate{SheetId: id, RowIndex: 0, ColumnIndex: int64(t.Chart.Column), ForceSendFields: []string{"SheetId", "RowIndex"}},
+			WidthPixels:  int64(t.Chart.Width),
+			HeightPixels: int64(t.Chart.Height),
+		}},
+	}}}
+}
+
+// writeStaged writes tabs too large for one request: the first call
+// creates hidden staging tabs (removing leftovers of an earlier failure),
+// the next ones fill them in chunks that each fit a request, and the last
+// one deletes the old bot tabs and gives the staging tabs their names,
+// formats, metadata and chart. Until that last call the old tabs are
+// untouched.
+func (g *Google) writeStaged(ctx context.Context, ss *Spreadsheet, tabs []Tab) (*WriteResult, error) {
+	p := newPlan(ss)
+	p.removeLeftovers()
+	staged := make([]int64, len(tabs))
+	for i := range tabs {
+		t := &tabs[i]
+		rows, cols := t.size()
+		staged[i] = p.newSheetID()
+		p.add(&sheetsapi.Request{AddSheet: &sheetsapi.AddSheetRequest{Properties: &sheetsapi.SheetProperties{
+			SheetId: staged[i], Title: fmt.Sprintf("_mrrbot_staging_%s_%d", t.Role, staged[i]), Hidden: true,
+			GridProperties: &sheetsapi.GridProperties{RowCount: rows, ColumnCount: cols},
+		}}})
+		p.add(metadata(staged[i], metaStaging, t.Role))
+	}
+	if err := g.batch(ctx, p.reqs, "create staging tabs"); err != nil {
+		return nil, err
+	}
+
+	// Fill: chunks of rows sized from the average encoded row.
+	for i := range tabs {
+		t := &tabs[i]
+		header := true
+		for from := 0; from < len(t.Rows) || header; {
+			to := g.chunkEnd(t, from)
+			start := int64(from) + 1
+			if header {
+				start = 0
+			}
+			req := &sheetsapi.Request{UpdateCells: &sheetsapi.UpdateCellsRequest{
+				Start:  &sheetsapi.GridCoordinate{SheetId: staged[i], RowIndex: start, ColumnIndex: 0, ForceSendFields: []string{"SheetId", "RowIndex", "ColumnIndex"}},
+				Rows:   apiRows(t, from, to, header),
+				Fields: "userEnteredValue,userEnteredFormat",
+			}}
+			if err := g.batch(ctx, []*sheetsapi.Request{req}, fmt.Sprintf("write rows %d–%d of tab %q", from+1, to, t.Name)); err != nil {
+				return nil, err
+			}
+			header = false
+			from = to
+		}
+	}
+
+	// Swap: delete the old tabs first (a rename onto a taken name fails).
+	p = newPlan(ss)
+	res := &WriteResult{}
+	for i := range tabs {
+		t := &tabs[i]
+		if old := ss.byRole(t.Role); old != nil {
+			p.add(&sheetsapi.Request{DeleteSheet: &sheetsapi.DeleteSheetRequest{SheetId: old.ID, ForceSendFields: []string{"SheetId"}}})
+			res.Updated = append(res.Updated, t.Name)
+		} else {
+			res.Created = append(res.Created, t.Name)
+		}
+	}
+	for i := range tabs {
+		t := &tabs[i]
+		rows, cols := t.size()
+		p.add(resize(staged[i], rows, cols, t))
+		p.add(&sheetsapi.Request{DeleteDeveloperMetadata: &sheetsapi.DeleteDeveloperMetadataRequest{DataFilter: &sheetsapi.DataFilter{
+			DeveloperMetadataLookup: &sheetsapi.DeveloperMetadataLookup{MetadataKey: metaStaging, MetadataValue: t.Role},
+		}}})
+		p.add(metadata(staged[i], metaTab, t.Role))
+		p.formatColumns(staged[i], t)
+		if t.Chart != nil && len(t.Rows) > 0 {
+			p.add(addChart(staged[i], t, chartSpec(staged[i], t)))
+		}
+	}
+	if err := g.batch(ctx, p.reqs, "swap in the new tabs"); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (g *Google) batch(ctx context.Context, reqs []*sheetsapi.Request, op string) error {
+	if len(reqs) == 0 {
+		return nil
+	}
+	_, err := g.svc.Spreadsheets.BatchUpdate(g.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs}).Context(ctx).Do()
+	if err != nil {
+		return g.explain(op, err)
+	}
+	return nil
+}
+
+// chunkEnd returns the end of the chunk of t's rows starting at from that
+// fits a request, measured by encoding a sample of rows.
+func (g *Google) chunkEnd(t *Tab, from int) int {
+	if from >= len(t.Rows) {
+		return from
+	}
+	sample := min(len(t.Rows)-from, 200)
+	b, _ := json.Marshal(apiRows(t, from, from+sample, false))
+	perRow := len(b)/sample + 1
+	n := max(1, (g.maxRequest*3/4)/perRow)
+	return min(len(t.Rows), from+n)
+}

@@ -1,0 +1,824 @@
+package sheets
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// This file is the workbook sink: it writes the bot's tabs into a local
+// .xlsx file the way the Google sink writes them into a spreadsheet.
+//
+// The rules that keep a person's work safe:
+//
+//   - The bot owns a tab only when its hidden ledger tab (_mrrbot) says so:
+//     a row "tab:<role>" holding the tab's title. A tab with one of the
+//     bot's names that is not recorded there is a person's, and the write
+//     stops with a *TabConflictError before anything is written.
+//   - No other tab is written. excelize parses a worksheet only when it is
+//     asked about it, and copies every worksheet it never parsed byte for
+//     byte; so this file never asks about a tab that is not the bot's, and
+//     avoids the few excelize calls that parse every worksheet
+//     (SetSheetVisible, SetActiveSheet, DeleteSheet, MoveSheet). A bot tab
+//     is emptied by giving it a fresh worksheet part (workbook_parts.go).
+//   - The file is replaced atomically: the workbook is written to a
+//     temporary file beside it, synced, and renamed over it. On any error
+//     the file is left as it was.
+
+// TabFlags names, by role, the command-line flag that picks another title
+// for that bot tab. Conflict errors point at it.
+var TabFlags = map[string]string{
+	RoleSummary:   "--summary-tab",
+	RoleMovements: "--movements-tab",
+	RoleIssues:    "--issues-tab",
+}
+
+// TabConflictError reports that a tab with the title of one of the bot's
+// tabs exists and is not the bot's: it is a person's, and the bot does not
+// overwrite it.
+type TabConflictError struct {
+	// Tab is the title of the person's tab.
+	Tab string
+	// Role is the role of the bot tab that wanted the title.
+	Role string
+}
+
+// Error says which tab is in the way and how to get past it.
+func (e *TabConflictError) Error() string {
+	msg := fmt.Sprintf("tab %q exists and was not written by mrrbot; rename it, or pick another name for mrrbot's tab", e.Tab)
+	if flag, ok := TabFlags[e.Role]; ok {
+		msg += " with " + flag
+	}
+	return msg
+}
+
+// WriteOptions are the optional parts of a workbook write.
+type WriteOptions struct {
+	// Ledger holds key/value entries to keep in the workbook's hidden
+	// _mrrbot tab, such as the Slack posting ledger. They are added to the
+	// entries already there, replacing those with the same key; entries
+	// the write does not set are kept. Keys starting with "tab:" are the
+	// bot's tab records and cannot be set here.
+	Ledger map[string]string
+}
+
+// WriteResult tells what a write did to the tabs it was given, by title;
+// the hidden _mrrbot tab is not listed.
+type WriteResult struct {
+	// Created are the tabs the write added.
+	Created []string
+	// Updated are the bot's tabs the write replaced (and renamed, when the
+	// title changed).
+	Updated []string
+}
+
+// ledgerTab is the hidden tab that records which tabs are the bot's and
+// holds the ledger entries of [WriteOptions.Ledger].
+const ledgerTab = "_mrrbot"
+
+// tabKeyPrefix starts the ledger key that records the title of the bot's
+// tab of a role: "tab:summary".
+const tabKeyPrefix = "tab:"
+
+// maxPatternLen is the longest number format code Excel accepts.
+const maxPatternLen = 255
+
+// WriteWorkbook writes tabs into the .xlsx workbook at path and records
+// them as the bot's in its hidden _mrrbot tab, together with opts.Ledger.
+//
+// A tab the bot wrote before (found by its role, so a new title renames
+// it) is replaced whole where it stands; another is added after the last
+// tab. The bot knows its tabs by the titles it recorded: a person who
+// renames one makes it theirs, and the next write adds a new one. If a tab
+// with one of the titles exists and is not the bot's, the error is a
+// *TabConflictError and nothing is written. Every tab that is not the
+// bot's is left exactly as it was.
+//
+// Cells are written by kind: Text as a string (never a formula, even when
+// it starts with "="), Number from its literal with its column's number
+// format (date serials shifted to the workbook's date system when it uses
+// the 1904 one), Bool as a boolean; Empty cells are left blank. The header
+// row is bold; Chart, FrozenRows, Hidden and the column widths are applied.
+//
+// The file is replaced atomically and keeps its permissions; on error it is
+// left untouched.
+func WriteWorkbook(path string, tabs []Tab, opts WriteOptions) (*WriteResult, error) {
+	if err := checkTabs(tabs, opts.Ledger); err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	// Replace the file a symbolic link points to, not the link.
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	info, err := os.Stat(target)
+	if err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	f, err := excelize.OpenFile(target)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	defer f.Close()
+
+	res, err := updateWorkbook(f, tabs, opts.Ledger)
+	if err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	if err := replaceFile(target, info.Mode().Perm(), func(w io.Writer) error { return f.Write(w) }); err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	return res, nil
+}
+
+// ReadWorkbookLedger returns every key/value entry of the hidden _mrrbot
+// tab of the workbook at path: the bot's tab records ("tab:summary" → the
+// tab's title) and the entries stored through [WriteOptions.Ledger]. A
+// workbook the bot never wrote has none: the map is empty.
+func ReadWorkbookLedger(path string) (map[string]string, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	defer f.Close()
+	entries, _, err := readLedger(f)
+	if err != nil {
+		return nil, fmt.Errorf("read tab %q of %s: %w", ledgerTab, path, err)
+	}
+	return entries, nil
+}
+
+// checkTabs rejects what no workbook could hold, before the file is opened.
+func checkTabs(tabs []Tab, ledger map[string]string) error {
+	names := make(map[string]bool, len(tabs))
+	roles := make(map[string]bool, len(tabs))
+	for i := range tabs {
+		t := &tabs[i]
+		if err := checkTabName(t.Name); err != nil {
+			return err
+		}
+		folded := strings.ToLower(t.Name)
+		if folded == ledgerTab {
+			return fmt.Errorf("tab %q: the name is mrrbot's own hidden tab; pick another", t.Name)
+		}
+		if names[folded] {
+			return fmt.Errorf("tab %q: two tabs have this name", t.Name)
+		}
+		names[folded] = true
+		if t.Role == "" {
+			return fmt.Errorf("tab %q: no role", t.Name)
+		}
+		if roles[t.Role] {
+			return fmt.Errorf("tab %q: two tabs have the role %q", t.Name, t.Role)
+		}
+		roles[t.Role] = true
+		if err := checkTabContent(t); err != nil {
+			return fmt.Errorf("tab %q: %w", t.Name, err)
+		}
+	}
+	for k := range ledger {
+		if k == "" || strings.HasPrefix(k, tabKeyPrefix) {
+			return fmt.Errorf("ledger key %q is reserved for mrrbot's tab records", k)
+		}
+	}
+	return nil
+}
+
+// checkTabName applies the spreadsheet's rules for tab titles.
+func checkTabName(name string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return errors.New("a tab has no name")
+	case len(utf16.Encode([]rune(name))) > excelize.MaxSheetNameLength:
+		return fmt.Errorf("tab %q: the name is longer than %d characters", name, excelize.MaxSheetNameLength)
+	case strings.ContainsAny(name, `:\/?*[]`):
+		return fmt.Errorf(`tab %q: the name contains one of : \ / ? * [ ]`, name)
+	case strings.HasPrefix(name, "'") || strings.HasSuffix(name, "'"):
+		return fmt.Errorf("tab %q: the name starts or ends with an apostrophe", name)
+	}
+	return nil
+}
+
+// checkTabContent checks the cells, formats and chart of t.
+func checkTabContent(t *Tab) error {
+	for i, c := range t.Columns {
+		if len(c.Pattern) > maxPatternLen {
+			return fmt.Errorf("column %q: number format is longer than %d characters", c.Title, maxPatternLen)
+		}
+		if strings.ContainsFunc(c.Pattern, func(r rune) bool { return r < ' ' }) {
+			return fmt.Errorf("column %q: number format %q has a control character", c.Title, c.Pattern)
+		}
+		if c.Width < 0 {
+			return fmt.Errorf("column %d: negative width %d", i+1, c.Width)
+		}
+	}
+	for r, row := range t.Rows {
+		if len(row) > len(t.Columns) {
+			return fmt.Errorf("row %d has %d cells for %d columns", r+2, len(row), len(t.Columns))
+		}
+		for c, cell := range row {
+			var err error
+			switch cell.Kind {
+			case Number:
+				_, err = numberLiteral(cell.Text)
+			case Bool:
+				_, err = boolValue(cell.Text)
+			}
+			if err != nil {
+				return fmt.Errorf("row %d, column %q: %w", r+2, t.Columns[c].Title, err)
+			}
+		}
+	}
+	if ch := t.Chart; ch != nil {
+		in := func(col int) bool { return col >= 0 && col < len(t.Columns) }
+		if !in(ch.Domain) {
+			return fmt.Errorf("chart: domain column %d is not a column of the tab", ch.Domain)
+		}
+		if len(ch.Series) == 0 {
+			return errors.New("chart: no series")
+		}
+		for _, s := range ch.Series {
+			if !in(s.Column) {
+				return fmt.Errorf("chart: series column %d is not a column of the tab", s.Column)
+			}
+		}
+		if ch.Column < 0 || ch.Width < 0 || ch.Height < 0 {
+			return errors.New("chart: negative column or size")
+		}
+	}
+	return nil
+}
+
+// numberLiteral returns the literal to store for a Number cell's text: the
+// text itself when it is a plain decimal literal, otherwise (such as "+5"
+// or ".5") its canonical form.
+func numberLiteral(s string) (string, error) {
+	if !checkLiteral(s) {
+		return "", fmt.Errorf("%q is not a number", s)
+	}
+	if _, err := strconv.ParseFloat(s, 64); err != nil {
+		return "", fmt.Errorf("%q is out of a spreadsheet's range", s)
+	}
+	if plainLiteral(s) {
+		return s, nil
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a number", s)
+	}
+	return d.String(), nil
+}
+
+// plainLiteral reports whether s is -?D+(.D+)?([eE][+-]?D+)?, the form
+// every spreadsheet reads.
+func plainLiteral(s string) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	if digits() == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+func boolValue(s string) (bool, error) {
+	switch {
+	case strings.EqualFold(s, "TRUE"):
+		return true, nil
+	case strings.EqualFold(s, "FALSE"):
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not TRUE or FALSE", s)
+}
+
+// tabPlan is what the write does to one of tabs.
+type tabPlan struct {
+	tab *Tab
+	// sheet is the bot's existing tab for the role, "" for a new tab.
+	sheet string
+}
+
+// updateWorkbook writes tabs and the ledger into f, in memory.
+func updateWorkbook(f *excelize.File, tabs []Tab, ledger map[string]string) (*WriteResult, error) {
+	entries, ledgerSheet, err := readLedger(f)
+	if err != nil {
+		return nil, fmt.Errorf("read tab %q: %w", ledgerTab, err)
+	}
+	sheets := f.GetSheetList()
+	// A record whose tab is gone is dropped: a person may later create a
+	// tab with that title, and it would be theirs.
+	for k, title := range entries {
+		if strings.HasPrefix(k, tabKeyPrefix) {
+			if _, ok := findTab(sheets, title); !ok {
+				delete(entries, k)
+			}
+		}
+	}
+	plans, err := planTabs(sheets, entries, tabs)
+	if err != nil {
+		return nil, err
+	}
+
+	// Replace the parts of the bot's existing tabs before excelize parses
+	// anything about them.
+	parts, err := newPackage(f)
+	if err != nil {
+		return nil, err
+	}
+	var dropped []string
+	for _, p := range plans {
+		if p.sheet != "" {
+			d, err := parts.resetSheet(p.sheet, p.tab.Chart != nil && len(p.tab.Rows) > 0)
+			if err != nil {
+				return nil, fmt.Errorf("tab %q: %w", p.sheet, err)
+			}
+			dropped = append(dropped, d...)
+		}
+	}
+	if ledgerSheet != "" {
+		if _, err := parts.resetSheet(ledgerSheet, false); err != nil {
+			return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+		}
+	}
+
+	w, err := newTabWriter(f)
+	if err != nil {
+		return nil, err
+	}
+	res := &WriteResult{}
+	states := make(map[string]string)
+	for _, p := range plans {
+		t := p.tab
+		switch {
+		case p.sheet == "":
+			if _, err := f.NewSheet(t.Name); err != nil {
+				return nil, fmt.Errorf("tab %q: %w", t.Name, err)
+			}
+			res.Created = append(res.Created, t.Name)
+		case p.sheet != t.Name:
+			// excelize renames the tab in the workbook and its defined
+			// names only; no worksheet is parsed.
+			if err := f.SetSheetName(p.sheet, t.Name); err != nil {
+				return nil, fmt.Errorf("tab %q: rename to %q: %w", p.sheet, t.Name, err)
+			}
+			fallthrough
+		default:
+			res.Updated = append(res.Updated, t.Name)
+		}
+		if err := w.write(t); err != nil {
+			return nil, fmt.Errorf("tab %q: %w", t.Name, err)
+		}
+		entries[tabKeyPrefix+t.Role] = t.Name
+		states[t.Name] = ""
+		if t.Hidden {
+			states[t.Name] = "hidden"
+		}
+	}
+
+	maps.Copy(entries, ledger)
+	if ledgerSheet == "" {
+		ledgerSheet = ledgerTab
+		if _, err := f.NewSheet(ledgerSheet); err != nil {
+			return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+		}
+	}
+	if err := w.writeLedger(ledgerSheet, entries); err != nil {
+		return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+	}
+	states[ledgerSheet] = "veryHidden"
+	if err := setStates(f, states); err != nil {
+		return nil, err
+	}
+	if err := parts.dropOverrides(dropped); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// planTabs decides, for each tab, which existing tab it replaces, and finds
+// the tabs in the way.
+func planTabs(sheets []string, entries map[string]string, tabs []Tab) ([]tabPlan, error) {
+	// owner maps a bot tab's title, lower-cased, to its role.
+	owner := make(map[string]string)
+	for k, title := range entries {
+		if role, ok := strings.CutPrefix(k, tabKeyPrefix); ok {
+			owner[strings.ToLower(title)] = role
+		}
+	}
+	plans := make([]tabPlan, 0, len(tabs))
+	for i := range tabs {
+		t := &tabs[i]
+		var own string
+		if title, ok := entries[tabKeyPrefix+t.Role]; ok {
+			own, _ = findTab(sheets, title)
+		}
+		if existing, ok := findTab(sheets, t.Name); ok && !strings.EqualFold(existing, own) {
+			if strings.EqualFold(strings.TrimSpace(existing), ledgerTab) {
+				return nil, fmt.Errorf("tab %q: the name is mrrbot's own hidden tab; pick another", t.Name)
+			}
+			if role, ok := owner[strings.ToLower(existing)]; ok {
+				return nil, fmt.Errorf("tab %q is mrrbot's %s tab; pick another name for its %s tab", existing, role, t.Role)
+			}
+			return nil, &TabConflictError{Tab: existing, Role: t.Role}
+		}
+		plans = append(plans, tabPlan{tab: t, sheet: own})
+	}
+	return plans, nil
+}
+
+// readLedger returns the entries of the ledger tab of f and its title, ""
+// when f has none.
+func readLedger(f *excelize.File) (map[string]string, string, error) {
+	entries := make(map[string]string)
+	sheet, ok := findTab(f.GetSheetList(), ledgerTab)
+	if !ok {
+		return entries, "", nil
+	}
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, "", err
+	}
+	for _, row := range rows {
+		if len(row) == 0 || row[0] == "" {
+			continue
+		}
+		v := ""
+		if len(row) > 1 {
+			v = row[1]
+		}
+		entries[row[0]] = v
+	}
+	return entries, sheet, nil
+}
+
+// setStates sets the visibility of tabs by title: "" (visible), "hidden"
+// or "veryHidden" (hidden from the spreadsheet's own list of hidden tabs).
+//
+// excelize's SetSheetVisible parses every worksheet of the workbook to see
+// which is selected, which would rewrite the tabs that are not the bot's;
+// the state is an attribute of the workbook part alone, so it is set there.
+// The active tab is never hidden, nor the last visible one: a spreadsheet
+// needs a visible tab to open on.
+func setStates(f *excelize.File, states map[string]string) error {
+	if f.WorkBook == nil {
+		return errors.New("the workbook part was not read")
+	}
+	list := f.WorkBook.Sheets.Sheet
+	active := f.GetActiveSheetIndex()
+	visible := 0
+	for i := range list {
+		s := list[i].State
+		if want, ok := states[list[i].Name]; ok {
+			s = want
+		}
+		if s == "" || s == "visible" {
+			visible++
+		}
+	}
+	for i := range list {
+		want, ok := states[list[i].Name]
+		if !ok {
+			continue
+		}
+		if want != "" && (i == active || visible == 0) {
+			want = ""
+			visible++
+		}
+		list[i].State = want
+	}
+	return nil
+}
+
+// tabWriter writes tabs into a workbook, sharing the styles it creates.
+type tabWriter struct {
+	f        *excelize.File
+	date1904 bool
+	bold     int
+	styles   map[string]int // by number format pattern
+}
+
+func newTabWriter(f *excelize.File) (*tabWriter, error) {
+	w := &tabWriter{f: f, styles: make(map[string]int)}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		w.date1904 = *props.Date1904
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, fmt.Errorf("create the header style: %w", err)
+	}
+	w.bold = bold
+	return w, nil
+}
+
+// style returns the style of Number cells shown with pattern.
+func (w *tabWriter) style(pattern string) (int, error) {
+	if id, ok := w.styles[pattern]; ok {
+		return id, nil
+	}
+	id, err := w.f.NewStyle(&excelize.Style{CustomNumFmt: &pattern})
+	if err != nil {
+		return 0, fmt.Errorf("number format %q: %w", pattern, err)
+	}
+	w.styles[pattern] = id
+	return id, nil
+}
+
+// defaultPattern is the number format of a Number cell whose column has no
+// pattern, by the cell's format.
+func defaultPattern(f Format) string {
+	switch f {
+	case FormatDate:
+		return "yyyy-mm-dd"
+	case FormatPercent:
+		return "0.00%"
+	case FormatCurrency:
+		return "#,##0.00"
+	}
+	return ""
+}
+
+// write fills the empty tab t.Name with t.
+func (w *tabWriter) write(t *Tab) error {
+	f, sheet := w.f, t.Name
+	for i, col := range t.Columns {
+		letter := columnLetter(i)
+		if col.Width > 0 {
+			if err := f.SetColWidth(sheet, letter, letter, columnWidth(col.Width)); err != nil {
+				return fmt.Errorf("column %q: %w", col.Title, err)
+			}
+		}
+		// The column's style formats the cells a person adds too.
+		if col.Pattern != "" {
+			id, err := w.style(col.Pattern)
+			if err != nil {
+				return fmt.Errorf("column %q: %w", col.Title, err)
+			}
+			if err := f.SetColStyle(sheet, letter, id); err != nil {
+				return fmt.Errorf("column %q: %w", col.Title, err)
+			}
+		}
+	}
+	for i, col := range t.Columns {
+		ref, _ := excelize.CoordinatesToCellName(i+1, 1)
+		if err := w.text(sheet, ref, col.Title); err != nil {
+			return fmt.Errorf("header %q: %w", col.Title, err)
+		}
+	}
+	if n := len(t.Columns); n > 0 {
+		last, _ := excelize.CoordinatesToCellName(n, 1)
+		if err := f.SetCellStyle(sheet, "A1", last, w.bold); err != nil {
+			return fmt.Errorf("header: %w", err)
+		}
+	}
+	for r, row := range t.Rows {
+		for c, cell := range row {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			if err := w.cell(sheet, ref, t.Columns[c], cell); err != nil {
+				return fmt.Errorf("row %d, column %q: %w", r+2, t.Columns[c].Title, err)
+			}
+		}
+	}
+	if t.FrozenRows > 0 {
+		top, _ := excelize.CoordinatesToCellName(1, t.FrozenRows+1)
+		if err := f.SetPanes(sheet, &excelize.Panes{
+			Freeze: true, YSplit: t.FrozenRows, TopLeftCell: top, ActivePane: "bottomLeft",
+			Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: "bottomLeft"}},
+		}); err != nil {
+			return fmt.Errorf("freeze rows: %w", err)
+		}
+	}
+	if t.Chart != nil && len(t.Rows) > 0 {
+		if err := w.chart(t); err != nil {
+			return fmt.Errorf("chart: %w", err)
+		}
+	}
+	return nil
+}
+
+// cell writes one typed cell.
+func (w *tabWriter) cell(sheet, ref string, col TabColumn, c Cell) error {
+	switch c.Kind {
+	case Text:
+		return w.text(sheet, ref, c.Text)
+	case Bool:
+		b, err := boolValue(c.Text)
+		if err != nil {
+			return err
+		}
+		return w.f.SetCellBool(sheet, ref, b)
+	case Number:
+		lit, err := numberLiteral(c.Text)
+		if err != nil {
+			return err
+		}
+		format := c.Format
+		if format == FormatNone {
+			format = col.Format
+		}
+		if format == FormatDate && w.date1904 {
+			// Serial days of the 1904 date system start 1462 days later.
+			d, err := decimal.NewFromString(lit)
+			if err != nil {
+				return fmt.Errorf("%q is not a number", c.Text)
+			}
+			lit = d.Sub(decimal.NewFromInt(1462)).String()
+		}
+		if err := w.f.SetCellDefault(sheet, ref, lit); err != nil {
+			return err
+		}
+		if col.Pattern == "" {
+			if p := defaultPattern(format); p != "" {
+				id, err := w.style(p)
+				if err != nil {
+					return err
+				}
+				return w.f.SetCellStyle(sheet, ref, ref, id)
+			}
+		}
+	}
+	return nil
+}
+
+// text writes s as a string cell. A string that excelize would take for a
+// number goes to the shared strings; any other is stored inline, which
+// leaves the workbook's shared strings (and a large source's cost of
+// parsing them) alone.
+func (w *tabWriter) text(sheet, ref, s string) error {
+	if s == "" {
+		return nil
+	}
+	// A string of at most TotalCellChars bytes has at most as many UTF-16
+	// units; SetCellStr cuts a longer one to the spreadsheet's limit.
+	if _, err := strconv.ParseFloat(s, 64); err == nil || len(s) > excelize.TotalCellChars {
+		return w.f.SetCellStr(sheet, ref, s)
+	}
+	return w.f.SetCellDefault(sheet, ref, s)
+}
+
+// columnWidth converts a width in pixels to the spreadsheet's unit, the
+// width of a digit of the default font (7 pixels) plus 5 pixels of padding.
+func columnWidth(px int) float64 {
+	w := float64(max(px-5, 1)) / 7
+	return min(float64(int(w*100+0.5))/100, excelize.MaxColumnWidth)
+}
+
+// chart draws t.Chart beside the table, its top left corner on row 1.
+func (w *tabWriter) chart(t *Tab) error {
+	ch := t.Chart
+	sheet := quoteSheet(t.Name)
+	last := len(t.Rows) + 1
+	ref := func(col, from, to int) string {
+		l := columnLetter(col)
+		if from == to {
+			return fmt.Sprintf("%s!$%s$%d", sheet, l, from)
+		}
+		return fmt.Sprintf("%s!$%s$%d:$%s$%d", sheet, l, from, l, to)
+	}
+	var cols, lines []excelize.ChartSeries
+	for _, s := range ch.Series {
+		es := excelize.ChartSeries{
+			Name:       ref(s.Column, 1, 1),
+			Categories: ref(ch.Domain, 2, last),
+			Values:     ref(s.Column, 2, last),
+		}
+		if s.Line {
+			lines = append(lines, es)
+		} else {
+			cols = append(cols, es)
+		}
+	}
+	kind := excelize.Col
+	if ch.Stacked {
+		kind = excelize.ColStacked
+	}
+	primary := &excelize.Chart{
+		Type:   kind,
+		Series: cols,
+		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: ch.Title}}},
+		Legend: excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{
+			Width:  uint(ch.Width),
+			Height: uint(ch.Height),
+		},
+		YAxis: excelize.ChartAxis{MajorGridLines: true},
+	}
+	// The axes show the numbers as the table does: a spreadsheet that
+	// reads the months as dates shows them with the Month column's format.
+	if p := t.Columns[ch.Domain].Pattern; p != "" {
+		primary.XAxis.NumFmt = excelize.ChartNumFmt{CustomNumFmt: p}
+	}
+	if p := t.Columns[ch.Series[0].Column].Pattern; p != "" {
+		primary.YAxis.NumFmt = excelize.ChartNumFmt{CustomNumFmt: p}
+	}
+	var combo []*excelize.Chart
+	switch {
+	case len(cols) == 0:
+		primary.Type, primary.Series = excelize.Line, lines
+	case len(lines) > 0:
+		combo = append(combo, &excelize.Chart{Type: excelize.Line, Series: lines})
+	}
+	anchor, err := excelize.CoordinatesToCellName(ch.Column+1, 1)
+	if err != nil {
+		return err
+	}
+	return w.f.AddChart(t.Name, anchor, primary, combo...)
+}
+
+// quoteSheet quotes a tab title for a cell reference, doubling its
+// apostrophes.
+func quoteSheet(name string) string {
+	return "'" + strings.ReplaceAll(name, "'", "''") + "'"
+}
+
+// writeLedger fills the empty ledger tab with entries, one key/value row
+// each, in key order.
+func (w *tabWriter) writeLedger(sheet string, entries map[string]string) error {
+	for i, k := range slices.Sorted(maps.Keys(entries)) {
+		if err := w.text(sheet, "A"+strconv.Itoa(i+1), k); err != nil {
+			return err
+		}
+		if err := w.text(sheet, "B"+strconv.Itoa(i+1), entries[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replaceFile replaces the file at path with what write writes, atomically:
+// into a temporary file in the same directory, synced, given perm, then
+// renamed over path. On error the temporary file is removed and path is
+// left as it was.
+func replaceFile(path string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".mrrbot-*.xlsx")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	buf := bufio.NewWriterSize(tmp, 1<<16)
+	if err := write(buf); err != nil {
+		return err
+	}
+	if err := buf.Flush(); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	// The rename is done; syncing the directory makes it survive a crash,
+	// and a failure to do so does not undo the write.
+	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = dir.Sync()
+		_ = dir.Close()
+	}
+	return nil
+}
