@@ -1,0 +1,59 @@
+// Package notify brings mrrbot's figures to Slack: it posts a message (with
+// a bot token or an incoming webhook), uploads a chart, makes sure a digest
+// is posted once per month and channel through a Ledger kept with the data,
+// and verifies and parses slash commands, over HTTP or Socket Mode.
+//
+// Every call to Slack goes through one retrying path that waits out rate
+// limits (429 with Retry-After). Tokens, signing secrets and webhook URLs
+// never appear in errors or logs.
+package notify
+
+import (
+	"context"
+
+	"github.com/slack-go/slack"
+)
+
+// Message is what mrrbot posts: Block Kit blocks with a plain-text
+// fallback that carries the headline numbers, and optionally a chart.
+type Message struct {
+	// Text is the fallback text, shown in notifications and by clients
+	// that do not render blocks.
+	Text   string
+	Blocks []slack.Block
+	// Chart is a PNG image posted with the message when the token allows
+	// uploads; the message stands without it.
+	Chart     []byte
+	ChartName string // file name, e.g. "mrr-2026-10.png"
+	ChartAlt  string // alt text
+}
+
+// Poster posts a message to its channel.
+type Poster interface {
+	Post(ctx context.Context, msg Message) (Posted, error)
+}
+
+// Posted says where a message went.
+type Posted struct {
+	Channel   string
+	Timestamp string // the message's ts, when Slack returns one
+	// ChartUploaded is false when the chart could not be uploaded (for
+	// instance without the files:write scope); the message was posted.
+	ChartUploaded bool
+}
+
+// Ledger records which digests were posted, with the data they report on
+// (a spreadsheet's developer metadata, a workbook's hidden tab), so a
+// restart or a second host does not post the same digest twice.
+type Ledger interface {
+	// Claim reserves key. It returns false, and no error, when key was
+	// claimed before: the digest was posted, or is being posted.
+	Claim(ctx context.Context, key, note string) (bool, error)
+	// Release gives a claim back after a failed post, so a later run may
+	// try again.
+	Release(ctx context.Context, key string) error
+}
+
+// DigestKey is the ledger key of the digest for month (YYYY-MM) in
+// channel.
+func DigestKey(channel, month string) string { return "digest/" + channel + "/" + month }
