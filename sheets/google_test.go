@@ -200,3 +200,23 @@ func checkTabsWritten(t *testing.T, srv *sheetstest.Server, tabs []sheets.Tab) {
 		}
 	}
 }
+
+// TestWriteTabsNoIssues writes a sheet whose data is clean: the Data
+// Issues tab has only its header, and Google refuses a tab whose every row
+// is frozen.
+func TestWriteTabsNoIssues(t *testing.T) {
+	srv := sheetstest.New(t)
+	srv.AddSpreadsheet(id, "Clean", "en_US")
+	srv.AddSheet(id, "Subscriptions", 0, 0)
+	srv.SetCells(id, "Subscriptions!A1", [][]*sheetsapi.CellData{
+		{sheetstest.String("Customer"), sheetstest.String("Amount"), sheetstest.String("Start")},
+		{sheetstest.String("C1"), sheetstest.Number(100), sheetstest.Date(2025, 1, 10)},
+	})
+	tabs := syncOnce(t, newGoogle(t, srv))
+	if n := len(tabs[2].Rows); n != 0 {
+		t.Fatalf("issues tab has %d rows, want none", n)
+	}
+	if got := tabCells(srv.Spreadsheet(id), "Data Issues"); len(got) == 0 || got[0][0] != "Row" {
+		t.Errorf("issues tab = %v, want its header", got)
+	}
+}

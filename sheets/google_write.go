@@ -92,6 +92,8 @@ func (p *plan) removeLeftovers() {
 // up to its chart's anchor.
 func (t *Tab) size() (rows, cols int64) {
 	rows = int64(len(t.Rows)) + 1
+	// Google refuses to freeze every row of a tab: keep one more.
+	rows = max(rows, int64(t.FrozenRows)+1)
 	cols = int64(len(t.Columns))
 	if t.Chart != nil && int64(t.Chart.Column)+1 > cols {
 		cols = int64(t.Chart.Column) + 1

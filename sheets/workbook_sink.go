@@ -72,6 +72,10 @@ type WriteOptions struct {
 	// the write does not set are kept. Keys starting with "tab:" are the
 	// bot's tab records and cannot be set here.
 	Ledger map[string]string
+	// Delete names ledger entries to remove, such as a Slack claim given
+	// back after a failed post. It applies after Ledger; a key that is not
+	// there is ignored, and the "tab:" records cannot be deleted here.
+	Delete []string
 }
 
 // WriteResult tells what a write did to the tabs it was given, by title;
@@ -115,7 +119,7 @@ const maxPatternLen = 255
 // The file is replaced atomically and keeps its permissions; on error it is
 // left untouched.
 func WriteWorkbook(path string, tabs []Tab, opts WriteOptions) (*WriteResult, error) {
-	if err := checkTabs(tabs, opts.Ledger); err != nil {
+	if err := checkTabs(tabs, opts); err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
 	// Replace the file a symbolic link points to, not the link.
@@ -133,7 +137,7 @@ func WriteWorkbook(path string, tabs []Tab, opts WriteOptions) (*WriteResult, er
 	}
 	defer f.Close()
 
-	res, err := updateWorkbook(f, tabs, opts.Ledger)
+	res, err := updateWorkbook(f, tabs, opts)
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
@@ -161,7 +165,7 @@ func ReadWorkbookLedger(path string) (map[string]string, error) {
 }
 
 // checkTabs rejects what no workbook could hold, before the file is opened.
-func checkTabs(tabs []Tab, ledger map[string]string) error {
+func checkTabs(tabs []Tab, opts WriteOptions) error {
 	names := make(map[string]bool, len(tabs))
 	roles := make(map[string]bool, len(tabs))
 	for i := range tabs {
@@ -188,7 +192,7 @@ func checkTabs(tabs []Tab, ledger map[string]string) error {
 			return fmt.Errorf("tab %q: %w", t.Name, err)
 		}
 	}
-	for k := range ledger {
+	for _, k := range slices.Concat(slices.Collect(maps.Keys(opts.Ledger)), opts.Delete) {
 		if k == "" || strings.HasPrefix(k, tabKeyPrefix) {
 			return fmt.Errorf("ledger key %q is reserved for mrrbot's tab records", k)
 		}
@@ -334,8 +338,9 @@ type tabPlan struct {
 	sheet string
 }
 
-// updateWorkbook writes tabs and the ledger into f, in memory.
-func updateWorkbook(f *excelize.File, tabs []Tab, ledger map[string]string) (*WriteResult, error) {
+// updateWorkbook writes tabs and the ledger entries of opts into f, in
+// memory.
+func updateWorkbook(f *excelize.File, tabs []Tab, opts WriteOptions) (*WriteResult, error) {
 	entries, ledgerSheet, err := readLedger(f)
 	if err != nil {
 		return nil, fmt.Errorf("read tab %q: %w", ledgerTab, err)
@@ -411,7 +416,10 @@ func updateWorkbook(f *excelize.File, tabs []Tab, ledger map[string]string) (*Wr
 		}
 	}
 
-	maps.Copy(entries, ledger)
+	maps.Copy(entries, opts.Ledger)
+	for _, k := range opts.Delete {
+		delete(entries, k)
+	}
 	if ledgerSheet == "" {
 		ledgerSheet = ledgerTab
 		if _, err := f.NewSheet(ledgerSheet); err != nil {

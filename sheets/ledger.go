@@ -1,0 +1,424 @@
+package sheets
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/api/googleapi"
+	sheetsapi "google.golang.org/api/sheets/v4"
+)
+
+// This file keeps the Slack posting ledger with the data it reports on, so
+// that a restart or a second host does not post the same digest twice
+// (DESIGN.md, "Slack"). Both ledgers have the methods of notify.Ledger:
+//
+//	Claim(ctx, key, note) (bool, error)
+//	Release(ctx, key) error
+//
+// without this package importing notify.
+
+// Metadata keys and titles of the Google ledger.
+const (
+	// metaPosted marks a claim tab; its value is the key, a space and the
+	// note: "digest/C123/2026-10 posted 2026-11-01T09:00:00Z by host-a".
+	metaPosted = "mrrbot.posted"
+	// metaClaim holds a random token of the Claim call that made the tab,
+	// so that a call whose request Google applied, but whose reply was
+	// lost and retried, knows the tab is its own.
+	metaClaim = "mrrbot.claim"
+	// claimPrefix starts the title of every claim tab.
+	claimPrefix = "_mrrbot_posted_"
+)
+
+// GoogleLedger records in a Google spreadsheet which digests were posted:
+// one hidden 1 × 1 tab per key, titled "_mrrbot_posted_" and a hash of the
+// key, that carries the key and its note as developer metadata (and in its
+// only cell, for a person who unhides it). The tabs are the record and are
+// kept; deleting one lets mrrbot post that digest again.
+//
+// Why a tab per key, and not developer metadata alone: the Sheets API has
+// no compare-and-set, and metadata keys are not unique, so two hosts that
+// each check for a key and then create it could both find nothing and both
+// record it, and both post. Tab titles are the one thing Google keeps
+// unique within a spreadsheet: of two batchUpdates that add a tab with the
+// same title, exactly one succeeds and the other is refused whole. Claim is
+// that single batchUpdate, so it is atomic across hosts.
+//
+// A GoogleLedger is safe for concurrent use.
+type GoogleLedger struct {
+	g *Google
+
+	mu sync.Mutex
+	// claimed holds the sheet IDs of the tabs this value's Claim calls
+	// created, by key, so that Release deletes that very tab.
+	claimed map[string]int64
+}
+
+// Ledger returns the posting ledger kept in g's spreadsheet.
+func (g *Google) Ledger() *GoogleLedger {
+	return &GoogleLedger{g: g, claimed: make(map[string]int64)}
+}
+
+// claimTitle is the title of key's claim tab: a short, stable hash, since a
+// key may be longer than a title may be or hold characters a title may
+// not.
+func claimTitle(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return claimPrefix + hex.EncodeToString(sum[:8])
+}
+
+// Claim reserves key with one batchUpdate that adds its hidden claim tab
+// with the key and note as metadata. It returns true when the tab was
+// added, and false with no error when a tab of that title exists: key was
+// claimed before, here or on another host. Any other failure is an error,
+// and nothing was claimed.
+func (l *GoogleLedger) Claim(ctx context.Context, key, note string) (bool, error) {
+	if key == "" {
+		return false, errors.New("claim: the ledger key is empty")
+	}
+	title := claimTitle(key)
+	value := key
+	if note != "" {
+		value += " " + note
+	}
+	token := strconv.FormatUint(rand.Uint64(), 36)
+	// Google will not take a sheet ID that is in use; among 2³¹ the
+	// chance is negligible, and such a failure is an error, never a "no".
+	id := rand.Int64N(1<<31-2) + 1
+	text := value + " (mrrbot keeps this hidden tab so that it posts once; delete the tab to let it post again)"
+	reqs := []*sheetsapi.Request{
+		{AddSheet: &sheetsapi.AddSheetRequest{Properties: &sheetsapi.SheetProperties{
+			SheetId: id, Title: title, Hidden: true,
+			GridProperties: &sheetsapi.GridProperties{RowCount: 1, ColumnCount: 1},
+		}}},
+		metadata(id, metaPosted, value),
+		metadata(id, metaClaim, token),
+		{UpdateCells: &sheetsapi.UpdateCellsRequest{
+			Start:  &sheetsapi.GridCoordinate{SheetId: id, ForceSendFields: []string{"RowIndex", "ColumnIndex"}},
+			Rows:   []*sheetsapi.RowData{{Values: []*sheetsapi.CellData{{UserEnteredValue: &sheetsapi.ExtendedValue{StringValue: &text}}}}},
+			Fields: "userEnteredValue",
+		}},
+		{AddProtectedRange: &sheetsapi.AddProtectedRangeRequest{ProtectedRange: &sheetsapi.ProtectedRange{
+			Range:       &sheetsapi.GridRange{SheetId: id},
+			WarningOnly: true,
+			Description: "mrrbot's record that it posted " + key + "; deleting this tab lets it post again",
+		}}},
+	}
+	_, err := l.g.svc.Spreadsheets.BatchUpdate(l.g.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs}).Context(ctx).Do()
+	if err == nil {
+		l.remember(key, id)
+		return true, nil
+	}
+	if !titleTaken(err, title) {
+		return false, l.g.explain(fmt.Sprintf("claim %q", key), err)
+	}
+	// The tab exists. It is this call's own when the request was retried
+	// after Google had applied it; then the claim is ours.
+	tabs, err := l.claimTabs(ctx)
+	if err != nil {
+		return false, fmt.Errorf("claim %q: %w", key, err)
+	}
+	if ct, ok := tabs[title]; ok && ct.token == token {
+		l.remember(key, ct.id)
+		return true, nil
+	}
+	return false, nil
+}
+
+func (l *GoogleLedger) remember(key string, id int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.claimed[key] = id
+}
+
+// Release gives back a claim after a failed post by deleting key's claim
+// tab: the one this ledger's Claim created, or, after a restart, the tab
+// with key's claim title. Releasing a key that is not claimed does
+// nothing.
+func (l *GoogleLedger) Release(ctx context.Context, key string) error {
+	l.mu.Lock()
+	id, ok := l.claimed[key]
+	l.mu.Unlock()
+	if !ok {
+		tabs, err := l.claimTabs(ctx)
+		if err != nil {
+			return fmt.Errorf("release %q: %w", key, err)
+		}
+		ct, found := tabs[claimTitle(key)]
+		if !found {
+			return nil
+		}
+		id = ct.id
+	}
+	req := &sheetsapi.Request{DeleteSheet: &sheetsapi.DeleteSheetRequest{SheetId: id, ForceSendFields: []string{"SheetId"}}}
+	_, err := l.g.svc.Spreadsheets.BatchUpdate(l.g.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: []*sheetsapi.Request{req}}).Context(ctx).Do()
+	// A tab that is gone was released already, perhaps by a person; a
+	// later claim by another host has another sheet ID and is left alone.
+	if err != nil && !noSuchSheet(err) {
+		return l.g.explain(fmt.Sprintf("release %q", key), err)
+	}
+	l.mu.Lock()
+	delete(l.claimed, key)
+	l.mu.Unlock()
+	return nil
+}
+
+// PostedKeys returns the keys recorded in the spreadsheet's claim tabs,
+// sorted, for diagnostics: one API call.
+func (g *Google) PostedKeys(ctx context.Context) ([]string, error) {
+	tabs, err := g.Ledger().claimTabs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(tabs))
+	for title, ct := range tabs {
+		if ct.value != "" || ct.token != "" {
+			keys = append(keys, postedKey(title, ct.value))
+		}
+	}
+	slices.Sort(keys)
+	return keys, nil
+}
+
+// claimTab is what a tab holds of the ledger.
+type claimTab struct {
+	id           int64
+	value, token string
+}
+
+// claimFields asks for each tab's ID, title and metadata, and no cells.
+const claimFields = "sheets(properties(sheetId,title),developerMetadata(metadataKey,metadataValue))"
+
+// claimTabs reads the tabs that carry claim metadata or a claim title, by
+// title: one API call.
+func (l *GoogleLedger) claimTabs(ctx context.Context) (map[string]claimTab, error) {
+	resp, err := l.g.svc.Spreadsheets.Get(l.g.id).Fields(claimFields).Context(ctx).Do()
+	if err != nil {
+		return nil, l.g.explain("read the posting ledger", err)
+	}
+	tabs := make(map[string]claimTab)
+	for _, sh := range resp.Sheets {
+		p := sh.Properties
+		if p == nil {
+			continue
+		}
+		ct := claimTab{id: p.SheetId}
+		for _, md := range sh.DeveloperMetadata {
+			switch md.MetadataKey {
+			case metaPosted:
+				ct.value = md.MetadataValue
+			case metaClaim:
+				ct.token = md.MetadataValue
+			}
+		}
+		if ct.value != "" || ct.token != "" || strings.HasPrefix(p.Title, claimPrefix) {
+			tabs[p.Title] = ct
+		}
+	}
+	return tabs, nil
+}
+
+// postedKey returns the key of a claim tab's value, key + " " + note. A key
+// may hold spaces itself, so the key is the prefix whose claim title is the
+// tab's; for a tab a person renamed, it is the value's first word.
+func postedKey(title, value string) string {
+	for i := range len(value) + 1 {
+		if (i == len(value) || value[i] == ' ') && claimTitle(value[:i]) == title {
+			return value[:i]
+		}
+	}
+	key, _, _ := strings.Cut(value, " ")
+	return key
+}
+
+// titleTaken reports whether err is Google's refusal to add a tab titled
+// title because one exists: 400 `A sheet with the name "…" already exists`.
+func titleTaken(err error, title string) bool {
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) || ge.Code != http.StatusBadRequest {
+		return false
+	}
+	msg := strings.ToLower(ge.Message)
+	return strings.Contains(msg, "already exists") && strings.Contains(msg, strings.ToLower(title))
+}
+
+// noSuchSheet reports whether err is Google's 400 for a sheet ID that no
+// tab has.
+func noSuchSheet(err error) bool {
+	var ge *googleapi.Error
+	return errors.As(err, &ge) && ge.Code == http.StatusBadRequest && strings.Contains(ge.Message, "No sheet with id")
+}
+
+// Lock timings of the workbook ledger.
+const (
+	// lockStale is the age after which a lock file is taken to be left by
+	// a process that died: a claim holds the lock for seconds.
+	lockStale = 10 * time.Minute
+	// lockWait is how long a claim waits for another one to finish.
+	lockWait = time.Minute
+	// lockPoll is how often a waiting claim tries again.
+	lockPoll = 50 * time.Millisecond
+)
+
+// FileLedger records which digests were posted in the hidden _mrrbot tab
+// of a local workbook, as entries of [WriteOptions.Ledger]: the key, and
+// the note as its value.
+//
+// A claim reads the ledger and writes the key back, which two processes
+// could interleave; so claims and releases on one workbook take turns
+// through a lock file beside it, path + ".mrrbot.lock", created
+// exclusively and held only while the ledger is read and written. A claim
+// waits up to a minute for another to finish. A lock older than ten
+// minutes was left by a process that died, and is removed.
+//
+// A FileLedger is safe for concurrent use, within a process and across
+// processes that share the file system.
+type FileLedger struct {
+	path, lock string
+}
+
+// WorkbookLedger returns the posting ledger kept in the workbook at path.
+func WorkbookLedger(path string) *FileLedger {
+	return &FileLedger{path: path, lock: path + ".mrrbot.lock"}
+}
+
+// Claim reserves key by adding it, with note as its value, to the
+// workbook's ledger. It returns false with no error when the ledger holds
+// key already. The workbook's tabs are left as they are.
+func (l *FileLedger) Claim(ctx context.Context, key, note string) (bool, error) {
+	if err := checkLedgerKey(key); err != nil {
+		return false, fmt.Errorf("claim %q in %s: %w", key, l.path, err)
+	}
+	unlock, err := l.acquire(ctx)
+	if err != nil {
+		return false, fmt.Errorf("claim %q: %w", key, err)
+	}
+	defer unlock()
+	entries, err := ReadWorkbookLedger(l.path)
+	if err != nil {
+		return false, fmt.Errorf("claim %q: %w", key, err)
+	}
+	if _, ok := entries[key]; ok {
+		return false, nil
+	}
+	if _, err := WriteWorkbook(l.path, nil, WriteOptions{Ledger: map[string]string{key: note}}); err != nil {
+		return false, fmt.Errorf("claim %q: %w", key, err)
+	}
+	return true, nil
+}
+
+// Release removes key from the workbook's ledger after a failed post, so a
+// later run may post again. Releasing a key that is not there does nothing.
+func (l *FileLedger) Release(ctx context.Context, key string) error {
+	if err := checkLedgerKey(key); err != nil {
+		return fmt.Errorf("release %q in %s: %w", key, l.path, err)
+	}
+	unlock, err := l.acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("release %q: %w", key, err)
+	}
+	defer unlock()
+	entries, err := ReadWorkbookLedger(l.path)
+	if err != nil {
+		return fmt.Errorf("release %q: %w", key, err)
+	}
+	if _, ok := entries[key]; !ok {
+		return nil
+	}
+	if _, err := WriteWorkbook(l.path, nil, WriteOptions{Delete: []string{key}}); err != nil {
+		return fmt.Errorf("release %q: %w", key, err)
+	}
+	return nil
+}
+
+// checkLedgerKey refuses the keys the ledger cannot hold: the tab records
+// would otherwise read as claims.
+func checkLedgerKey(key string) error {
+	if key == "" || strings.HasPrefix(key, tabKeyPrefix) {
+		return fmt.Errorf("ledger key %q is reserved for mrrbot's tab records", key)
+	}
+	return nil
+}
+
+// acquire creates the lock file, waiting while another process holds it,
+// and returns the function that removes it.
+func (l *FileLedger) acquire(ctx context.Context) (unlock func(), err error) {
+	deadline := time.Now().Add(lockWait)
+	for {
+		f, err := os.OpenFile(l.lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if err == nil {
+			// Who holds the lock, for a person who finds it left behind.
+			host, _ := os.Hostname()
+			_, werr := fmt.Fprintf(f, "mrrbot pid %d on %s since %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
+			info, serr := f.Stat()
+			if cerr := f.Close(); werr == nil {
+				werr = cerr
+			}
+			if err := errors.Join(werr, serr); err != nil {
+				os.Remove(l.lock)
+				return nil, fmt.Errorf("create lock %s: %w", l.lock, err)
+			}
+			return func() {
+				// Remove the lock only if it is still this one: past
+				// lockStale another process may have replaced it.
+				if cur, err := os.Stat(l.lock); err == nil && os.SameFile(cur, info) {
+					os.Remove(l.lock)
+				}
+			}, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("create lock %s: %w", l.lock, err)
+		}
+		info, err := os.Stat(l.lock)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue // released meanwhile
+		case err != nil:
+			return nil, fmt.Errorf("read lock %s: %w", l.lock, err)
+		case time.Since(info.ModTime()) > lockStale:
+			// Left by a process that died. Remove it only if it is still
+			// the stale one, so as not to remove a lock just taken.
+			if cur, err := os.Stat(l.lock); err == nil && os.SameFile(cur, info) {
+				if err := os.Remove(l.lock); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return nil, fmt.Errorf("remove stale lock %s: %w", l.lock, err)
+				}
+			}
+			continue
+		}
+		if time.Now().After(deadline) {
+			return nil, l.busy(nil)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, l.busy(ctx.Err())
+		case <-time.After(lockPoll):
+		}
+	}
+}
+
+// busy is the error of a claim that found the lock held for too long; it
+// says who holds it, when the lock file tells.
+func (l *FileLedger) busy(cause error) error {
+	msg := fmt.Sprintf("another mrrbot is writing %s; if none is, remove %s", l.path, l.lock)
+	if b, err := os.ReadFile(l.lock); err == nil {
+		if holder := strings.TrimSpace(string(b)); holder != "" && len(holder) < 200 {
+			msg += " (held by " + holder + ")"
+		}
+	}
+	if cause != nil {
+		return fmt.Errorf("%s: %w", msg, cause)
+	}
+	return errors.New(msg)
+}

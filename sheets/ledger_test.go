@@ -1,0 +1,514 @@
+package sheets_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mrrbot/mrrbot/calc/calctest"
+	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/sheetstest"
+	"github.com/xuri/excelize/v2"
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/option"
+	sheetsapi "google.golang.org/api/sheets/v4"
+)
+
+// ledger is the interface of notify.Ledger, restated: the sheets package
+// does not import notify, and both ledgers must fit it.
+type ledger interface {
+	Claim(ctx context.Context, key, note string) (bool, error)
+	Release(ctx context.Context, key string) error
+}
+
+var (
+	_ ledger = (*sheets.GoogleLedger)(nil)
+	_ ledger = (*sheets.FileLedger)(nil)
+)
+
+const (
+	ledgerKey  = "digest/C123/2026-10"
+	ledgerNote = "posted 2026-11-01T09:00:00Z by host-a"
+)
+
+// claimExpect claims key and fails the test unless the answer is want.
+func claimExpect(t *testing.T, l ledger, key string, want bool) {
+	t.Helper()
+	got, err := l.Claim(context.Background(), key, ledgerNote)
+	if err != nil {
+		t.Fatalf("Claim(%q): %v", key, err)
+	}
+	if got != want {
+		t.Fatalf("Claim(%q) = %v, want %v", key, got, want)
+	}
+}
+
+// claimConcurrently claims key from n ledgers at once and returns how many
+// claims succeeded; every claim must answer without an error.
+func claimConcurrently(t *testing.T, n int, newLedger func() ledger, key func(i int) string) int {
+	t.Helper()
+	var won atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		l := newLedger()
+		wg.Go(func() {
+			<-start
+			ok, err := l.Claim(context.Background(), key(i), fmt.Sprintf("posted by host-%d", i))
+			if err != nil {
+				t.Errorf("host %d: Claim: %v", i, err)
+			}
+			if ok {
+				won.Add(1)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	return int(won.Load())
+}
+
+// seedLedgerSheet is a spreadsheet as sync leaves it: the person's tabs
+// (Subscriptions, FX, Notes) and the bot's summary tabs.
+func seedLedgerSheet(t *testing.T) *sheetstest.Server {
+	t.Helper()
+	srv := sheetstest.New(t)
+	seedGenerated(t, srv, 40, 15)
+	// One unreadable row, so that every bot tab has rows. (A Data Issues
+	// tab with none cannot be written at present: see the report.)
+	bad := make([]*sheetsapi.CellData, len(calctest.Header))
+	for i := range bad {
+		bad[i] = sheetstest.String("??")
+	}
+	srv.SetCells(id, "Subscriptions!A42", [][]*sheetsapi.CellData{bad})
+	srv.AddSheet(id, "Notes", 0, 0)
+	srv.SetCells(id, "Notes!A1", [][]*sheetsapi.CellData{{sheetstest.String("remember to chase acme")}})
+	syncOnce(t, newGoogle(t, srv))
+	return srv
+}
+
+// claimSheets splits the stand-in's tabs into claim tabs and the others.
+func claimSheets(t *testing.T, srv *sheetstest.Server) (claims, others []*sheetsapi.Sheet) {
+	t.Helper()
+	for _, sh := range srv.Spreadsheet(id).Sheets {
+		if strings.HasPrefix(sh.Properties.Title, "_mrrbot_posted_") {
+			claims = append(claims, sh)
+		} else {
+			others = append(others, sh)
+		}
+	}
+	return claims, others
+}
+
+// checkUnchanged compares tabs as the API renders them; cmp.Diff only
+// explains a difference, since it is slow on a whole spreadsheet.
+func checkUnchanged(t *testing.T, before, after []*sheetsapi.Sheet) {
+	t.Helper()
+	b, err := json.Marshal(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := json.Marshal(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, a) {
+		t.Errorf("the other tabs changed (-before +after):\n%s", cmp.Diff(before, after))
+	}
+}
+
+func TestGoogleLedger(t *testing.T) {
+	srv := seedLedgerSheet(t)
+	_, before := claimSheets(t, srv)
+	g := newGoogle(t, srv)
+	l := g.Ledger()
+
+	srv.ResetCalls()
+	claimExpect(t, l, ledgerKey, true)
+	if c := srv.Calls(); c.Total != 1 {
+		t.Errorf("a claim made %d calls, want 1: %v", c.Total, c.ByMethod)
+	}
+	claimExpect(t, l, ledgerKey, false)
+	// Another host, with its own client, sees the claim too.
+	claimExpect(t, newGoogle(t, srv).Ledger(), ledgerKey, false)
+
+	claims, after := claimSheets(t, srv)
+	if len(claims) != 1 {
+		t.Fatalf("%d claim tabs, want 1", len(claims))
+	}
+	tab := claims[0]
+	if p := tab.Properties; !p.Hidden || p.GridProperties.RowCount != 1 || p.GridProperties.ColumnCount != 1 {
+		t.Errorf("claim tab %q: hidden=%v grid=%d×%d, want a hidden 1×1 tab", p.Title, p.Hidden, p.GridProperties.RowCount, p.GridProperties.ColumnCount)
+	}
+	var posted string
+	for _, md := range tab.DeveloperMetadata {
+		if md.MetadataKey == "mrrbot.posted" {
+			posted = md.MetadataValue
+		}
+	}
+	if want := ledgerKey + " " + ledgerNote; posted != want {
+		t.Errorf("claim tab metadata mrrbot.posted = %q, want %q", posted, want)
+	}
+	if len(tab.ProtectedRanges) != 1 || !tab.ProtectedRanges[0].WarningOnly {
+		t.Errorf("claim tab protected ranges = %+v, want one that only warns", tab.ProtectedRanges)
+	}
+	checkUnchanged(t, before, after)
+
+	if err := l.Release(context.Background(), ledgerKey); err != nil {
+		t.Fatal(err)
+	}
+	if claims, _ := claimSheets(t, srv); len(claims) != 0 {
+		t.Errorf("%d claim tabs after Release, want 0", len(claims))
+	}
+	claimExpect(t, l, ledgerKey, true)
+
+	// After a restart the claim is released by its title.
+	if err := newGoogle(t, srv).Ledger().Release(context.Background(), ledgerKey); err != nil {
+		t.Fatal(err)
+	}
+	claimExpect(t, newGoogle(t, srv).Ledger(), ledgerKey, true)
+	// The first ledger's remembered tab is gone; its Release leaves the
+	// claim another host made alone.
+	if err := l.Release(context.Background(), ledgerKey); err != nil {
+		t.Fatal(err)
+	}
+	if claims, _ := claimSheets(t, srv); len(claims) != 1 {
+		t.Errorf("%d claim tabs, want the other host's 1", len(claims))
+	}
+	// Releasing what was never claimed does nothing.
+	if err := l.Release(context.Background(), "digest/C999/2020-01"); err != nil {
+		t.Errorf("Release of an unclaimed key: %v", err)
+	}
+	_, after = claimSheets(t, srv)
+	checkUnchanged(t, before, after)
+}
+
+func TestGoogleLedgerConcurrent(t *testing.T) {
+	srv := seedLedgerSheet(t)
+	const hosts = 8
+	won := claimConcurrently(t, hosts, func() ledger { return newGoogle(t, srv).Ledger() }, func(int) string { return ledgerKey })
+	if won != 1 {
+		t.Errorf("%d of %d hosts claimed the same key, want exactly 1", won, hosts)
+	}
+	if claims, _ := claimSheets(t, srv); len(claims) != 1 {
+		t.Errorf("%d claim tabs, want 1", len(claims))
+	}
+}
+
+func TestGoogleLedgerForbidden(t *testing.T) {
+	srv := seedLedgerSheet(t)
+	l := newGoogle(t, srv).Ledger()
+	srv.SetForbidden(id, true)
+	ok, err := l.Claim(context.Background(), ledgerKey, ledgerNote)
+	var ge *googleapi.Error
+	if ok || !errors.As(err, &ge) || ge.Code != http.StatusForbidden {
+		t.Fatalf("Claim on a forbidden sheet = %v, %v; want false and the 403", ok, err)
+	}
+	if !strings.Contains(err.Error(), "share it with") {
+		t.Errorf("error %q does not say what to do", err)
+	}
+	if err := l.Release(context.Background(), ledgerKey); err == nil {
+		t.Error("Release on a forbidden sheet: no error")
+	}
+	if _, err := newGoogle(t, srv).PostedKeys(context.Background()); err == nil {
+		t.Error("PostedKeys on a forbidden sheet: no error")
+	}
+}
+
+func TestGoogleLedgerOtherErrors(t *testing.T) {
+	srv := seedLedgerSheet(t)
+	l := newGoogle(t, srv).Ledger()
+	// A 400 that is not about the title is an error, not a "no".
+	srv.FailNext(1, http.StatusBadRequest, 0)
+	if ok, err := l.Claim(context.Background(), ledgerKey, ledgerNote); ok || err == nil {
+		t.Errorf("Claim after a 400 = %v, %v; want an error", ok, err)
+	}
+	if ok, err := l.Claim(context.Background(), "", ledgerNote); ok || err == nil {
+		t.Errorf("Claim of an empty key = %v, %v; want an error", ok, err)
+	}
+	claimExpect(t, l, ledgerKey, true)
+}
+
+// loseFirstWrite applies the first batchUpdate and then answers 503, as
+// when Google's reply is lost on the way back.
+type loseFirstWrite struct {
+	base http.RoundTripper
+	lost atomic.Bool
+}
+
+func (l *loseFirstWrite) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := l.base.RoundTrip(req)
+	if err != nil || !strings.HasSuffix(req.URL.Path, ":batchUpdate") || !l.lost.CompareAndSwap(false, true) {
+		return resp, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return &http.Response{
+		StatusCode: http.StatusServiceUnavailable,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(strings.NewReader(`{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE"}}`)),
+		Request:    req,
+	}, nil
+}
+
+// TestGoogleLedgerRetriedClaim: the Retry transport sends a claim again
+// after a 503 that Google had applied; the claim is still this host's.
+func TestGoogleLedgerRetriedClaim(t *testing.T) {
+	srv := seedLedgerSheet(t)
+	transport := &sheets.Retry{
+		Base:  &loseFirstWrite{base: &http.Transport{}},
+		Sleep: func(context.Context, time.Duration) error { return nil },
+	}
+	svc, err := sheetsapi.NewService(context.Background(),
+		option.WithEndpoint(srv.URL()), option.WithoutAuthentication(),
+		option.WithHTTPClient(&http.Client{Transport: transport}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := sheets.NewGoogle(svc, id, sheets.Identity{}, nil).Ledger()
+	claimExpect(t, l, ledgerKey, true)
+	claimExpect(t, newGoogle(t, srv).Ledger(), ledgerKey, false)
+	if err := l.Release(context.Background(), ledgerKey); err != nil {
+		t.Fatal(err)
+	}
+	if claims, _ := claimSheets(t, srv); len(claims) != 0 {
+		t.Errorf("%d claim tabs after Release, want 0", len(claims))
+	}
+}
+
+func TestGooglePostedKeys(t *testing.T) {
+	srv := seedLedgerSheet(t)
+	g := newGoogle(t, srv)
+	l := g.Ledger()
+	for _, key := range []string{"digest/C2/2026-10", ledgerKey, "a key with spaces"} {
+		claimExpect(t, l, key, true)
+	}
+	if _, err := l.Claim(context.Background(), "digest/C3/2026-10", ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := g.PostedKeys(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"a key with spaces", ledgerKey, "digest/C2/2026-10", "digest/C3/2026-10"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("PostedKeys (-want +got):\n%s", diff)
+	}
+}
+
+// ledgerWorkbook writes a workbook as a person keeps it (Subscriptions and
+// Notes tabs) and lets the bot write its summary tab into it.
+func ledgerWorkbook(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ops.xlsx")
+	f := excelize.NewFile()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetSheetName("Sheet1", "Subscriptions"))
+	must(f.SetSheetRow("Subscriptions", "A1", &[]any{"customer_id", "amount", "start_date"}))
+	must(f.SetSheetRow("Subscriptions", "A2", &[]any{"acme", 100, "2025-01-10"}))
+	_, err := f.NewSheet("Notes")
+	must(err)
+	must(f.SetCellFormula("Notes", "A1", "=SUM(Subscriptions!B2:B2)"))
+	must(f.SaveAs(p))
+	must(f.Close())
+	summary := sheets.Tab{
+		Name: "MRR Summary", Role: sheets.RoleSummary,
+		Columns: []sheets.TabColumn{{Title: "Month"}, {Title: "Ending MRR", Format: sheets.FormatCurrency, Pattern: "#,##0.00"}},
+		Rows:    [][]sheets.Cell{{sheets.TextCell("2026-10"), sheets.NumberCell("100", sheets.FormatCurrency)}},
+	}
+	if _, err := sheets.WriteWorkbook(p, []sheets.Tab{summary}, sheets.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// workbookTabs returns every tab but the ledger's, with its visibility and
+// raw cells.
+func workbookTabs(t *testing.T, p string) map[string]string {
+	t.Helper()
+	f, err := excelize.OpenFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := make(map[string]string)
+	for _, name := range f.GetSheetList() {
+		if name == "_mrrbot" {
+			continue
+		}
+		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		formula, _ := f.GetCellFormula(name, "A1")
+		visible, _ := f.GetSheetVisible(name)
+		out[name] = fmt.Sprintf("visible=%v rows=%q A1 formula=%q", visible, rows, formula)
+	}
+	return out
+}
+
+func TestFileLedger(t *testing.T) {
+	p := ledgerWorkbook(t)
+	before := workbookTabs(t, p)
+	l := sheets.WorkbookLedger(p)
+
+	claimExpect(t, l, ledgerKey, true)
+	claimExpect(t, l, ledgerKey, false)
+	claimExpect(t, sheets.WorkbookLedger(p), ledgerKey, false)
+	entries, err := sheets.ReadWorkbookLedger(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"tab:summary": "MRR Summary", ledgerKey: ledgerNote}
+	if diff := cmp.Diff(want, entries); diff != "" {
+		t.Errorf("ledger (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(before, workbookTabs(t, p)); diff != "" {
+		t.Errorf("the workbook's tabs changed (-before +after):\n%s", diff)
+	}
+	if _, err := os.Stat(p + ".mrrbot.lock"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the lock is left after a claim: %v", err)
+	}
+
+	if err := l.Release(context.Background(), ledgerKey); err != nil {
+		t.Fatal(err)
+	}
+	entries, err = sheets.ReadWorkbookLedger(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{"tab:summary": "MRR Summary"}, entries); diff != "" {
+		t.Errorf("ledger after Release (-want +got):\n%s", diff)
+	}
+	claimExpect(t, l, ledgerKey, true)
+
+	// Releasing what was never claimed leaves the file alone.
+	stat := func() time.Time {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.ModTime()
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Release(context.Background(), "digest/C999/2020-01"); err != nil {
+		t.Errorf("Release of an unclaimed key: %v", err)
+	}
+	if !stat().Equal(old) {
+		t.Error("Release of an unclaimed key rewrote the workbook")
+	}
+
+	for _, key := range []string{"", "tab:summary"} {
+		if ok, err := l.Claim(context.Background(), key, ledgerNote); ok || err == nil {
+			t.Errorf("Claim(%q) = %v, %v; want the reserved key refused", key, ok, err)
+		}
+		if err := l.Release(context.Background(), key); err == nil {
+			t.Errorf("Release(%q): no error; want the reserved key refused", key)
+		}
+		if _, err := sheets.WriteWorkbook(p, nil, sheets.WriteOptions{Delete: []string{key}}); err == nil || !strings.Contains(err.Error(), "reserved") {
+			t.Errorf("WriteWorkbook deleting %q: err = %v, want it refused", key, err)
+		}
+	}
+	if diff := cmp.Diff(before, workbookTabs(t, p)); diff != "" {
+		t.Errorf("the workbook's tabs changed (-before +after):\n%s", diff)
+	}
+}
+
+func TestFileLedgerConcurrent(t *testing.T) {
+	p := ledgerWorkbook(t)
+	const hosts = 6
+	newLedger := func() ledger { return sheets.WorkbookLedger(p) }
+	if won := claimConcurrently(t, hosts, newLedger, func(int) string { return ledgerKey }); won != 1 {
+		t.Errorf("%d of %d hosts claimed the same key, want exactly 1", won, hosts)
+	}
+	// Claims of different keys take turns: none is lost.
+	key := func(i int) string { return fmt.Sprintf("digest/C%d/2026-10", i) }
+	if won := claimConcurrently(t, hosts, newLedger, key); won != hosts {
+		t.Errorf("%d of %d claims of different keys succeeded, want all", won, hosts)
+	}
+	entries, err := sheets.ReadWorkbookLedger(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range hosts {
+		if _, ok := entries[key(i)]; !ok {
+			t.Errorf("ledger lost %q: %v", key(i), entries)
+		}
+	}
+}
+
+func TestFileLedgerLock(t *testing.T) {
+	p := ledgerWorkbook(t)
+	lock := p + ".mrrbot.lock"
+	l := sheets.WorkbookLedger(p)
+
+	// A lock another claim holds makes this one wait, and give up with
+	// what to do when its context ends.
+	if err := os.WriteFile(lock, []byte("mrrbot pid 4242 on host-b since 2026-11-01T09:00:00Z\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	ok, err := l.Claim(ctx, ledgerKey, ledgerNote)
+	if ok || err == nil {
+		t.Fatalf("Claim under a held lock = %v, %v; want an error", ok, err)
+	}
+	for _, want := range []string{"another mrrbot is writing " + p, "remove " + lock, "host-b"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v is not the context's", err)
+	}
+	if _, err := os.Stat(lock); err != nil {
+		t.Errorf("the other claim's lock was removed: %v", err)
+	}
+
+	// A lock released meanwhile lets the claim go on.
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		os.Remove(lock)
+	}()
+	claimExpect(t, l, "digest/C1/2026-10", true)
+
+	// A lock left by a process that died long ago is removed.
+	if err := os.WriteFile(lock, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-11 * time.Minute)
+	if err := os.Chtimes(lock, old, old); err != nil {
+		t.Fatal(err)
+	}
+	claimExpect(t, l, ledgerKey, true)
+	if _, err := os.Stat(lock); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the lock is left after a claim: %v", err)
+	}
+	entries, err := sheets.ReadWorkbookLedger(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries[ledgerKey] != ledgerNote {
+		t.Errorf("ledger = %v, want %q claimed", entries, ledgerKey)
+	}
+}
