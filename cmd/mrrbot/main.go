@@ -58,6 +58,8 @@ type cli struct {
 	// httpClient is the base client for Google; nil lets sheets make one.
 	httpClient *http.Client
 	log        *slog.Logger
+	// listening, when set, is told serve's address once it listens.
+	listening func(addr string)
 }
 
 const usage = `mrrbot turns a subscriptions sheet into monthly recurring revenue figures.
@@ -65,6 +67,8 @@ const usage = `mrrbot turns a subscriptions sheet into monthly recurring revenue
 Commands:
   compute   compute the monthly MRR waterfall and print it
   sync      compute and write the summary tabs into the spreadsheet or workbook
+  digest    show a month's digest, or post it to Slack with --post
+  serve     answer /mrr in Slack and post the monthly digest on a schedule
   demo      write a sample workbook, sync it, and show the digest (no credentials)
   auth      auth login: sign in to Google and save a token for sync
   help      show this help
@@ -93,6 +97,10 @@ func (c *cli) run(ctx context.Context, args []string) error {
 		return c.demo(ctx, args[1:])
 	case "auth":
 		return c.auth(ctx, args[1:])
+	case "digest":
+		return c.digest(ctx, args[1:])
+	case "serve":
+		return c.serve(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(c.stdout, usage)
 		return nil

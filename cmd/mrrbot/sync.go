@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
 	"google.golang.org/api/option"
@@ -57,6 +58,8 @@ type synced struct {
 	errors  []calc.Issue // rows left out, subscriptions then FX
 	tabs    []sheets.Tab
 	written *sheets.WriteResult // nil on a dry run
+	// ledger is where posted digests are recorded: with the data.
+	ledger notify.Ledger
 }
 
 func (c *cli) sync(ctx context.Context, args []string) error {
@@ -111,6 +114,7 @@ func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
 	}
 	s := compute(loaded, asOf, f.names)
 	s.title, s.link = f.workbook, f.workbook
+	s.ledger = sheets.WorkbookLedger(f.workbook)
 	if f.dryRun {
 		return s, nil
 	}
@@ -140,6 +144,7 @@ func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*sy
 	}
 	s := compute(loaded, asOf, f.names)
 	s.title, s.link = ss.Title, ss.URL
+	s.ledger = g.Ledger()
 	if s.link == "" {
 		s.link = "https://docs.google.com/spreadsheets/d/" + id + "/edit"
 	}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/notify"
+	"github.com/mrrbot/mrrbot/report"
+)
+
+func (c *cli) digest(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var f syncFlags
+	f.register(fs, c.getenv)
+	month := fs.String("month", "", "the month to report, `YYYY-MM` (default: the last complete month)")
+	post := fs.Bool("post", false, "post the digest to Slack (default: print it)")
+	force := fs.Bool("force", false, "with --post: post even if this month's digest was posted to the channel before")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usagef("digest: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("digest: unexpected argument %q", fs.Arg(0))
+	}
+	if *force && !*post {
+		return usagef("--force is for --post")
+	}
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	today := calc.DateFromTime(c.now().In(loc))
+	m := today.Month() - 1
+	if *month != "" {
+		if m, err = calc.ParseMonth(*month); err != nil {
+			return usagef("--month: %v", err)
+		}
+	}
+	// The figures as of the month's last day, or today for this month;
+	// reading only.
+	f.dryRun = true
+	f.per = period{asOf: min(m.LastDay(), today).String()}
+	s, err := c.runSync(ctx, &f)
+	if err != nil {
+		return err
+	}
+	d, err := s.digest(m)
+	if err != nil {
+		return err
+	}
+	if !*post {
+		fmt.Fprint(c.stdout, d.Text())
+		return nil
+	}
+	poster, channel, err := c.poster()
+	if err != nil {
+		return err
+	}
+	posted, err := notify.PostOnce(ctx, poster, s.ledger, notify.DigestKey(channel, m.String()), c.postNote(), digestMessage(s, d, m, c), *force)
+	if err != nil {
+		return fmt.Errorf("post digest: %w", err)
+	}
+	if !posted {
+		fmt.Fprintf(c.stdout, "The %s digest was already posted to %s; --force posts it again.\n", m, channel)
+		return nil
+	}
+	fmt.Fprintf(c.stdout, "Posted the %s digest to %s.\n", m, channel)
+	return nil
+}
+
+// digest is the digest of month m.
+func (s *synced) digest(m calc.Month) (*report.Digest, error) {
+	d, err := report.NewDigest(s.result, m, report.IssueRows(s.errors, s.result.Warnings), s.link)
+	if err != nil {
+		return nil, fmt.Errorf("digest for %s: %w", m, err)
+	}
+	return d, nil
+}
+
+// digestMessage is the Slack message of a digest, with its chart when one
+// can be drawn.
+func digestMessage(s *synced, d *report.Digest, m calc.Month, c *cli) notify.Message {
+	msg := notify.Message{Text: d.Headline(), Blocks: d.Blocks()}
+	png, err := report.WaterfallPNG(s.result, m, 12)
+	if err != nil {
+		c.logger().Warn("no chart for the digest", "month", m.String(), "err", err)
+		return msg
+	}
+	msg.Chart, msg.ChartName, msg.ChartAlt = png, "mrr-"+m.String()+".png", "MRR movements over the last 12 months"
+	return msg
+}
+
+// poster is the configured way to post: a bot token and channel, or an
+// incoming webhook. channel names it for the ledger.
+func (c *cli) poster() (notify.Poster, string, error) {
+	token, ch, hook := c.getenv("SLACK_BOT_TOKEN"), c.getenv("SLACK_CHANNEL"), c.getenv("SLACK_WEBHOOK_URL")
+	switch {
+	case token != "" && ch != "":
+		return notify.NewSlack(notify.SlackConfig{
+			Token: token, Channel: ch, APIURL: c.getenv("SLACK_API_URL"),
+			HTTPClient: c.httpClient, Logger: c.logger(),
+		}), ch, nil
+	case token != "":
+		return nil, "", usagef("SLACK_BOT_TOKEN is set but SLACK_CHANNEL is not: set the channel to post in (e.g. C0123456789 or #finance)")
+	case hook != "":
+		return notify.NewWebhook(hook, c.httpClient, c.logger()), "webhook", nil
+	}
+	return nil, "", usagef("nowhere to post: set SLACK_BOT_TOKEN and SLACK_CHANNEL, or SLACK_WEBHOOK_URL")
+}
+
+// postNote says who posted, for the ledger.
+func (c *cli) postNote() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("posted %s by %s", c.now().UTC().Format("2006-01-02T15:04:05Z"), host)
+}

@@ -1,0 +1,382 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/notify"
+	"github.com/mrrbot/mrrbot/report"
+	"golang.org/x/sync/singleflight"
+)
+
+// maxCommandBody is the largest slash command request read; Slack's are a
+// few hundred bytes.
+const maxCommandBody = 64 << 10
+
+func (c *cli) serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var f syncFlags
+	f.register(fs, c.getenv)
+	addr := fs.String("addr", ":8080", "HTTP `address` for /slack/commands and /healthz")
+	schedule := fs.String("schedule", envOr(c.getenv, "MRRBOT_SCHEDULE", "1 09:00"), "when to post the monthly digest: `DAY HH:MM` of each month, in MRRBOT_TIMEZONE; \"off\" to not post")
+	cacheFor := fs.Duration("cache", 30*time.Second, "how long a computation answers later commands")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usagef("serve: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve: unexpected argument %q", fs.Arg(0))
+	}
+	if f.spreadsheet == "" && f.workbook == "" {
+		return usagef("serve: give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET) or --workbook FILE.xlsx")
+	}
+	loc, err := c.location()
+	if err != nil {
+		return err
+	}
+	sched, err := parseSchedule(*schedule)
+	if err != nil {
+		return usagef("--schedule: %v", err)
+	}
+	secret, appToken := c.getenv("SLACK_SIGNING_SECRET"), c.getenv("SLACK_APP_TOKEN")
+	if secret == "" && appToken == "" {
+		return usagef("serve: set SLACK_SIGNING_SECRET (to verify slash commands over HTTP) or SLACK_APP_TOKEN (Socket Mode)")
+	}
+	b := &bot{cli: c, flags: f, loc: loc, cacheFor: *cacheFor}
+	log := c.logger()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+
+	if !sched.off {
+		wg.Go(func() {
+			runSchedule(ctx, sched, loc, log, func(ctx context.Context, month calc.Month) {
+				if err := b.postDigest(ctx, month); err != nil {
+					log.Error("posting the monthly digest", "month", month.String(), "err", err)
+				}
+			})
+		})
+	}
+	if appToken != "" {
+		wg.Go(func() {
+			err := notify.RunSocketMode(ctx, notify.SocketConfig{
+				AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: c.getenv("SLACK_API_URL"),
+				HTTPClient: c.httpClient, Logger: log,
+			}, b.answer)
+			if err != nil && ctx.Err() == nil {
+				errs <- fmt.Errorf("socket mode: %w", err)
+			}
+		})
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("POST /slack/commands", &commandHandler{bot: b, secret: secret, now: c.now, wg: &wg})
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "schedule", sched.String(), "socket_mode", appToken != "")
+	if c.listening != nil {
+		c.listening(ln.Addr().String())
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs <- fmt.Errorf("serve: %w", err)
+		}
+	}()
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errs:
+	}
+	log.Info("shutting down")
+	shutdown, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer stop()
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Warn("shutdown", "err", err)
+	}
+	cancel()
+	wg.Wait() // commands still being answered, the scheduler, Socket Mode
+	return runErr
+}
+
+// bot answers commands and posts digests for one report.
+type bot struct {
+	cli      *cli
+	flags    syncFlags
+	loc      *time.Location
+	cacheFor time.Duration
+
+	group  singleflight.Group
+	mu     sync.Mutex
+	cached *synced
+	at     time.Time
+	reads  int // computations made, for tests and logs
+}
+
+// load reads and computes as of today, sharing one computation among the
+// commands that arrive together and reusing it for cacheFor.
+func (b *bot) load(ctx context.Context) (*synced, error) {
+	b.mu.Lock()
+	if b.cached != nil && b.cli.now().Sub(b.at) < b.cacheFor {
+		s := b.cached
+		b.mu.Unlock()
+		return s, nil
+	}
+	b.mu.Unlock()
+	v, err, _ := b.group.Do("load", func() (any, error) {
+		f := b.flags
+		f.dryRun = true
+		f.per = period{asOf: b.today().String()}
+		s, err := b.cli.runSync(context.WithoutCancel(ctx), &f)
+		if err != nil {
+			return nil, err
+		}
+		b.mu.Lock()
+		b.cached, b.at = s, b.cli.now()
+		b.reads++
+		b.mu.Unlock()
+		return s, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*synced), nil
+}
+
+func (b *bot) today() calc.Date { return calc.DateFromTime(b.cli.now().In(b.loc)) }
+
+const commandHelp = "*/mrr* — MRR as of today and the month so far\n" +
+	"*/mrr 2026-10* — that month's figures\n" +
+	"*/mrr sync* — sync the spreadsheet now and say what changed\n" +
+	"*/mrr help* — this help"
+
+// answer runs one slash command. A Slack user sees a short, safe message;
+// the log gets the whole error.
+func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
+	text := strings.TrimSpace(cmd.Text)
+	log := b.cli.logger().With("command", cmd.Command, "text", text, "channel", cmd.ChannelID)
+	fail := func(err error) notify.Message {
+		log.Error("slash command failed", "err", err)
+		return textMessage("Sorry, I could not compute MRR just now. The error is in mrrbot's log; try again in a minute.")
+	}
+	switch {
+	case text == "help":
+		return textMessage(commandHelp)
+	case text == "sync":
+		f := b.flags
+		f.per = period{asOf: b.today().String()}
+		s, err := b.cli.runSync(ctx, &f)
+		if err != nil {
+			return fail(err)
+		}
+		b.mu.Lock()
+		b.cached, b.at = s, b.cli.now()
+		b.mu.Unlock()
+		return syncMessage(s)
+	case text == "":
+		s, err := b.load(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		d, err := report.MonthToDate(s.result)
+		if err != nil {
+			return textMessage("No paying subscriptions yet.")
+		}
+		return notify.Message{Text: d.Headline(), Blocks: d.ShortBlocks()}
+	}
+	m, err := calc.ParseMonth(text)
+	if err != nil {
+		return textMessage("I did not understand that. Try:\n" + commandHelp)
+	}
+	s, err := b.load(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	d, err := s.digest(m)
+	if err != nil {
+		return textMessage(fmt.Sprintf("There are no figures for %s.", m))
+	}
+	return notify.Message{Text: d.Headline(), Blocks: d.Blocks()}
+}
+
+func textMessage(s string) notify.Message { return notify.Message{Text: s} }
+
+// syncMessage says what a sync wrote.
+func syncMessage(s *synced) notify.Message {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Synced *%s*:", s.title)
+	for _, t := range s.tabs {
+		fmt.Fprintf(&sb, " %s (%d rows)", t.Name, len(t.Rows))
+	}
+	if n := len(s.result.Months); n > 0 {
+		last := s.result.Months[n-1]
+		fmt.Fprintf(&sb, ". MRR as of %s: %s (%s this month)", s.result.AsOf,
+			report.Money(last.Ending.Decimal(), s.result.Currency), report.Money(last.NetNew.Decimal(), s.result.Currency))
+	}
+	if n := report.IssueRows(s.errors, s.result.Warnings); n > 0 {
+		fmt.Fprintf(&sb, ". %d rows have problems: see the Data Issues tab", n)
+	}
+	sb.WriteString(".")
+	return textMessage(sb.String())
+}
+
+// commandHandler is POST /slack/commands: verify, ack at once, answer on
+// the response URL.
+type commandHandler struct {
+	bot    *bot
+	secret string
+	now    func() time.Time
+	wg     *sync.WaitGroup
+}
+
+func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	log := h.bot.cli.logger()
+	if h.secret == "" {
+		http.Error(w, "slash commands over HTTP need SLACK_SIGNING_SECRET", http.StatusUnauthorized)
+		return
+	}
+	body, err := notify.VerifyRequest(r, h.secret, h.now, maxCommandBody)
+	switch {
+	case errors.Is(err, notify.ErrTooLarge):
+		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+		return
+	case err != nil:
+		log.Warn("refused a slash command", "err", err, "remote", r.RemoteAddr)
+		http.Error(w, "invalid signature", http.StatusUnauthorized)
+		return
+	}
+	cmd, err := notify.ParseCommand(body)
+	if err != nil || cmd.ResponseURL == "" {
+		http.Error(w, "not a slash command", http.StatusBadRequest)
+		return
+	}
+	// Answer on the response URL, after the ack: Slack waits 3 seconds at
+	// most for this reply, and a computation may take longer.
+	h.wg.Go(func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Minute)
+		defer cancel()
+		msg := h.bot.answer(ctx, cmd)
+		if err := notify.Respond(ctx, h.bot.cli.httpClient, cmd.ResponseURL, msg, false); err != nil {
+			log.Error("answering a slash command", "err", err)
+		}
+	})
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]string{"response_type": "ephemeral", "text": "Working on it…"})
+}
+
+// schedule is when the monthly digest goes out: a day of the month and a
+// time of day, in the report's time zone.
+type schedule struct {
+	off          bool
+	day          int
+	hour, minute int
+}
+
+func (s schedule) String() string {
+	if s.off {
+		return "off"
+	}
+	return fmt.Sprintf("day %d at %02d:%02d", s.day, s.hour, s.minute)
+}
+
+// parseSchedule reads "DAY HH:MM" ("1 09:00") or "off".
+func parseSchedule(s string) (schedule, error) {
+	s = strings.TrimSpace(s)
+	if s == "off" {
+		return schedule{off: true}, nil
+	}
+	dayStr, clock, ok := strings.Cut(s, " ")
+	day, err := strconv.Atoi(dayStr)
+	if !ok || err != nil || day < 1 || day > 28 {
+		return schedule{}, fmt.Errorf("%q: want DAY HH:MM with DAY 1–28, e.g. \"1 09:00\", or \"off\"", s)
+	}
+	t, err := time.Parse("15:04", strings.TrimSpace(clock))
+	if err != nil {
+		return schedule{}, fmt.Errorf("%q: want DAY HH:MM, e.g. \"1 09:00\"", s)
+	}
+	return schedule{day: day, hour: t.Hour(), minute: t.Minute()}, nil
+}
+
+// next returns the first time strictly after now that the schedule fires.
+func (s schedule) next(now time.Time, loc *time.Location) time.Time {
+	local := now.In(loc)
+	t := time.Date(local.Year(), local.Month(), s.day, s.hour, s.minute, 0, 0, loc)
+	if !t.After(local) {
+		t = time.Date(local.Year(), local.Month()+1, s.day, s.hour, s.minute, 0, 0, loc)
+	}
+	return t
+}
+
+// runSchedule calls fire with the month just ended each time the schedule
+// comes round, until ctx is done. It keeps time with the time package, so
+// tests run it under testing/synctest.
+func runSchedule(ctx context.Context, s schedule, loc *time.Location, log *slog.Logger, fire func(context.Context, calc.Month)) {
+	for {
+		at := s.next(time.Now(), loc)
+		log.Info("next digest", "at", at.Format(time.RFC3339))
+		timer := time.NewTimer(time.Until(at))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-timer.C:
+		}
+		fire(ctx, calc.DateFromTime(at).Month()-1)
+	}
+}
+
+// postDigest posts month's digest unless the ledger says it was posted.
+func (b *bot) postDigest(ctx context.Context, month calc.Month) error {
+	f := b.flags
+	f.dryRun = true
+	f.per = period{asOf: min(month.LastDay(), b.today()).String()}
+	s, err := b.cli.runSync(ctx, &f)
+	if err != nil {
+		return err
+	}
+	d, err := s.digest(month)
+	if err != nil {
+		return err
+	}
+	poster, channel, err := b.cli.poster()
+	if err != nil {
+		return err
+	}
+	posted, err := notify.PostOnce(ctx, poster, s.ledger, notify.DigestKey(channel, month.String()), b.cli.postNote(), digestMessage(s, d, month, b.cli), false)
+	if err != nil {
+		return err
+	}
+	b.cli.logger().Info("monthly digest", "month", month.String(), "posted", posted, "channel", channel)
+	return nil
+}

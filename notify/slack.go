@@ -1,0 +1,185 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// SlackConfig configures a [Slack] poster.
+type SlackConfig struct {
+	// Token is the bot token (SLACK_BOT_TOKEN, xoxb-…). The app needs
+	// chat:write, and files:write for charts.
+	Token string
+	// Channel is where messages go (SLACK_CHANNEL): an ID such as
+	// C0123456789, or a name such as #finance.
+	Channel string
+	// APIURL is the base URL of the Web API, ending in /api/
+	// (SLACK_API_URL); "" means Slack's.
+	APIURL string
+	// HTTPClient sends the requests; nil means a client with a 30s
+	// timeout.
+	HTTPClient *http.Client
+	// Logger receives retries and chart upload failures; nil discards
+	// them.
+	Logger *slog.Logger
+	// MaxAttempts bounds the attempts of each call, the first included;
+	// zero means 4.
+	MaxAttempts int
+	// Sleep waits between attempts and returns ctx's error if ctx is done
+	// first; nil means a timer.
+	Sleep func(context.Context, time.Duration) error
+}
+
+// Slack posts to a channel with a bot token, through the Web API. It is a
+// [Poster].
+type Slack struct {
+	api     *slack.Client
+	channel string
+	logger  *slog.Logger
+	retry   retrier
+}
+
+var _ Poster = (*Slack)(nil)
+
+// NewSlack returns a poster for cfg. It makes no request.
+func NewSlack(cfg SlackConfig) *Slack {
+	logger := orDiscard(cfg.Logger)
+	return &Slack{
+		api: slack.New(cfg.Token,
+			slack.OptionAPIURL(apiURL(cfg.APIURL)),
+			slack.OptionHTTPClient(orDefaultClient(cfg.HTTPClient)),
+		),
+		channel: cfg.Channel,
+		logger:  logger,
+		retry:   newRetrier(cfg.MaxAttempts, cfg.Sleep, logger, newRedactor(cfg.Token)),
+	}
+}
+
+// apiURL is the Web API base URL for u, "" meaning Slack's.
+func apiURL(u string) string {
+	if u == "" {
+		return slack.APIURL
+	}
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u
+}
+
+// botTokenVar is how errors refer to the bot token.
+const botTokenVar = "SLACK_BOT_TOKEN (the app's Bot User OAuth Token, xoxb-…)"
+
+// Post sends msg to the channel with chat.postMessage, blocks and
+// fallback text, with link unfurling off. A chart is then uploaded as a
+// reply in the message's thread; if that fails (no files:write scope, say)
+// the failure is logged and Posted.ChartUploaded is false, but Post
+// succeeds: the message went out.
+func (s *Slack) Post(ctx context.Context, msg Message) (Posted, error) {
+	if s.channel == "" {
+		return Posted{}, errors.New("post to slack: no channel; set SLACK_CHANNEL")
+	}
+	opts := []slack.MsgOption{
+		slack.MsgOptionText(msg.Text, false),
+		slack.MsgOptionDisableLinkUnfurl(),
+		slack.MsgOptionDisableMediaUnfurl(),
+	}
+	if len(msg.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
+	}
+	var p Posted
+	err := s.retry.do(ctx, "chat.postMessage", func(ctx context.Context) error {
+		var err error
+		p.Channel, p.Timestamp, err = s.api.PostMessageContext(ctx, s.channel, opts...)
+		return err
+	})
+	if err != nil {
+		return Posted{}, fmt.Errorf("post to slack channel %s: %w", s.channel, withHint(err, s.postHint(err)))
+	}
+	if len(msg.Chart) > 0 {
+		p.ChartUploaded = s.uploadChart(ctx, p, msg)
+	}
+	return p, nil
+}
+
+// postHint says what to do about a failed post.
+func (s *Slack) postHint(err error) string {
+	switch slackCode(err) {
+	case "channel_not_found":
+		return "Slack knows no channel " + s.channel + " that the bot can see; check SLACK_CHANNEL " +
+			"(an ID such as C0123456789, or #name), and for a private channel invite the bot there with /invite @mrrbot"
+	case "not_in_channel":
+		return "the bot is not a member of " + s.channel + "; invite it with /invite @mrrbot in that channel"
+	case "is_archived":
+		return "the channel is archived; set SLACK_CHANNEL to another one"
+	}
+	return commonHint(err, botTokenVar, "SLACK_API_URL")
+}
+
+// uploadChart uploads msg's chart as a reply to the posted message, with
+// files upload v2 (files.getUploadURLExternal, the upload,
+// files.completeUploadExternal), and reports whether it worked.
+func (s *Slack) uploadChart(ctx context.Context, p Posted, msg Message) bool {
+	name := msg.ChartName
+	if name == "" {
+		name = "chart.png"
+	}
+	title := msg.ChartAlt
+	if title == "" {
+		title = name
+	}
+	err := s.retry.do(ctx, "files upload", func(ctx context.Context) error {
+		_, err := s.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			// A new reader per attempt: a retry sends the whole file again.
+			Reader:          bytes.NewReader(msg.Chart),
+			FileSize:        len(msg.Chart),
+			Filename:        name,
+			Title:           title,
+			AltTxt:          msg.ChartAlt,
+			Channel:         p.Channel, // the ID chat.postMessage answered: channel_id takes no names
+			ThreadTimestamp: p.Timestamp,
+		})
+		return err
+	})
+	if err != nil {
+		s.logger.WarnContext(ctx, "chart not uploaded; the message went out without it",
+			"channel", p.Channel, "file", name, "err", withHint(err, uploadHint(err)))
+		return false
+	}
+	return true
+}
+
+// uploadHint says what to do about a failed upload.
+func uploadHint(err error) string {
+	switch slackCode(err) {
+	case "missing_scope":
+		return "the app lacks files:write; add it under OAuth & Permissions and reinstall the app to get charts"
+	case "not_allowed_token_type":
+		return "uploads need a bot token (xoxb-…) with files:write; check SLACK_BOT_TOKEN"
+	case "not_in_channel":
+		return "the bot is not a member of the channel; invite it with /invite @mrrbot"
+	}
+	return commonHint(err, botTokenVar, "SLACK_API_URL")
+}
+
+// AuthTest checks the token with auth.test and returns the workspace's
+// name and the bot's user name.
+func (s *Slack) AuthTest(ctx context.Context) (team, bot string, err error) {
+	var resp *slack.AuthTestResponse
+	err = s.retry.do(ctx, "auth.test", func(ctx context.Context) error {
+		var err error
+		resp, err = s.api.AuthTestContext(ctx)
+		return err
+	})
+	if err != nil {
+		return "", "", fmt.Errorf("slack auth.test: %w", withHint(err, commonHint(err, botTokenVar, "SLACK_API_URL")))
+	}
+	return resp.Team, resp.User, nil
+}

@@ -1,0 +1,408 @@
+// Package slacktest is a recording stand-in for the parts of Slack that
+// mrrbot talks to, for tests that run the real slack-go client against it.
+//
+// A [Server] answers the Web API methods auth.test, chat.postMessage,
+// files.getUploadURLExternal and files.completeUploadExternal (with the
+// upload URL between them) and apps.connections.open; an incoming webhook;
+// slash-command response URLs; and a Socket Mode WebSocket that can push
+// slash commands. It keeps what it was sent, checks tokens and channels the
+// way Slack does, and can be told to fail: rate limits with Retry-After,
+// HTTP errors, Slack errors per method, a dropped WebSocket.
+//
+// Tests assert through its state ([Server.Messages], [Server.Files],
+// [Server.WebhookPosts], [Server.Replies], [Server.Acks], [Server.Calls]),
+// not through the order of calls. It is safe for concurrent use.
+//
+// slack-go's own slacktest does not record chat.postMessage, hence this
+// one.
+package slacktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Defaults of a new Server.
+const (
+	// DefaultToken is the bot token the server accepts.
+	DefaultToken = "xoxb-0000-slacktest-bot-token"
+	// DefaultAppToken is the app-level token apps.connections.open accepts.
+	DefaultAppToken = "xapp-1-A0MRRBOT-slacktest-app-token"
+	// DefaultChannelID and DefaultChannelName name the one channel a new
+	// Server knows, with the bot in it.
+	DefaultChannelID   = "C0MRRBOT"
+	DefaultChannelName = "mrr"
+	// Team and BotName are what auth.test answers.
+	Team    = "Slacktest Inc"
+	BotName = "mrrbot"
+	// webhookPath is where the incoming webhook listens; its last part is
+	// the secret that makes a webhook URL worth keeping private.
+	webhookPath = "/services/T0MRRBOT/B0MRRBOT/slacktest-webhook-secret"
+)
+
+// AckTimeout bounds how long [Server.SendSlashCommand] waits for a
+// WebSocket connection and for the client's acknowledgement.
+const AckTimeout = 10 * time.Second
+
+// Channel is a conversation the server knows.
+type Channel struct {
+	ID   string // e.g. "C0MRRBOT"
+	Name string // without "#"
+	// NotMember makes chat.postMessage answer not_in_channel, as Slack
+	// does for a channel the bot was not invited to.
+	NotMember bool
+}
+
+// Message is a recorded chat.postMessage call that succeeded.
+type Message struct {
+	Channel  string          // the channel's ID, whatever name was posted to
+	TS       string          // the ts the server gave the message
+	Text     string          // the fallback text
+	Blocks   json.RawMessage // the blocks as sent, nil without blocks
+	ThreadTS string
+	// UnfurlLinks and UnfurlMedia are the form values as sent ("" when
+	// absent).
+	UnfurlLinks, UnfurlMedia string
+}
+
+// File is a file shared with files.completeUploadExternal after its bytes
+// reached the upload URL.
+type File struct {
+	ID             string
+	Name           string // the file name given to files.getUploadURLExternal
+	Title          string
+	AltText        string
+	Channel        string // channel_id
+	ThreadTS       string
+	InitialComment string
+	Data           []byte
+}
+
+// WebhookPost is a message posted to the incoming webhook.
+type WebhookPost struct {
+	Text   string
+	Blocks json.RawMessage
+	Raw    json.RawMessage // the whole body
+}
+
+// Reply is a message posted to a slash command's response URL.
+type Reply struct {
+	ResponseType    string // "in_channel" or "ephemeral" ("" when absent)
+	Text            string
+	Blocks          json.RawMessage
+	ReplaceOriginal *bool // nil when the field was absent
+	Raw             json.RawMessage
+}
+
+// Ack is a Socket Mode acknowledgement the client sent back.
+type Ack struct {
+	EnvelopeID string
+	Payload    json.RawMessage // nil for an empty acknowledgement
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithToken sets the bot token the Web API accepts.
+func WithToken(token string) Option { return func(s *Server) { s.token = token } }
+
+// WithAppToken sets the app-level token apps.connections.open accepts.
+func WithAppToken(token string) Option { return func(s *Server) { s.appToken = token } }
+
+// WithChannels replaces the known channels.
+func WithChannels(chs ...Channel) Option {
+	return func(s *Server) { s.channels = append([]Channel(nil), chs...) }
+}
+
+// WithPingInterval sets how often the server pings each WebSocket, as
+// Slack does; the client takes a connection without pings for dead.
+// Zero turns pings off. The default is 5s.
+func WithPingInterval(d time.Duration) Option { return func(s *Server) { s.pingEvery = d } }
+
+// Server is the stand-in. Create it with [New].
+type Server struct {
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	token     string
+	appToken  string
+	channels  []Channel
+	pingEvery time.Duration
+
+	calls        map[string]int
+	messages     []Message
+	uploads      map[string]*upload // by file ID, until completed
+	files        []File
+	webhookPosts []WebhookPost
+	replies      map[string][]Reply
+	acks         []Ack
+	seq          int // for ts, file IDs, envelope IDs, tickets
+
+	rateLimitN     int
+	rateLimitAfter time.Duration
+	statusN        int
+	status         int
+	failures       map[string]string
+	missingScope   bool
+
+	sockets     map[*socket]bool // live connections
+	connections int              // ever accepted
+	ackWaiters  map[string]chan Ack
+}
+
+type upload struct {
+	name, alt string
+	length    int
+	data      []byte
+	done      bool
+}
+
+// New starts a Server that closes when the test ends.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := &Server{
+		token:      DefaultToken,
+		appToken:   DefaultAppToken,
+		channels:   []Channel{{ID: DefaultChannelID, Name: DefaultChannelName}},
+		pingEvery:  5 * time.Second,
+		calls:      map[string]int{},
+		uploads:    map[string]*upload{},
+		replies:    map[string][]Reply{},
+		failures:   map[string]string{},
+		sockets:    map[*socket]bool{},
+		ackWaiters: map[string]chan Ack{},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Close drops every WebSocket and stops the server. It is called when the
+// test ends; calling it earlier makes every later request fail, as an
+// unreachable Slack would.
+func (s *Server) Close() {
+	s.DropSocket()
+	s.srv.Close()
+}
+
+// URL is the Web API base URL, ending in "/api/", for slack.OptionAPIURL
+// and SLACK_API_URL.
+func (s *Server) URL() string { return s.srv.URL + "/api/" }
+
+// WebhookURL is the incoming webhook's URL. Like a real one, it is a
+// secret: whoever has it can post.
+func (s *Server) WebhookURL() string { return s.srv.URL + webhookPath }
+
+// ResponseURL is the response URL of a slash command named name; replies
+// to it are kept under that name.
+func (s *Server) ResponseURL(name string) string { return s.srv.URL + "/commands/" + name }
+
+// Token is the bot token the server accepts.
+func (s *Server) Token() string { return s.token }
+
+// AppToken is the app-level token the server accepts.
+func (s *Server) AppToken() string { return s.appToken }
+
+// RateLimitNext makes the next n HTTP requests (Web API, upload, webhook
+// or response URL) answer 429 Too Many Requests with a Retry-After of
+// retryAfter in whole seconds, rounded up.
+func (s *Server) RateLimitNext(n int, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rateLimitN, s.rateLimitAfter = n, retryAfter
+}
+
+// FailNextStatus makes the next n HTTP requests answer the HTTP status
+// code (a 5xx, say) with an HTML body, as Slack's load balancers do.
+func (s *Server) FailNextStatus(n, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statusN, s.status = n, code
+}
+
+// Fail makes every call of method answer the Slack error slackError until
+// it is called again with "". method is a Web API method such as
+// "chat.postMessage", or "webhook", "upload" or "response_url"; those
+// three answer with the HTTP status Slack uses for the error.
+func (s *Server) Fail(method, slackError string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if slackError == "" {
+		delete(s.failures, method)
+		return
+	}
+	s.failures[method] = slackError
+}
+
+// MissingFilesScope makes files.getUploadURLExternal answer missing_scope
+// (needed: files:write), as Slack does for a token without that scope.
+func (s *Server) MissingFilesScope(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.missingScope = on
+}
+
+// Calls is how many requests reached method: a Web API method such as
+// "chat.postMessage", or "webhook", "upload", "response_url", "websocket".
+// Requests answered with an injected failure count too.
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[method]
+}
+
+// Messages returns the messages posted with chat.postMessage, oldest
+// first.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.messages...)
+}
+
+// Files returns the files shared with files.completeUploadExternal.
+func (s *Server) Files() []File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]File(nil), s.files...)
+}
+
+// WebhookPosts returns the messages posted to the incoming webhook.
+func (s *Server) WebhookPosts() []WebhookPost {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]WebhookPost(nil), s.webhookPosts...)
+}
+
+// Replies returns the replies posted to [Server.ResponseURL] of name.
+func (s *Server) Replies(name string) []Reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Reply(nil), s.replies[name]...)
+}
+
+// WaitReplies waits until name has at least n replies, or timeout, and
+// returns the replies it has then.
+func (s *Server) WaitReplies(name string, n int, timeout time.Duration) []Reply {
+	waitFor(timeout, func() bool { return len(s.Replies(name)) >= n })
+	return s.Replies(name)
+}
+
+// Acks returns the Socket Mode acknowledgements received.
+func (s *Server) Acks() []Ack {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Ack(nil), s.acks...)
+}
+
+// Connections is how many WebSocket connections the server has accepted.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connections
+}
+
+// waitFor polls cond until it holds or timeout passes. Polling keeps the
+// server free of channels that a synctest bubble could claim.
+func waitFor(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
+}
+
+// serveHTTP routes a request and applies the injected faults.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	method, ok := s.route(r.URL.Path)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if method == "websocket" {
+		s.serveSocket(w, r)
+		return
+	}
+	if s.injectFault(w, method) {
+		return
+	}
+	switch method {
+	case "webhook":
+		s.serveWebhook(w, r)
+	case "response_url":
+		s.serveResponseURL(w, r, strings.TrimPrefix(r.URL.Path, "/commands/"))
+	case "upload":
+		s.serveUpload(w, r, strings.TrimPrefix(r.URL.Path, "/upload/"))
+	default:
+		s.serveAPI(w, r, method)
+	}
+}
+
+// route names the endpoint of path, as counted by Calls.
+func (s *Server) route(path string) (string, bool) {
+	switch {
+	case strings.HasPrefix(path, "/api/"):
+		return strings.TrimPrefix(path, "/api/"), true
+	case path == webhookPath:
+		return "webhook", true
+	case strings.HasPrefix(path, "/commands/"):
+		return "response_url", true
+	case strings.HasPrefix(path, "/upload/"):
+		return "upload", true
+	case path == "/link/":
+		return "websocket", true
+	case strings.HasPrefix(path, "/services/"):
+		// A webhook URL that is not this server's: Slack says no_service.
+		return "webhook", true
+	}
+	return "", false
+}
+
+// injectFault counts the call and answers an injected rate limit or HTTP
+// error, reporting whether it did.
+func (s *Server) injectFault(w http.ResponseWriter, method string) bool {
+	s.mu.Lock()
+	s.calls[method]++
+	switch {
+	case s.rateLimitN > 0:
+		s.rateLimitN--
+		secs := int((s.rateLimitAfter + time.Second - 1) / time.Second)
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", fmt.Sprint(secs))
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
+		return true
+	case s.statusN > 0:
+		s.statusN--
+		code := s.status
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(code)
+		fmt.Fprintf(w, "<html><body>%d %s</body></html>", code, http.StatusText(code))
+		return true
+	}
+	s.mu.Unlock()
+	return false
+}
+
+// nextID returns prefix followed by a new sequence number.
+func (s *Server) nextID(prefix string) string {
+	s.seq++
+	return fmt.Sprintf("%s%06d", prefix, s.seq)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}

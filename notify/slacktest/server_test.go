@@ -1,0 +1,109 @@
+package slacktest_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mrrbot/mrrbot/notify/slacktest"
+)
+
+// call posts form to a Web API method and decodes the answer.
+func call(t *testing.T, hc *http.Client, srv *slacktest.Server, method string, form url.Values) (int, http.Header, map[string]any) {
+	t.Helper()
+	resp, err := hc.PostForm(srv.URL()+method, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("%s: %v", method, err)
+	}
+	return resp.StatusCode, resp.Header, body
+}
+
+func TestServerChecksLikeSlack(t *testing.T) {
+	srv := slacktest.New(t, slacktest.WithChannels(
+		slacktest.Channel{ID: "C1", Name: "finance"},
+		slacktest.Channel{ID: "G2", Name: "secret", NotMember: true},
+	))
+	for _, client := range []struct {
+		name string
+		hc   *http.Client
+	}{{"network", &http.Client{}}, {"in process", srv.Client()}} {
+		t.Run(client.name, func(t *testing.T) {
+			for _, tc := range []struct {
+				name string
+				form url.Values
+				want string // the error, "" for ok
+			}{
+				{"no token", url.Values{"channel": {"C1"}, "text": {"hi"}}, "not_authed"},
+				{"wrong token", url.Values{"token": {"xoxb-wrong"}, "channel": {"C1"}, "text": {"hi"}}, "invalid_auth"},
+				{"unknown channel", url.Values{"token": {srv.Token()}, "channel": {"C9"}, "text": {"hi"}}, "channel_not_found"},
+				{"not a member", url.Values{"token": {srv.Token()}, "channel": {"#secret"}, "text": {"hi"}}, "not_in_channel"},
+				{"no text", url.Values{"token": {srv.Token()}, "channel": {"C1"}}, "no_text"},
+				{"by name", url.Values{"token": {srv.Token()}, "channel": {"#finance"}, "text": {"hi"}}, ""},
+			} {
+				_, _, body := call(t, client.hc, srv, "chat.postMessage", tc.form)
+				if tc.want == "" {
+					if body["ok"] != true || body["channel"] != "C1" {
+						t.Errorf("%s: %v", tc.name, body)
+					}
+					continue
+				}
+				if body["ok"] != false || body["error"] != tc.want {
+					t.Errorf("%s: %v, want error %s", tc.name, body, tc.want)
+				}
+			}
+		})
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("messages = %d, want 2", n)
+	}
+	if n := srv.Calls("chat.postMessage"); n != 12 {
+		t.Errorf("calls = %d, want 12", n)
+	}
+}
+
+func TestServerRateLimit(t *testing.T) {
+	srv := slacktest.New(t)
+	srv.RateLimitNext(1, 1500*time.Millisecond)
+	form := url.Values{"token": {srv.Token()}}
+	code, h, body := call(t, &http.Client{}, srv, "auth.test", form)
+	if code != http.StatusTooManyRequests || h.Get("Retry-After") != "2" || body["error"] != "ratelimited" {
+		t.Errorf("got %d, Retry-After %q, %v", code, h.Get("Retry-After"), body)
+	}
+	if _, _, body := call(t, &http.Client{}, srv, "auth.test", form); body["ok"] != true {
+		t.Errorf("after the limit: %v", body)
+	}
+}
+
+func TestServerWebhookAnswersInText(t *testing.T) {
+	srv := slacktest.New(t)
+	post := func(u, body string) (int, string) {
+		resp, err := (&http.Client{}).Post(u, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(b))
+	}
+	if code, body := post(srv.WebhookURL(), `{"text":"hi"}`); code != 200 || body != "ok" {
+		t.Errorf("good post: %d %q", code, body)
+	}
+	if code, body := post(srv.WebhookURL()+"x", `{"text":"hi"}`); code != 404 || body != "no_service" {
+		t.Errorf("unknown webhook: %d %q", code, body)
+	}
+	if code, body := post(srv.WebhookURL(), `not json`); code != 400 || body != "invalid_payload" {
+		t.Errorf("bad body: %d %q", code, body)
+	}
+	if n := len(srv.WebhookPosts()); n != 1 {
+		t.Errorf("posts = %d, want 1", n)
+	}
+}
