@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary run as mrrbot itself, so a test can start
+// the real process and send it signals.
+func TestMain(m *testing.M) {
+	if os.Getenv("MRRBOT_TEST_RUN_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestServeStopsOnSIGTERM starts `mrrbot serve` as a process, waits until
+// it listens, sends SIGTERM, and expects a clean exit.
+func TestServeStopsOnSIGTERM(t *testing.T) {
+	book := fixtureWorkbook(t)
+	cmd := exec.Command(os.Args[0], "serve", "--workbook", book, "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "MRRBOT_TEST_RUN_MAIN=1", "SLACK_SIGNING_SECRET=x", "MRRBOT_SCHEDULE=off")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	deadline := time.After(20 * time.Second)
+	for listening := false; !listening; {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("serve exited before listening")
+			}
+			listening = strings.Contains(l, "msg=serving")
+		case <-deadline:
+			cmd.Process.Kill()
+			t.Fatal("serve did not start")
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for range lines {
+		}
+		done <- cmd.Wait()
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve after SIGTERM: %v (want exit 0)", err)
+		}
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("serve did not stop on SIGTERM")
+	}
+}
