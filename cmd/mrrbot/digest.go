@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/notify"
@@ -17,9 +18,12 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	var f syncFlags
 	f.register(fs, c.getenv)
+	c.logFlags(fs)
 	month := fs.String("month", "", "the month to report, `YYYY-MM` (default: the last complete month)")
 	post := fs.Bool("post", false, "post the digest to Slack (default: print it)")
 	force := fs.Bool("force", false, "with --post: post even if this month's digest was posted to the channel before")
+	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports")
+	reportName := fs.String("report", "", "with --config: the report's `NAME` (default: the only one)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -35,6 +39,14 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 	loc, err := c.location()
 	if err != nil {
 		return err
+	}
+	channel := c.getenv("SLACK_CHANNEL")
+	if *config != "" {
+		b, err := c.pickReport(&f, *config, *reportName)
+		if err != nil {
+			return err
+		}
+		f, loc, channel = b.flags, b.loc, b.channel
 	}
 	today := calc.DateFromTime(c.now().In(loc))
 	m := today.Month() - 1
@@ -59,7 +71,7 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 		fmt.Fprint(c.stdout, d.Text())
 		return nil
 	}
-	poster, channel, err := c.poster()
+	poster, channel, err := c.poster(channel)
 	if err != nil {
 		return err
 	}
@@ -99,8 +111,8 @@ func digestMessage(s *synced, d *report.Digest, m calc.Month, c *cli) notify.Mes
 
 // poster is the configured way to post: a bot token and channel, or an
 // incoming webhook. channel names it for the ledger.
-func (c *cli) poster() (notify.Poster, string, error) {
-	token, ch, hook := c.getenv("SLACK_BOT_TOKEN"), c.getenv("SLACK_CHANNEL"), c.getenv("SLACK_WEBHOOK_URL")
+func (c *cli) poster(ch string) (notify.Poster, string, error) {
+	token, hook := c.getenv("SLACK_BOT_TOKEN"), c.getenv("SLACK_WEBHOOK_URL")
 	switch {
 	case token != "" && ch != "":
 		return notify.NewSlack(notify.SlackConfig{
@@ -119,4 +131,24 @@ func (c *cli) poster() (notify.Poster, string, error) {
 func (c *cli) postNote() string {
 	host, _ := os.Hostname()
 	return fmt.Sprintf("posted %s by %s", c.now().UTC().Format("2006-01-02T15:04:05Z"), host)
+}
+
+// pickReport returns the report of a config file named name, or its only
+// report.
+func (c *cli) pickReport(f *syncFlags, config, name string) (*bot, error) {
+	bots, err := c.bots(f, config, "off", 0)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, b := range bots {
+		if b.name == name || name == "" && len(bots) == 1 {
+			return b, nil
+		}
+		names = append(names, b.name)
+	}
+	if name == "" {
+		return nil, usagef("%s has %d reports: pick one with --report (%s)", config, len(bots), strings.Join(names, ", "))
+	}
+	return nil, usagef("%s has no report %q (reports: %s)", config, name, strings.Join(names, ", "))
 }

@@ -58,6 +58,11 @@ type cli struct {
 	// httpClient is the base client for Google; nil lets sheets make one.
 	httpClient *http.Client
 	log        *slog.Logger
+	logLevel   slog.Level // --log-level
+	logJSON    bool       // JSON lines (serve) instead of text
+	// progress, when not nil, receives progress lines for long runs: the
+	// terminal, when stderr is one.
+	progress io.Writer
 	// listening, when set, is told serve's address once it listens.
 	listening func(addr string)
 }
@@ -80,6 +85,11 @@ Run "mrrbot COMMAND -h" for a command's flags.
 // passed in, so tests drive it end to end.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c := &cli{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now}
+	if f, ok := stderr.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			c.progress = stderr
+		}
+	}
 	return c.run(ctx, args)
 }
 

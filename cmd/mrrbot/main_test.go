@@ -48,7 +48,7 @@ func TestServeStopsOnSIGTERM(t *testing.T) {
 			if !ok {
 				t.Fatal("serve exited before listening")
 			}
-			listening = strings.Contains(l, "msg=serving")
+			listening = strings.Contains(l, `"msg":"serving"`)
 		case <-deadline:
 			cmd.Process.Kill()
 			t.Fatal("serve did not start")

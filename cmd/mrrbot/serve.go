@@ -29,8 +29,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	var f syncFlags
 	f.register(fs, c.getenv)
+	c.logFlags(fs)
+	c.logJSON = true
+	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports (mrrbot.yaml)")
 	addr := fs.String("addr", ":8080", "HTTP `address` for /slack/commands and /healthz")
-	schedule := fs.String("schedule", envOr(c.getenv, "MRRBOT_SCHEDULE", "1 09:00"), "when to post the monthly digest: `DAY HH:MM` of each month, in MRRBOT_TIMEZONE; \"off\" to not post")
+	scheduleFlag := fs.String("schedule", envOr(c.getenv, "MRRBOT_SCHEDULE", "1 09:00"), "when to post the monthly digest: `DAY HH:MM` of each month, in MRRBOT_TIMEZONE; \"off\" to not post")
 	cacheFor := fs.Duration("cache", 30*time.Second, "how long a computation answers later commands")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -41,22 +44,14 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("serve: unexpected argument %q", fs.Arg(0))
 	}
-	if f.spreadsheet == "" && f.workbook == "" {
-		return usagef("serve: give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET) or --workbook FILE.xlsx")
-	}
-	loc, err := c.location()
-	if err != nil {
-		return err
-	}
-	sched, err := parseSchedule(*schedule)
-	if err != nil {
-		return usagef("--schedule: %v", err)
-	}
 	secret, appToken := c.getenv("SLACK_SIGNING_SECRET"), c.getenv("SLACK_APP_TOKEN")
 	if secret == "" && appToken == "" {
 		return usagef("serve: set SLACK_SIGNING_SECRET (to verify slash commands over HTTP) or SLACK_APP_TOKEN (Socket Mode)")
 	}
-	b := &bot{cli: c, flags: f, loc: loc, cacheFor: *cacheFor}
+	bots, err := c.bots(&f, *config, *scheduleFlag, *cacheFor)
+	if err != nil {
+		return err
+	}
 	log := c.logger()
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -64,21 +59,32 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
 
-	if !sched.off {
+	for _, b := range bots {
+		if b.sched.off {
+			continue
+		}
 		wg.Go(func() {
-			runSchedule(ctx, sched, loc, log, func(ctx context.Context, month calc.Month) {
+			blog := log.With("report", b.name)
+			runSchedule(ctx, b.sched, b.loc, blog, func(ctx context.Context, month calc.Month) {
 				if err := b.postDigest(ctx, month); err != nil {
-					log.Error("posting the monthly digest", "month", month.String(), "err", err)
+					blog.Error("posting the monthly digest", "month", month.String(), "err", err)
 				}
 			})
 		})
+	}
+	route := func(ctx context.Context, cmd notify.Command) notify.Message {
+		b := pickBot(bots, cmd)
+		if b == nil {
+			return textMessage("No MRR report is set up for this channel. Ask whoever runs mrrbot to bind one to it in the config file.")
+		}
+		return b.answer(ctx, cmd)
 	}
 	if appToken != "" {
 		wg.Go(func() {
 			err := notify.RunSocketMode(ctx, notify.SocketConfig{
 				AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: c.getenv("SLACK_API_URL"),
 				HTTPClient: c.httpClient, Logger: log,
-			}, b.answer)
+			}, route)
 			if err != nil && ctx.Err() == nil {
 				errs <- fmt.Errorf("socket mode: %w", err)
 			}
@@ -90,7 +96,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("POST /slack/commands", &commandHandler{bot: b, secret: secret, now: c.now, wg: &wg})
+	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient})
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -104,7 +110,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "schedule", sched.String(), "socket_mode", appToken != "")
+	names := make([]string, len(bots))
+	for i, b := range bots {
+		names[i] = b.name
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "reports", strings.Join(names, ","), "socket_mode", appToken != "")
 	if c.listening != nil {
 		c.listening(ln.Addr().String())
 	}
@@ -126,15 +136,67 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		log.Warn("shutdown", "err", err)
 	}
 	cancel()
-	wg.Wait() // commands still being answered, the scheduler, Socket Mode
+	wg.Wait() // commands still being answered, the schedulers, Socket Mode
 	return runErr
+}
+
+// bots makes one bot per report: those of the config file, or the one
+// the flags and environment describe.
+func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Duration) ([]*bot, error) {
+	if config == "" {
+		if f.spreadsheet == "" && f.workbook == "" {
+			return nil, usagef("give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET), --workbook FILE.xlsx, or --config FILE")
+		}
+		loc, err := c.location()
+		if err != nil {
+			return nil, err
+		}
+		sched, err := parseSchedule(scheduleFlag)
+		if err != nil {
+			return nil, usagef("--schedule: %v", err)
+		}
+		return []*bot{{cli: c, name: "default", flags: *f, loc: loc, sched: sched, channel: c.getenv("SLACK_CHANNEL"), cacheFor: cacheFor}}, nil
+	}
+	reports, err := loadConfig(config, c.getenv)
+	if err != nil {
+		return nil, err
+	}
+	var bots []*bot
+	for _, r := range reports {
+		bf := *f
+		bf.spreadsheet, bf.workbook = r.Spreadsheet, r.Workbook
+		if r.Tab != "" {
+			bf.tab = r.Tab
+		}
+		bf.currency = r.Currency
+		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor})
+	}
+	return bots, nil
+}
+
+// pickBot returns the bot bound to the channel a command came from, or
+// the only bot when there is one.
+func pickBot(bots []*bot, cmd notify.Command) *bot {
+	for _, b := range bots {
+		ch := strings.TrimPrefix(b.channel, "#")
+		if ch != "" && (ch == cmd.ChannelID || ch == cmd.ChannelName) {
+			return b
+		}
+	}
+	if len(bots) == 1 {
+		return bots[0]
+	}
+	return nil
 }
 
 // bot answers commands and posts digests for one report.
 type bot struct {
 	cli      *cli
+	name     string
 	flags    syncFlags
 	loc      *time.Location
+	sched    schedule
+	channel  string // where its digest goes and whose /mrr it answers
 	cacheFor time.Duration
 
 	group  singleflight.Group
@@ -254,14 +316,16 @@ func syncMessage(s *synced) notify.Message {
 // commandHandler is POST /slack/commands: verify, ack at once, answer on
 // the response URL.
 type commandHandler struct {
-	bot    *bot
-	secret string
-	now    func() time.Time
-	wg     *sync.WaitGroup
+	route      func(context.Context, notify.Command) notify.Message
+	log        *slog.Logger
+	secret     string
+	now        func() time.Time
+	wg         *sync.WaitGroup
+	httpClient *http.Client
 }
 
 func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	log := h.bot.cli.logger()
+	log := h.log
 	if h.secret == "" {
 		http.Error(w, "slash commands over HTTP need SLACK_SIGNING_SECRET", http.StatusUnauthorized)
 		return
@@ -286,8 +350,8 @@ func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.wg.Go(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Minute)
 		defer cancel()
-		msg := h.bot.answer(ctx, cmd)
-		if err := notify.Respond(ctx, h.bot.cli.httpClient, cmd.ResponseURL, msg, false); err != nil {
+		msg := h.route(ctx, cmd)
+		if err := notify.Respond(ctx, h.httpClient, cmd.ResponseURL, msg, false); err != nil {
 			log.Error("answering a slash command", "err", err)
 		}
 	})
@@ -369,7 +433,7 @@ func (b *bot) postDigest(ctx context.Context, month calc.Month) error {
 	if err != nil {
 		return err
 	}
-	poster, channel, err := b.cli.poster()
+	poster, channel, err := b.cli.poster(b.channel)
 	if err != nil {
 		return err
 	}

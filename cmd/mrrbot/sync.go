@@ -67,6 +67,8 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	var f syncFlags
 	f.register(fs, c.getenv)
+	c.logFlags(fs)
+	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports: sync each")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -76,11 +78,35 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("sync: unexpected argument %q", fs.Arg(0))
 	}
-	s, err := c.runSync(ctx, &f)
+	if *config == "" {
+		s, err := c.runSync(ctx, &f)
+		if err != nil {
+			return err
+		}
+		c.printSynced(s, f.dryRun)
+		return nil
+	}
+	bots, err := c.bots(&f, *config, "off", 0)
 	if err != nil {
 		return err
 	}
-	c.printSynced(s, f.dryRun)
+	var failed []string
+	for _, b := range bots {
+		bf := b.flags
+		if bf.per.through == "" && bf.per.asOf == "" {
+			bf.per.asOf = calc.DateFromTime(c.now().In(b.loc)).String()
+		}
+		s, err := c.runSync(ctx, &bf)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "report %s: %v\n", b.name, err)
+			failed = append(failed, b.name)
+			continue
+		}
+		c.printSynced(s, bf.dryRun)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("sync failed for %s", strings.Join(failed, ", "))
+	}
 	return nil
 }
 
@@ -107,7 +133,15 @@ func (c *cli) runSync(ctx context.Context, f *syncFlags) (*synced, error) {
 	return c.syncGoogle(ctx, f, asOf)
 }
 
+// step reports a step of a long run on the terminal.
+func (c *cli) step(format string, args ...any) {
+	if c.progress != nil {
+		fmt.Fprintf(c.progress, "… "+format+"\n", args...)
+	}
+}
+
 func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
+	c.step("reading %s", f.workbook)
 	loaded, err := sheets.ReadWorkbook(f.workbook, f.options())
 	if err != nil {
 		return nil, err
@@ -118,6 +152,7 @@ func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
 	if f.dryRun {
 		return s, nil
 	}
+	c.step("writing %s", tabSizes(s.tabs))
 	s.written, err = sheets.WriteWorkbook(f.workbook, s.tabs, sheets.WriteOptions{Ledger: f.ledger})
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", f.workbook, err)
@@ -134,10 +169,12 @@ func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*sy
 	if err != nil {
 		return nil, err
 	}
+	c.step("opening spreadsheet %s", id)
 	ss, err := g.Layout(ctx)
 	if err != nil {
 		return nil, err
 	}
+	c.step("reading tab %q of %q", f.tab, ss.Title)
 	loaded, err := g.Load(ctx, ss, f.options())
 	if err != nil {
 		return nil, err
@@ -151,6 +188,7 @@ func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*sy
 	if f.dryRun {
 		return s, nil
 	}
+	c.step("writing %s", tabSizes(s.tabs))
 	s.written, err = g.WriteTabs(ctx, ss, s.tabs)
 	if err != nil {
 		return nil, err
@@ -224,6 +262,15 @@ func (c *cli) printSynced(s *synced, dryRun bool) {
 	}
 }
 
+// tabSizes describes tabs for progress lines: `MRR Summary (25 rows), …`.
+func tabSizes(tabs []sheets.Tab) string {
+	parts := make([]string, len(tabs))
+	for i, t := range tabs {
+		parts[i] = fmt.Sprintf("%s (%d rows)", t.Name, len(t.Rows))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func tabName(tabs []sheets.Tab, role string) string {
 	for _, t := range tabs {
 		if t.Role == role {
@@ -233,10 +280,23 @@ func tabName(tabs []sheets.Tab, role string) string {
 	return role
 }
 
-// logger returns the command's logger: text on stderr.
+// logger returns the command's logger on stderr: JSON lines under serve,
+// where a log collector reads them, text elsewhere; at --log-level.
 func (c *cli) logger() *slog.Logger {
 	if c.log == nil {
-		c.log = slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		opts := &slog.HandlerOptions{Level: c.logLevel}
+		if c.logJSON {
+			c.log = slog.New(slog.NewJSONHandler(c.stderr, opts))
+		} else {
+			c.log = slog.New(slog.NewTextHandler(c.stderr, opts))
+		}
 	}
 	return c.log
+}
+
+// logFlags registers --log-level.
+func (c *cli) logFlags(fs *flag.FlagSet) {
+	fs.Func("log-level", "log `level`: debug, info, warn or error (default info)", func(s string) error {
+		return c.logLevel.UnmarshalText([]byte(s))
+	})
 }
