@@ -74,10 +74,15 @@ func readJSON(t *testing.T, path string, v any) {
 // TestComputeFixture checks `compute --format json` against the hand-checked
 // fixture of testdata/fixture (see its README for the arithmetic).
 func TestComputeFixture(t *testing.T) {
-	stdout, stderr, err := mrrbot(t, nil, "compute",
-		"--input", filepath.Join(fixture, "subscriptions.csv"),
-		"--fx", filepath.Join(fixture, "fx.csv"),
-		"--currency", "USD", "--as-of", "2026-03-15", "--format", "json")
+	checkFixtureJSON(t, "--input", filepath.Join(fixture, "subscriptions.csv"), "--fx", filepath.Join(fixture, "fx.csv"), "--currency", "USD")
+}
+
+// checkFixtureJSON runs compute on the fixture read from source and
+// compares its JSON with the hand-checked figures and issues.
+func checkFixtureJSON(t *testing.T, source ...string) {
+	t.Helper()
+	args := append(append([]string{"compute"}, source...), "--as-of", "2026-03-15", "--format", "json")
+	stdout, stderr, err := mrrbot(t, nil, args...)
 	if err != nil {
 		t.Fatalf("compute: %v\nstderr: %s", err, stderr)
 	}

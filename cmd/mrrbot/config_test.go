@@ -9,9 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"bytes"
-
-	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	sheetsapi "google.golang.org/api/sheets/v4"
@@ -98,17 +95,7 @@ func TestServeTwoReports(t *testing.T) {
 
 func channelRequest(t *testing.T, addr, channel, text, responseURL string) *http.Request {
 	t.Helper()
-	form := url.Values{"command": {"/mrr"}, "text": {text}, "channel_id": {channel}, "response_url": {responseURL}}
-	body := []byte(form.Encode())
-	ts, sig := notify.Sign(signingSecret, fixedNow, body)
-	req, err := http.NewRequest("POST", "http://"+addr+"/slack/commands", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sig)
-	return req
+	return signedRequest(t, addr, url.Values{"command": {"/mrr"}, "text": {text}, "channel_id": {channel}, "response_url": {responseURL}}, fixedNow, signingSecret)
 }
 
 func TestConfigErrors(t *testing.T) {

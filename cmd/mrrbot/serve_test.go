@@ -90,10 +90,15 @@ func (s *syncBuffer) String() string {
 // slashRequest is a signed /mrr request as Slack sends it.
 func slashRequest(t *testing.T, addr, text, responseURL string, at time.Time, secret string) *http.Request {
 	t.Helper()
-	form := url.Values{
+	return signedRequest(t, addr, url.Values{
 		"command": {"/mrr"}, "text": {text}, "channel_id": {slacktest.DefaultChannelID},
 		"user_id": {"U1"}, "team_id": {"T1"}, "response_url": {responseURL},
-	}
+	}, at, secret)
+}
+
+// signedRequest posts form to /slack/commands, signed at the time at.
+func signedRequest(t *testing.T, addr string, form url.Values, at time.Time, secret string) *http.Request {
+	t.Helper()
 	body := []byte(form.Encode())
 	ts, sig := notify.Sign(secret, at, body)
 	req, err := http.NewRequest("POST", "http://"+addr+"/slack/commands", bytes.NewReader(body))

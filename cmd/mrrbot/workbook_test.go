@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -122,30 +120,7 @@ func readCSV(t *testing.T, path string) [][]string {
 // and the issues must be exactly those of the CSV.
 func TestComputeWorkbook(t *testing.T) {
 	book := fixtureWorkbook(t)
-	stdout, stderr, err := mrrbot(t, nil, "compute", "--input", book, "--as-of", "2026-03-15", "--format", "json")
-	if err != nil {
-		t.Fatalf("compute: %v\n%s", err, stderr)
-	}
-	var got computeJSON
-	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
-		t.Fatal(err)
-	}
-	var want computeJSON
-	readJSON(t, filepath.Join(fixture, "expected.json"), &want)
-	var wantIssues struct {
-		Errors   []issueKey `json:"errors"`
-		Warnings []issueKey `json:"warnings"`
-	}
-	readJSON(t, filepath.Join(fixture, "expected_issues.json"), &wantIssues)
-	if diff := cmp.Diff(want.Months, onlyContract(got.Months)); diff != "" {
-		t.Errorf("months (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(wantIssues.Errors, got.Errors); diff != "" {
-		t.Errorf("errors (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(wantIssues.Warnings, got.Warnings); diff != "" {
-		t.Errorf("warnings (-want +got):\n%s", diff)
-	}
+	checkFixtureJSON(t, "--input", book)
 	if err := func() error { _, _, err := mrrbot(t, nil, "compute", "--input", book, "--fx", "x.csv"); return err }(); !isUsage(err) {
 		t.Errorf("--fx with a workbook: %v, want a usage error", err)
 	}
