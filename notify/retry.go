@@ -38,6 +38,8 @@ type retrier struct {
 	// redact scrubs secrets from an error before it is logged or
 	// returned.
 	redact redactor
+	// hooks are told about each call and retry.
+	hooks Hooks
 }
 
 func newRetrier(attempts int, sleep func(context.Context, time.Duration) error, logger *slog.Logger, r redactor) retrier {
@@ -54,6 +56,7 @@ func newRetrier(attempts int, sleep func(context.Context, time.Duration) error, 
 // or ctx is done. op names the call in logs and errors. The error
 // returned has its secrets redacted.
 func (r retrier) do(ctx context.Context, op string, call func(context.Context) error) error {
+	r.hooks.call(op)
 	for attempt := 1; ; attempt++ {
 		err := r.redact.error(call(ctx))
 		if err == nil {
@@ -70,6 +73,7 @@ func (r retrier) do(ctx context.Context, op string, call func(context.Context) e
 			return fmt.Errorf("not retrying: the wait of %s would pass the deadline: %w", wait, err)
 		}
 		r.logger.InfoContext(ctx, "retrying slack call", "op", op, "attempt", attempt, "wait", wait, "err", err)
+		r.hooks.retry(err, attempt)
 		if serr := r.sleep(ctx, wait); serr != nil {
 			return fmt.Errorf("waiting to retry: %w (after: %w)", serr, err)
 		}

@@ -36,6 +36,8 @@ type SlackConfig struct {
 	// Sleep waits between attempts and returns ctx's error if ctx is done
 	// first; nil means a timer.
 	Sleep func(context.Context, time.Duration) error
+	// Hooks are told about every call and retry, for metrics.
+	Hooks Hooks
 }
 
 // Slack posts to a channel with a bot token, through the Web API. It is a
@@ -52,6 +54,8 @@ var _ Poster = (*Slack)(nil)
 // NewSlack returns a poster for cfg. It makes no request.
 func NewSlack(cfg SlackConfig) *Slack {
 	logger := orDiscard(cfg.Logger)
+	retry := newRetrier(cfg.MaxAttempts, cfg.Sleep, logger, newRedactor(cfg.Token))
+	retry.hooks = cfg.Hooks
 	return &Slack{
 		api: slack.New(cfg.Token,
 			slack.OptionAPIURL(apiURL(cfg.APIURL)),
@@ -59,7 +63,7 @@ func NewSlack(cfg SlackConfig) *Slack {
 		),
 		channel: cfg.Channel,
 		logger:  logger,
-		retry:   newRetrier(cfg.MaxAttempts, cfg.Sleep, logger, newRedactor(cfg.Token)),
+		retry:   retry,
 	}
 }
 
@@ -135,7 +139,7 @@ func (s *Slack) uploadChart(ctx context.Context, p Posted, msg Message) bool {
 	if title == "" {
 		title = name
 	}
-	err := s.retry.do(ctx, "files upload", func(ctx context.Context) error {
+	err := s.retry.do(ctx, "files.upload", func(ctx context.Context) error {
 		_, err := s.api.UploadFileContext(ctx, slack.UploadFileParameters{
 			// A new reader per attempt: a retry sends the whole file again.
 			Reader:          bytes.NewReader(msg.Chart),

@@ -153,6 +153,23 @@ func commandFrom(s slack.SlashCommand) Command {
 //
 // Slack takes up to five answers per command, within 30 minutes.
 func Respond(ctx context.Context, hc *http.Client, responseURL string, msg Message, inChannel bool) error {
+	return Responder{HTTPClient: hc}.Respond(ctx, responseURL, msg, inChannel)
+}
+
+// Responder answers slash commands at their response URLs, as [Respond]
+// does, and tells its Hooks about each answer. The zero value is ready to
+// use.
+type Responder struct {
+	// HTTPClient sends the answers; nil means a client with a 30s timeout.
+	HTTPClient *http.Client
+	// Hooks are told about every answer ("response_url") and retry, for
+	// metrics.
+	Hooks Hooks
+}
+
+// Respond answers the slash command whose response URL is responseURL;
+// see the package-level [Respond].
+func (rs Responder) Respond(ctx context.Context, responseURL string, msg Message, inChannel bool) error {
 	if responseURL == "" {
 		return errors.New("answer slash command: no response_url")
 	}
@@ -164,7 +181,8 @@ func Respond(ctx context.Context, hc *http.Client, responseURL string, msg Messa
 		wm.Blocks = &slack.Blocks{BlockSet: msg.Blocks}
 	}
 	r := newRetrier(0, nil, nil, newRedactor(responseURL))
-	if err := postIncoming(ctx, r, orDefaultClient(hc), responseURL, wm, "response_url"); err != nil {
+	r.hooks = rs.Hooks
+	if err := postIncoming(ctx, r, orDefaultClient(rs.HTTPClient), responseURL, wm, "response_url"); err != nil {
 		hint := incomingHint(err, "the command's response_url")
 		if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && sc.Code == http.StatusNotFound {
 			hint = "the response_url has expired or was used up (Slack takes five answers within 30 minutes)"

@@ -43,6 +43,9 @@ type SocketConfig struct {
 	// InChannel makes answers visible to the whole channel; by default
 	// only the user who asked sees them.
 	InChannel bool
+	// Hooks are told about every answer sent to a response URL and its
+	// retries, for metrics.
+	Hooks Hooks
 }
 
 // fatalCodes are the Slack errors that no reconnection cures: the app
@@ -218,7 +221,7 @@ func (sm *socketMode) answer(ctx context.Context, c Command) {
 	defer cancel()
 	log := sm.logger.With("command", c.Command, "text", c.Text, "user", c.UserID, "channel", c.ChannelID)
 	msg := sm.safeHandle(ctx, log, c)
-	if err := Respond(ctx, sm.hc, c.ResponseURL, msg, sm.cfg.InChannel); err != nil {
+	if err := (Responder{HTTPClient: sm.hc, Hooks: sm.cfg.Hooks}).Respond(ctx, c.ResponseURL, msg, sm.cfg.InChannel); err != nil {
 		log.ErrorContext(ctx, "slash command answer not delivered", "err", err)
 	}
 }

@@ -37,6 +37,10 @@ func NewWebhook(url string, hc *http.Client, logger *slog.Logger) *Webhook {
 	}
 }
 
+// SetHooks makes w tell h about each post and retry, for metrics. Call it
+// before w is used.
+func (w *Webhook) SetHooks(h Hooks) { w.retry.hooks = h }
+
 // Post sends msg's blocks and fallback text to the webhook, with link
 // unfurling off. Posted.Channel is empty (a webhook does not say where it
 // posts) and Posted.ChartUploaded is false.

@@ -47,6 +47,11 @@ type AuthConfig struct {
 	Logger *slog.Logger
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
+	// OnCall and OnRetry, if set, become the [Retry] hooks of the
+	// client's transport: they are told about every Sheets API request and
+	// every retry, for metrics.
+	OnCall  func(method string)
+	OnRetry func(status, attempt int)
 
 	// findDefault looks for Application Default Credentials; nil means
 	// google.FindDefaultCredentials. Tests replace it because the real
@@ -116,7 +121,7 @@ func NewHTTPClient(ctx context.Context, cfg AuthConfig) (*http.Client, Identity,
 	}
 	logger.Debug("sheets credentials", "kind", id.Kind, "email", id.Email, "source", id.Source)
 	return &http.Client{
-		Transport:     &Retry{Base: transport, Logger: logger},
+		Transport:     &Retry{Base: transport, Logger: logger, OnCall: cfg.OnCall, OnRetry: cfg.OnRetry},
 		CheckRedirect: base.CheckRedirect,
 		Jar:           base.Jar,
 		Timeout:       base.Timeout,

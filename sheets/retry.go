@@ -61,6 +61,11 @@ type Retry struct {
 	// caused it (0 for a transport error) and the number of the attempt
 	// that failed, counting from 1. It is meant for metrics.
 	OnRetry func(status int, attempt int)
+	// OnCall, if set, is called once per request, before its first
+	// attempt, with the Sheets API method it calls: "spreadsheets.get",
+	// "spreadsheets.batchUpdate", "values.get" and so on, or "other" for a
+	// path the API does not have. It is meant for metrics.
+	OnCall func(method string)
 }
 
 // RoundTrip sends req, retrying as described on [Retry].
@@ -74,6 +79,9 @@ func (r *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 	// send an empty or partial body.
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 		maxAttempts = 1
+	}
+	if r.OnCall != nil {
+		r.OnCall(apiMethod(req))
 	}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {

@@ -117,12 +117,14 @@ func (c *cli) poster(ch string) (notify.Poster, string, error) {
 	case token != "" && ch != "":
 		return notify.NewSlack(notify.SlackConfig{
 			Token: token, Channel: ch, APIURL: c.getenv("SLACK_API_URL"),
-			HTTPClient: c.httpClient, Logger: c.logger(),
+			HTTPClient: c.httpClient, Logger: c.logger(), Hooks: c.metrics.slackHooks(),
 		}), ch, nil
 	case token != "":
 		return nil, "", usagef("SLACK_BOT_TOKEN is set but SLACK_CHANNEL is not: set the channel to post in (e.g. C0123456789 or #finance)")
 	case hook != "":
-		return notify.NewWebhook(hook, c.httpClient, c.logger()), "webhook", nil
+		w := notify.NewWebhook(hook, c.httpClient, c.logger())
+		w.SetHooks(c.metrics.slackHooks())
+		return w, "webhook", nil
 	}
 	return nil, "", usagef("nowhere to post: set SLACK_BOT_TOKEN and SLACK_CHANNEL, or SLACK_WEBHOOK_URL")
 }

@@ -65,6 +65,9 @@ type cli struct {
 	progress io.Writer
 	// listening, when set, is told serve's address once it listens.
 	listening func(addr string)
+	// metrics counts syncs, API calls, slash commands and digest posts
+	// for /metrics; serve sets it, and nil counts nothing.
+	metrics *metrics
 }
 
 const usage = `mrrbot turns a subscriptions sheet into monthly recurring revenue figures.

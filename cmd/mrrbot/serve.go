@@ -48,6 +48,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if secret == "" && appToken == "" {
 		return usagef("serve: set SLACK_SIGNING_SECRET (to verify slash commands over HTTP) or SLACK_APP_TOKEN (Socket Mode)")
 	}
+	if c.metrics == nil {
+		c.metrics = newMetrics(c.now)
+	}
 	bots, err := c.bots(&f, *config, *scheduleFlag, *cacheFor)
 	if err != nil {
 		return err
@@ -75,6 +78,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	route := func(ctx context.Context, cmd notify.Command) notify.Message {
 		b := pickBot(bots, cmd)
 		if b == nil {
+			c.metrics.slash(commandKind(strings.TrimSpace(cmd.Text)), resultRefused)
 			return textMessage("No MRR report is set up for this channel. Ask whoever runs mrrbot to bind one to it in the config file.")
 		}
 		return b.answer(ctx, cmd)
@@ -83,7 +87,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		wg.Go(func() {
 			err := notify.RunSocketMode(ctx, notify.SocketConfig{
 				AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: c.getenv("SLACK_API_URL"),
-				HTTPClient: c.httpClient, Logger: log,
+				HTTPClient: c.httpClient, Logger: log, Hooks: c.metrics.slackHooks(),
 			}, route)
 			if err != nil && ctx.Err() == nil {
 				errs <- fmt.Errorf("socket mode: %w", err)
@@ -96,7 +100,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient})
+	mux.Handle("GET /metrics", c.metrics.handler())
+	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient, metrics: c.metrics})
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -247,8 +252,11 @@ const commandHelp = "*/mrr* — MRR as of today and the month so far\n" +
 // the log gets the whole error.
 func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 	text := strings.TrimSpace(cmd.Text)
+	kind, result := commandKind(text), resultOK
+	defer func() { b.cli.metrics.slash(kind, result) }()
 	log := b.cli.logger().With("command", cmd.Command, "text", text, "channel", cmd.ChannelID)
 	fail := func(err error) notify.Message {
+		result = resultError
 		log.Error("slash command failed", "err", err)
 		return textMessage("Sorry, I could not compute MRR just now. The error is in mrrbot's log; try again in a minute.")
 	}
@@ -322,26 +330,31 @@ type commandHandler struct {
 	now        func() time.Time
 	wg         *sync.WaitGroup
 	httpClient *http.Client
+	metrics    *metrics
 }
 
 func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	log := h.log
 	if h.secret == "" {
+		h.metrics.slash(slashUnknown, resultRefused)
 		http.Error(w, "slash commands over HTTP need SLACK_SIGNING_SECRET", http.StatusUnauthorized)
 		return
 	}
 	body, err := notify.VerifyRequest(r, h.secret, h.now, maxCommandBody)
 	switch {
 	case errors.Is(err, notify.ErrTooLarge):
+		h.metrics.slash(slashUnknown, resultRefused)
 		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 		return
 	case err != nil:
 		log.Warn("refused a slash command", "err", err, "remote", r.RemoteAddr)
+		h.metrics.slash(slashUnknown, resultRefused)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
 	cmd, err := notify.ParseCommand(body)
 	if err != nil || cmd.ResponseURL == "" {
+		h.metrics.slash(slashUnknown, resultRefused)
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
@@ -351,7 +364,8 @@ func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Minute)
 		defer cancel()
 		msg := h.route(ctx, cmd)
-		if err := notify.Respond(ctx, h.httpClient, cmd.ResponseURL, msg, false); err != nil {
+		respond := notify.Responder{HTTPClient: h.httpClient, Hooks: h.metrics.slackHooks()}
+		if err := respond.Respond(ctx, cmd.ResponseURL, msg, false); err != nil {
 			log.Error("answering a slash command", "err", err)
 		}
 	})
@@ -421,7 +435,9 @@ func runSchedule(ctx context.Context, s schedule, loc *time.Location, log *slog.
 }
 
 // postDigest posts month's digest unless the ledger says it was posted.
-func (b *bot) postDigest(ctx context.Context, month calc.Month) error {
+func (b *bot) postDigest(ctx context.Context, month calc.Month) (err error) {
+	posted := false
+	defer func() { b.cli.metrics.digestPost(digestResult(posted, err)) }()
 	f := b.flags
 	f.dryRun = true
 	f.per = period{asOf: min(month.LastDay(), b.today()).String()}
@@ -437,7 +453,7 @@ func (b *bot) postDigest(ctx context.Context, month calc.Month) error {
 	if err != nil {
 		return err
 	}
-	posted, err := notify.PostOnce(ctx, poster, s.ledger, notify.DigestKey(channel, month.String()), b.cli.postNote(), digestMessage(s, d, month, b.cli), false)
+	posted, err = notify.PostOnce(ctx, poster, s.ledger, notify.DigestKey(channel, month.String()), b.cli.postNote(), digestMessage(s, d, month, b.cli), false)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/notify"
@@ -112,7 +113,9 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 
 // runSync reads the source, computes, and (unless a dry run) writes the
 // bot's tabs.
-func (c *cli) runSync(ctx context.Context, f *syncFlags) (*synced, error) {
+func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) {
+	start := time.Now()
+	defer func() { c.metrics.observeSync(time.Since(start), s, err) }()
 	switch {
 	case f.spreadsheet != "" && f.workbook != "":
 		return nil, usagef("give --spreadsheet or --workbook, not both")
@@ -200,12 +203,15 @@ func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*sy
 // or unauthenticated to MRRBOT_SHEETS_ENDPOINT when none are configured.
 func (c *cli) google(ctx context.Context, id, credentials string) (*sheets.Google, error) {
 	endpoint := c.getenv("MRRBOT_SHEETS_ENDPOINT")
+	onCall, onRetry := c.metrics.sheetsHooks()
 	hc, who, err := sheets.NewHTTPClient(ctx, sheets.AuthConfig{
 		Endpoint:        endpoint,
 		CredentialsFile: credentials,
 		HTTPClient:      c.httpClient,
 		Logger:          c.logger(),
 		Getenv:          c.getenv,
+		OnCall:          onCall,
+		OnRetry:         onRetry,
 	})
 	if err != nil {
 		return nil, err
