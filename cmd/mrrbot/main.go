@@ -78,6 +78,7 @@ Commands:
   digest    show a month's digest, or post it to Slack with --post
   serve     answer /mrr in Slack and post the monthly digest on a schedule
   demo      write a sample workbook, sync it, and show the digest (no credentials)
+  doctor    check credentials, spreadsheet, Slack and serve setup, and say how to fix what is wrong
   auth      auth login: sign in to Google and save a token for sync
   help      show this help
 
@@ -114,6 +115,8 @@ func (c *cli) run(ctx context.Context, args []string) error {
 		return c.digest(ctx, args[1:])
 	case "serve":
 		return c.serve(ctx, args[1:])
+	case "doctor":
+		return c.doctor(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(c.stdout, usage)
 		return nil

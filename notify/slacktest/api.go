@@ -62,6 +62,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, method string)
 		})
 	case "chat.postMessage":
 		s.postMessage(w, r)
+	case "conversations.info":
+		s.conversationsInfo(w, r)
+	case "conversations.list":
+		s.conversationsList(w, r)
 	case "files.getUploadURLExternal":
 		s.getUploadURL(w, r)
 	case "files.completeUploadExternal":

@@ -3,7 +3,8 @@
 //
 // A [Server] answers the Web API methods auth.test, chat.postMessage,
 // files.getUploadURLExternal and files.completeUploadExternal (with the
-// upload URL between them) and apps.connections.open; an incoming webhook;
+// upload URL between them), conversations.info, conversations.list and
+// apps.connections.open; an incoming webhook;
 // slash-command response URLs; and a Socket Mode WebSocket that can push
 // slash commands. It keeps what it was sent, checks tokens and channels the
 // way Slack does, and can be told to fail: rate limits with Retry-After,
@@ -54,8 +55,9 @@ const AckTimeout = 10 * time.Second
 type Channel struct {
 	ID   string // e.g. "C0MRRBOT"
 	Name string // without "#"
-	// NotMember makes chat.postMessage answer not_in_channel, as Slack
-	// does for a channel the bot was not invited to.
+	// NotMember makes chat.postMessage answer not_in_channel, and
+	// conversations.info is_member false, as Slack does for a channel the
+	// bot was not invited to.
 	NotMember bool
 }
 

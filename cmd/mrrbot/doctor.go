@@ -1,0 +1,544 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/notify"
+	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/shopspring/decimal"
+	"google.golang.org/api/googleapi"
+)
+
+// doctorFlags are the flags of sync that doctor takes: where the
+// subscriptions are and how to read them.
+var doctorFlags = []string{"spreadsheet", "workbook", "credentials", "tab", "currency", "locale"}
+
+// doctor checks the whole setup in the order a sync and a post need it,
+// and prints one line per check: "✓ what is fine", or "✗ what is wrong"
+// followed by "  fix: what to do". A check that cannot run because an
+// earlier one failed prints "– what was not checked". Every check that can
+// run does; doctor fails when any check failed.
+func (c *cli) doctor(ctx context.Context, args []string) error {
+	fset := flag.NewFlagSet("doctor", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	// Sync's definitions, environment defaults included, of which doctor
+	// takes the source flags only.
+	var f syncFlags
+	all := flag.NewFlagSet("sync", flag.ContinueOnError)
+	f.register(all, c.getenv)
+	for _, name := range doctorFlags {
+		fl := all.Lookup(name)
+		fset.Var(fl.Value, fl.Name, fl.Usage)
+	}
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usagef("doctor: %v", err)
+	}
+	if fset.NArg() > 0 {
+		return usagef("doctor: unexpected argument %q", fset.Arg(0))
+	}
+	if f.spreadsheet != "" && f.workbook != "" {
+		return usagef("doctor: give --spreadsheet or --workbook, not both")
+	}
+
+	d := &checkup{w: c.stdout}
+	if f.workbook != "" {
+		c.doctorWorkbook(d, &f)
+	} else {
+		c.doctorGoogle(ctx, d, &f)
+	}
+	c.doctorSlack(ctx, d)
+	c.doctorServe(d)
+	switch d.failed {
+	case 0:
+		return nil
+	case 1:
+		return errors.New("doctor: 1 check failed")
+	}
+	return fmt.Errorf("doctor: %d checks failed", d.failed)
+}
+
+// checkup prints doctor's findings and counts the failures.
+type checkup struct {
+	w      io.Writer
+	failed int
+}
+
+func (d *checkup) pass(format string, args ...any) {
+	fmt.Fprintf(d.w, "✓ %s\n", fmt.Sprintf(format, args...))
+}
+
+func (d *checkup) fail(what, fix string) {
+	d.failed++
+	fmt.Fprintf(d.w, "✗ %s\n  fix: %s\n", what, fix)
+}
+
+func (d *checkup) skip(format string, args ...any) {
+	fmt.Fprintf(d.w, "– %s\n", fmt.Sprintf(format, args...))
+}
+
+// doctorGoogle checks the credentials, that the spreadsheet opens, and
+// its tabs.
+func (c *cli) doctorGoogle(ctx context.Context, d *checkup, f *syncFlags) {
+	id, idErr := "", error(nil)
+	if f.spreadsheet != "" {
+		id, idErr = sheets.SpreadsheetID(f.spreadsheet)
+	}
+	g, err := c.google(ctx, id, f.credentials)
+	var who sheets.Identity
+	if err != nil {
+		d.fail(c.credentialsProblem(f, err))
+	} else {
+		who = g.Identity()
+		d.pass("Google credentials: %s", c.describeIdentity(who, f))
+	}
+	// Which spreadsheet is settled without credentials.
+	switch {
+	case f.spreadsheet == "":
+		d.fail("no spreadsheet: neither --spreadsheet nor MRRBOT_SPREADSHEET is set",
+			"give --spreadsheet with the spreadsheet's URL or ID (https://docs.google.com/spreadsheets/d/ID/edit), set MRRBOT_SPREADSHEET, or use --workbook FILE.xlsx")
+		return
+	case idErr != nil:
+		d.fail("--spreadsheet: "+idErr.Error(),
+			"copy the spreadsheet's URL from the browser's address bar, or the ID in it (https://docs.google.com/spreadsheets/d/ID/edit)")
+		return
+	case g == nil:
+		d.skip("spreadsheet not checked: it needs working credentials")
+		return
+	}
+	ss, err := g.Layout(ctx)
+	if err != nil {
+		d.fail(openProblem(err, id, who))
+		d.skip("tabs, header, rows and FX rates not checked: the spreadsheet must open first")
+		return
+	}
+	d.pass("spreadsheet %q opens", ss.Title)
+	tabs := make([]string, len(ss.Sheets))
+	for i, sh := range ss.Sheets {
+		tabs[i] = sh.Title
+	}
+	checkTables(d, f, fmt.Sprintf("spreadsheet %q", ss.Title), tabs,
+		func() (*sheets.Loaded, error) { return g.Load(ctx, ss, f.options()) },
+		`"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`)
+}
+
+// credentialsProblem says what went wrong looking for Google credentials
+// and what to do.
+func (c *cli) credentialsProblem(f *syncFlags, err error) (what, fix string) {
+	what = "Google credentials: " + err.Error()
+	switch {
+	case f.credentials != "":
+		return what, "give --credentials a service account key file (JSON); a new key is under IAM & Admin → Service accounts → Keys → Add key in the Google Cloud console"
+	case c.getenv("GOOGLE_APPLICATION_CREDENTIALS") != "":
+		return what, "point GOOGLE_APPLICATION_CREDENTIALS at a service account key file (JSON), or unset it and run \"mrrbot auth login\""
+	}
+	if path, perr := sheets.DefaultTokenFile(); perr == nil {
+		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			what = "Google credentials: none found (no GOOGLE_APPLICATION_CREDENTIALS, no saved login, no application default credentials)"
+		}
+	}
+	return what, "set GOOGLE_APPLICATION_CREDENTIALS to a service account key file (then share the spreadsheet with its client_email), or run \"mrrbot auth login\""
+}
+
+// describeIdentity says which credentials were found, and where.
+func (c *cli) describeIdentity(who sheets.Identity, f *syncFlags) string {
+	from := "GOOGLE_APPLICATION_CREDENTIALS"
+	if f.credentials != "" {
+		from = "--credentials"
+	}
+	switch who.Kind {
+	case "service account":
+		return fmt.Sprintf("service account %s (key file %s, from %s)", who.Email, who.Source, from)
+	case "user credentials":
+		return fmt.Sprintf("user credentials from %s (from %s)", who.Source, from)
+	case "saved login":
+		return fmt.Sprintf("the login saved by \"mrrbot auth login\" (%s)", who.Source)
+	case "application default credentials":
+		if who.Email != "" {
+			return "application default credentials, service account " + who.Email
+		}
+		return "application default credentials"
+	case "none":
+		return "none; requests go unauthenticated to MRRBOT_SHEETS_ENDPOINT " + redactURL(c.getenv("MRRBOT_SHEETS_ENDPOINT"))
+	}
+	return who.Kind
+}
+
+// redactURL drops a password from u, should it hold one.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return p.Redacted()
+}
+
+// openProblem says why the spreadsheet id did not open and what to do.
+func openProblem(err error, id string, who sheets.Identity) (what, fix string) {
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		return "cannot open the spreadsheet: " + err.Error(),
+			"check the network, MRRBOT_SHEETS_ENDPOINT if it is set, and the credentials above"
+	}
+	switch ge.Code {
+	case http.StatusNotFound:
+		return fmt.Sprintf("spreadsheet %s not found", id),
+			fmt.Sprintf("the ID %q is wrong: copy it from the spreadsheet's URL, https://docs.google.com/spreadsheets/d/ID/edit (or give the whole URL), into --spreadsheet or MRRBOT_SPREADSHEET", id)
+	case http.StatusForbidden:
+		if apiDisabled(ge) {
+			return "the Google Sheets API is not enabled for the credentials' Google Cloud project",
+				"enable it at https://console.cloud.google.com/apis/library/sheets.googleapis.com in that project, wait a minute, and run doctor again"
+		}
+		return fmt.Sprintf("no access to spreadsheet %s", id), "share the spreadsheet with " + shareWith(who) + " as an Editor"
+	case http.StatusUnauthorized:
+		return "Google refused the credentials",
+			"run \"mrrbot auth login\" again, or give a current service account key in GOOGLE_APPLICATION_CREDENTIALS (a deleted key stops working)"
+	}
+	return "cannot open the spreadsheet: " + err.Error(), "wait a minute and run doctor again; if it persists, check https://www.google.com/appsstatus"
+}
+
+// shareWith names the account the spreadsheet must be shared with.
+func shareWith(who sheets.Identity) string {
+	switch {
+	case who.Email != "":
+		return who.Email
+	case who.Kind == "saved login" || who.Kind == "user credentials":
+		return "the Google account you signed in with (\"mrrbot auth login\")"
+	case who.Kind == "none":
+		return "the account mrrbot runs as (set GOOGLE_APPLICATION_CREDENTIALS or run \"mrrbot auth login\" first)"
+	}
+	return "the account of the application default credentials"
+}
+
+// apiDisabled reports whether a 403 says the Sheets API is off in the
+// project, rather than that the spreadsheet is not shared.
+func apiDisabled(ge *googleapi.Error) bool {
+	for _, e := range ge.Errors {
+		if e.Reason == "accessNotConfigured" {
+			return true
+		}
+	}
+	return strings.Contains(ge.Message, "has not been used in project") || strings.Contains(ge.Message, "SERVICE_DISABLED")
+}
+
+// doctorWorkbook checks that the workbook opens, and its tabs.
+func (c *cli) doctorWorkbook(d *checkup, f *syncFlags) {
+	d.skip("Google credentials: not needed for a local workbook")
+	tabs, err := sheets.WorkbookTabs(f.workbook)
+	if err != nil {
+		what, fix := err.Error(), "give --workbook an .xlsx file (Excel, LibreOffice, or Google Sheets' File → Download → Microsoft Excel)"
+		if errors.Is(err, fs.ErrNotExist) {
+			what = fmt.Sprintf("workbook %s does not exist", f.workbook)
+			fix = "check the path given with --workbook, or run \"mrrbot demo\" to write a sample workbook"
+		}
+		d.fail(what, fix)
+		d.skip("tabs, header, rows and FX rates not checked: the workbook must open first")
+		return
+	}
+	d.pass("workbook %s opens", f.workbook)
+	checkTables(d, f, "workbook "+f.workbook, tabs,
+		func() (*sheets.Loaded, error) { return sheets.ReadWorkbook(f.workbook, f.options()) },
+		fmt.Sprintf("\"mrrbot compute --input %s\" lists each row, column and problem; correct them in the workbook", f.workbook))
+}
+
+// checkTables checks the subscriptions tab of a source with the given
+// tabs: its header, its rows, and FX rates for its currencies. load reads
+// the source; rowsFix says where to see the rows left out.
+func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load func() (*sheets.Loaded, error), rowsFix string) {
+	tab, ok := sheets.FindTab(tabs, f.tab)
+	if !ok {
+		d.fail(fmt.Sprintf("%s has no tab %q (tabs: %s)", where, f.tab, quoteAll(tabs)),
+			fmt.Sprintf("name the subscriptions tab with --tab, or rename it to %q", f.tab))
+		d.skip("header, rows and FX rates not checked: there is no subscriptions tab")
+		return
+	}
+	d.pass("tab %q found", tab)
+	fxTab, hasFX := sheets.FindTab(tabs, sheets.FXTab)
+	hasFX = hasFX && fxTab != tab
+
+	loaded, err := load()
+	var he *sheets.HeaderError
+	switch {
+	case errors.As(err, &he) && slices.Contains(he.Missing, "rate"):
+		// Only the FX table requires a rate column.
+		d.fail(fmt.Sprintf("tab %q has no header row naming currency and rate", fxTab),
+			"make the FX tab's first row currency, rate, then one row per currency, such as EUR, 1.08")
+		d.skip("header and rows of %q not checked: the FX tab is read first", tab)
+		return
+	case he != nil:
+		headerProblems(d, tab, he)
+		d.skip("rows and FX rates not checked: they need the header")
+		return
+	case err != nil:
+		d.fail(fmt.Sprintf("cannot read tab %q: %v", tab, err), "correct what the message names and run doctor again")
+		return
+	}
+	d.pass("header row %d: %s", loaded.HeaderRow, describeHeader(loaded.Header))
+
+	// A row left out only because its currency has no rate is counted
+	// under the FX check, not here.
+	reporting := strings.ToUpper(strings.TrimSpace(f.currency))
+	if reporting == "" {
+		reporting = sheets.DefaultCurrency
+	}
+	noRate := map[string]int{} // rows by currency
+	bad := map[int]bool{}
+	var first *calc.Issue
+	for i, is := range loaded.Errors {
+		if code, ok := missingRate(is, loaded.Rates, reporting); ok {
+			noRate[code]++
+			continue
+		}
+		if first == nil {
+			first = &loaded.Errors[i]
+		}
+		bad[is.Row] = true
+	}
+	switch {
+	case loaded.Rows == 0:
+		d.fail(fmt.Sprintf("tab %q has no rows below its header (row %d)", tab, loaded.HeaderRow),
+			"add one row per subscription line below the header")
+	case len(bad) > 0:
+		d.fail(fmt.Sprintf("%d of %s %s problems and %s left out of MRR (first: %s)", len(bad), plural(loaded.Rows, "row"),
+			pick(len(bad) == 1, "has", "have"), pick(len(bad) == 1, "is", "are"), first.Error()), rowsFix)
+	case len(noRate) > 0:
+		d.pass("%s read, none with problems other than FX rates", plural(loaded.Rows, "row"))
+	default:
+		d.pass("%s read, none with problems", plural(loaded.Rows, "row"))
+	}
+
+	if n := len(loaded.FXErrors); n > 0 {
+		d.fail(fmt.Sprintf("%s of tab %q %s left out (first: %s)", plural(n, "row"), fxTab, pick(n == 1, "is", "are"), loaded.FXErrors[0].Error()),
+			fmt.Sprintf("give each row of the FX tab a currency code such as EUR and a positive rate: how many %s one unit of it is worth", reporting))
+	}
+	codes := make([]string, 0, len(noRate))
+	for code := range noRate {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		worth := fmt.Sprintf("%s, <how many %s one %s is worth>", code, reporting, code)
+		fix := "add a row to the FX tab: " + worth
+		if !hasFX {
+			fix = "add a tab named FX with the header row currency, rate and a row: " + worth
+		}
+		d.fail(fmt.Sprintf("no FX rate for %s, used by %s", code, plural(noRate[code], "row")), fix)
+	}
+	if len(codes) > 0 || len(loaded.FXErrors) > 0 {
+		return
+	}
+	if len(loaded.Rates) == 0 {
+		d.pass("no FX rates needed: no row has a currency other than %s", reporting)
+		return
+	}
+	rates := make([]string, 0, len(loaded.Rates))
+	for code, r := range loaded.Rates {
+		rates = append(rates, fmt.Sprintf("1 %s = %s %s", code, r, reporting))
+	}
+	slices.Sort(rates)
+	d.pass("every currency in use has an FX rate (FX tab: %s)", strings.Join(rates, ", "))
+}
+
+// headerProblems reports a header that lacks required columns, one
+// failure per column, or a table with no header row at all.
+func headerProblems(d *checkup, tab string, he *sheets.HeaderError) {
+	accepted := func(i int) string {
+		if i < len(he.Accepted) {
+			return orList(he.Accepted[i])
+		}
+		return he.Missing[i]
+	}
+	if he.Row == 0 {
+		what := fmt.Sprintf("tab %q has no header row: no row names two known columns", tab)
+		if len(he.Saw) > 0 {
+			what += " (first row: " + quoteAll(he.Saw) + ")"
+		} else {
+			what = fmt.Sprintf("tab %q is empty", tab)
+		}
+		need := make([]string, len(he.Missing))
+		for i, m := range he.Missing {
+			need[i] = fmt.Sprintf("%s (%s)", m, accepted(i))
+		}
+		d.fail(what, "add a header row naming at least "+andList(need)+"; case, spaces and punctuation do not matter")
+		return
+	}
+	for i, m := range he.Missing {
+		d.fail(fmt.Sprintf("header row %d has no %s column (headers: %s)", he.Row, m, quoteAll(he.Saw)),
+			fmt.Sprintf("add a column for %s headed %s; case, spaces and punctuation do not matter", m, accepted(i)))
+	}
+}
+
+// describeHeader lists which header maps to which field, left to right.
+func describeHeader(h map[string]sheets.Column) string {
+	fields := make([]string, 0, len(h))
+	for field := range h {
+		fields = append(fields, field)
+	}
+	slices.SortFunc(fields, func(a, b string) int { return h[a].Index - h[b].Index })
+	parts := make([]string, len(fields))
+	for i, field := range fields {
+		parts[i] = fmt.Sprintf("%q → %s", h[field].Title, field)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// missingRate returns the currency of an issue that left a row out
+// because its currency, a valid code, has no FX rate.
+func missingRate(is calc.Issue, rates map[string]decimal.Decimal, reporting string) (string, bool) {
+	// The value is the cell as written: " eur" is EUR.
+	code := strings.ToUpper(strings.TrimSpace(is.Value))
+	if is.Column != calc.FieldCurrency || len(code) != 3 || code == reporting {
+		return "", false
+	}
+	for _, r := range code {
+		if r < 'A' || r > 'Z' {
+			return "", false
+		}
+	}
+	if _, ok := rates[code]; ok {
+		return "", false
+	}
+	return code, true
+}
+
+func quoteAll(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string { return joinLast(names, " or ") }
+
+// andList joins names as "a, b and c".
+func andList(names []string) string { return joinLast(names, " and ") }
+
+func joinLast(names []string, last string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + last + names[len(names)-1]
+}
+
+// plural is "1 row" or "3 rows".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// doctorSlack checks that the digest can be posted: the bot token and its
+// channel, or an incoming webhook.
+func (c *cli) doctorSlack(ctx context.Context, d *checkup) {
+	token, channel, hook := c.getenv("SLACK_BOT_TOKEN"), c.getenv("SLACK_CHANNEL"), c.getenv("SLACK_WEBHOOK_URL")
+	const tokenFix = "check SLACK_BOT_TOKEN: it is the Bot User OAuth Token (xoxb-…) on the Slack app's OAuth & Permissions page; reinstall the app if it was revoked"
+	const channelFix = "set SLACK_CHANNEL to the channel to post in: its ID (C0123456789, at the bottom of the channel's details) or #name"
+	switch {
+	case token == "" && hook != "":
+		d.pass("Slack: incoming webhook configured in SLACK_WEBHOOK_URL (not checked: that would post)")
+		return
+	case token == "":
+		d.fail("nowhere to post the digest: neither SLACK_BOT_TOKEN nor SLACK_WEBHOOK_URL is set",
+			"set SLACK_BOT_TOKEN (the app's Bot User OAuth Token, xoxb-…) and SLACK_CHANNEL, or SLACK_WEBHOOK_URL (an incoming webhook)")
+		return
+	}
+	sl := notify.NewSlack(notify.SlackConfig{
+		Token: token, Channel: channel, APIURL: c.getenv("SLACK_API_URL"),
+		HTTPClient: c.httpClient, Logger: c.logger(),
+	})
+	team, bot, err := sl.AuthTest(ctx)
+	if err != nil {
+		if code := notify.ErrorCode(err); tokenRefused(code) {
+			d.fail(fmt.Sprintf("Slack refused SLACK_BOT_TOKEN (%s)", code), tokenFix)
+		} else {
+			d.fail("cannot reach Slack: "+err.Error(), "check the network, and SLACK_API_URL if it is set")
+		}
+		if channel == "" {
+			d.fail("SLACK_CHANNEL is not set", channelFix)
+		} else {
+			d.skip("Slack channel %s not checked: it needs a working token", channel)
+		}
+		return
+	}
+	d.pass("Slack token works: bot @%s in workspace %q", bot, team)
+	if channel == "" {
+		d.fail("SLACK_CHANNEL is not set", channelFix)
+		return
+	}
+	ch, err := sl.CanPost(ctx)
+	name := "#" + ch.Name
+	if ch.Name == "" {
+		name = channel
+	}
+	switch code := notify.ErrorCode(err); {
+	case err == nil:
+		d.pass("@%s can post in %s (%s)", bot, name, ch.ID)
+	case code == "not_in_channel":
+		d.fail(fmt.Sprintf("@%s is not a member of %s, so it cannot post there", bot, name), fmt.Sprintf("/invite @%s in %s", bot, name))
+	case code == "is_archived":
+		d.fail(name+" is archived", "unarchive "+name+", or set SLACK_CHANNEL to another channel")
+	case code == "channel_not_found":
+		d.fail(fmt.Sprintf("Slack has no channel %s that @%s can see", channel, bot),
+			fmt.Sprintf("check SLACK_CHANNEL: the channel's ID (C0123456789, at the bottom of its details) or #name; for a private channel, /invite @%s there first", bot))
+	case code == "missing_scope":
+		d.fail("cannot check SLACK_CHANNEL: the Slack app lacks the channels:read scope",
+			"add the bot scopes channels:read and groups:read under OAuth & Permissions (or to the app manifest) and reinstall the app")
+	case tokenRefused(code):
+		d.fail(fmt.Sprintf("Slack refused SLACK_BOT_TOKEN (%s)", code), tokenFix)
+	default:
+		d.fail("cannot check SLACK_CHANNEL: "+err.Error(), "check the network, and SLACK_API_URL if it is set")
+	}
+}
+
+// tokenRefused reports whether a Slack error code means the token is no
+// good.
+func tokenRefused(code string) bool {
+	switch code {
+	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type":
+		return true
+	}
+	return false
+}
+
+// doctorServe checks that serve can take /mrr: over HTTP with the signing
+// secret, or over Socket Mode with an app-level token.
+func (c *cli) doctorServe(d *checkup) {
+	secret, app := c.getenv("SLACK_SIGNING_SECRET"), c.getenv("SLACK_APP_TOKEN")
+	switch {
+	case app != "" && !strings.HasPrefix(app, "xapp-"):
+		d.fail("serve: SLACK_APP_TOKEN is not an app-level token (those start with xapp-)",
+			"create an app-level token with the connections:write scope under the Slack app's Basic Information → App-Level Tokens, and set SLACK_APP_TOKEN to it")
+	case app != "" && secret != "":
+		d.pass("serve: /mrr can arrive over Socket Mode (SLACK_APP_TOKEN) and over HTTP (SLACK_SIGNING_SECRET)")
+	case app != "":
+		d.pass("serve: /mrr arrives over Socket Mode (SLACK_APP_TOKEN is set)")
+	case secret != "":
+		d.pass("serve: SLACK_SIGNING_SECRET is set to verify /mrr requests on /slack/commands")
+	default:
+		d.fail("serve cannot take /mrr: neither SLACK_SIGNING_SECRET nor SLACK_APP_TOKEN is set",
+			"set SLACK_SIGNING_SECRET (the Slack app's Basic Information → Signing Secret) to take /mrr over HTTP, or SLACK_APP_TOKEN (an app-level token with connections:write, xapp-…) for Socket Mode")
+	}
+}
