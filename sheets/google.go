@@ -300,11 +300,10 @@ func (g *Google) explain(op string, err error) error {
 	case http.StatusNotFound:
 		return fmt.Errorf("%s: spreadsheet %s was not found; check the ID or URL given with --spreadsheet: %w", op, g.id, err)
 	case http.StatusForbidden:
-		who := "the account mrrbot runs as"
 		if g.identity.Email != "" {
-			who = g.identity.Email
+			return fmt.Errorf("%s: no access to spreadsheet %s; share it with %s as an Editor: %w", op, g.id, g.identity.Email, err)
 		}
-		return fmt.Errorf("%s: no access to spreadsheet %s; share it with %s as an Editor: %w", op, g.id, who, err)
+		return fmt.Errorf("%s: no access to spreadsheet %s; share it with the account mrrbot runs as (the service account's e-mail, or the one you logged in with), as an Editor: %w", op, g.id, err)
 	case http.StatusUnauthorized:
 		return fmt.Errorf("%s: Google refused the credentials; run `mrrbot auth login` again or check GOOGLE_APPLICATION_CREDENTIALS: %w", op, err)
 	case http.StatusTooManyRequests:

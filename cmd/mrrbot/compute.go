@@ -167,7 +167,7 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 		return err
 	}
 	res := loaded.Book.Compute(asOf)
-	fig := &report.Figures{Result: res, Errors: loaded.Errors, Warnings: res.Warnings}
+	fig := &report.Figures{Result: res, Errors: withFXErrors(loaded), Warnings: res.Warnings}
 	switch *format {
 	case "json":
 		return report.WriteJSON(c.stdout, fig)

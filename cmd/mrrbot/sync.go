@@ -233,17 +233,24 @@ func (c *cli) google(ctx context.Context, id, credentials string) (*sheets.Googl
 // compute turns what was read into figures and the bot's tabs.
 func compute(loaded *sheets.Loaded, asOf calc.Date, names report.TabNames) *synced {
 	res := loaded.Book.Compute(asOf)
-	errs := append([]calc.Issue(nil), loaded.Errors...)
-	for _, is := range loaded.FXErrors {
-		is.Column = "FX " + is.Column
-		errs = append(errs, is)
-	}
+	errs := withFXErrors(loaded)
 	return &synced{
 		loaded: loaded,
 		result: res,
 		errors: errs,
 		tabs:   report.Tabs(res, errs, res.Warnings, names),
 	}
+}
+
+// withFXErrors returns the rows left out of the subscriptions and then of
+// the FX table, whose columns are named "FX currency", "FX rate".
+func withFXErrors(loaded *sheets.Loaded) []calc.Issue {
+	errs := append([]calc.Issue(nil), loaded.Errors...)
+	for _, is := range loaded.FXErrors {
+		is.Column = "FX " + is.Column
+		errs = append(errs, is)
+	}
+	return errs
 }
 
 func (c *cli) printSynced(s *synced, dryRun bool) {
