@@ -156,7 +156,7 @@ func resize(id, rows, cols int64, t *Tab) *sheetsapi.Request {
 			GridProperties:  &sheetsapi.GridProperties{RowCount: rows, ColumnCount: cols, FrozenRowCount: int64(t.FrozenRows), ForceSendFields: []string{"FrozenRowCount"}},
 			ForceSendFields: []string{"SheetId", "Hidden"},
 		},
-		Fields: "title,hidden,gridProperties(rowCount,columnCount,frozenRowCount)",
+		Fields: "title,hidden,gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount",
 	}}
 }
 
