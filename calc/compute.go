@@ -200,23 +200,26 @@ func (s *sweep) customer(c uint32, events []event, visit func(Movement), warning
 			continue
 		}
 		shown = cur
-		mv := Movement{Month: s.first + Month(m), Customer: c, Before: before, After: cur}
-		switch {
-		case before == 0 && !everPaid:
-			mv.Kind = New
-		case before == 0:
-			mv.Kind = Reactivation
-		case cur == 0:
-			mv.Kind = Churn
-		case cur > before:
-			mv.Kind = Expansion
-		default:
-			mv.Kind = Contraction
-		}
+		visit(Movement{Month: s.first + Month(m), Customer: c, Kind: classify(before, cur, everPaid), Before: before, After: cur})
 		everPaid = true
-		visit(mv)
 	}
 	return events
+}
+
+// classify names a customer's move from before to after, two different
+// amounts; everPaid tells whether the customer had MRR in an earlier month.
+func classify(before, after Fixed, everPaid bool) Kind {
+	switch {
+	case before == 0 && !everPaid:
+		return New
+	case before == 0:
+		return Reactivation
+	case after == 0:
+		return Churn
+	case after > before:
+		return Expansion
+	}
+	return Contraction
 }
 
 // Compute measures every month from the first month with a paying row
@@ -274,35 +277,44 @@ func (b *Book) Compute(asOf Date) *Result {
 		last:    last,
 		asOf:    asOf,
 	}
-	add := func(mv Movement) {
-		w := &res.Months[mv.Month-first]
-		switch mv.Kind {
-		case New:
-			w.New.Add(mv.After)
-			w.NewCustomers++
-		case Reactivation:
-			w.Reactivation.Add(mv.After)
-			w.ReactivatedCustomers++
-		case Churn:
-			w.Churn.Add(mv.Before)
-			w.ChurnedCustomers++
-		case Expansion:
-			w.Expansion.Add(mv.After - mv.Before)
-		default:
-			w.Contraction.Add(mv.Before - mv.After)
-		}
-	}
+	add := func(mv Movement) { res.Months[mv.Month-first].count(mv) }
 	var buf []event
 	for c := range nc {
 		buf = res.sweep.customer(uint32(c), buf, add, &res.Warnings)
 		res.Warnings = b.overlaps(res.sweep.customerRows(uint32(c)), res.Warnings)
 	}
+	chain(res.Months)
+	slices.SortFunc(res.Warnings, func(a, b Issue) int { return cmp.Compare(a.Row, b.Row) })
+	return res
+}
 
-	// Chain the months: each starts where the one before ended.
+// count adds one customer movement to the month's totals.
+func (w *Waterfall) count(mv Movement) {
+	switch mv.Kind {
+	case New:
+		w.New.Add(mv.After)
+		w.NewCustomers++
+	case Reactivation:
+		w.Reactivation.Add(mv.After)
+		w.ReactivatedCustomers++
+	case Churn:
+		w.Churn.Add(mv.Before)
+		w.ChurnedCustomers++
+	case Expansion:
+		w.Expansion.Add(mv.After - mv.Before)
+	default:
+		w.Contraction.Add(mv.Before - mv.After)
+	}
+}
+
+// chain completes consecutive months whose movements have been counted:
+// each starts where the one before ended, and Net New and Ending follow
+// from the movements.
+func chain(months []Waterfall) {
 	var ending Sum
 	customers := 0
-	for i := range res.Months {
-		w := &res.Months[i]
+	for i := range months {
+		w := &months[i]
 		w.Starting = ending
 		w.StartingCustomers = customers
 		w.NetNew = w.New
@@ -315,8 +327,6 @@ func (b *Book) Compute(asOf Date) *Result {
 		customers += w.NewCustomers + w.ReactivatedCustomers - w.ChurnedCustomers
 		w.Customers = customers
 	}
-	slices.SortFunc(res.Warnings, func(a, b Issue) int { return cmp.Compare(a.Row, b.Row) })
-	return res
 }
 
 // activeMonths returns the months whose measuring day falls within

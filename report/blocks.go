@@ -50,6 +50,14 @@ func (d *Digest) Blocks() []slack.Block {
 	if b := d.issuesBlock(); b != nil {
 		blocks = append(blocks, b)
 	}
+	if len(d.Restated) > 0 {
+		var sb strings.Builder
+		sb.WriteString("*Restated since they were recorded*")
+		for _, r := range d.Restated {
+			sb.WriteString("\n• " + escapeMrkdwn(r))
+		}
+		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, truncate(sb.String(), 2900), false, false), nil, nil))
+	}
 	if b := d.linkBlock(); b != nil {
 		blocks = append(blocks, b)
 	}
@@ -206,4 +214,15 @@ func shortName(s string) string {
 	}
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:maxCustomerRunes-1])) + "…"
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

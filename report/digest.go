@@ -51,6 +51,9 @@ type Digest struct {
 	IssuesTab string
 	// Link is the spreadsheet's address; "" when there is none to show.
 	Link string
+	// Restated are closed months whose figures changed since they were
+	// recorded, one line each, as RestatedLines makes them.
+	Restated []string
 }
 
 // Movers are the customers who moved most in one kind of movement.
@@ -275,11 +278,53 @@ func (d *Digest) Text() string {
 		}
 		fmt.Fprintf(&b, "%d %s: see the %s tab.\n", d.Issues, verb, tab)
 	}
+	if len(d.Restated) > 0 {
+		b.WriteString("Restated since they were recorded\n")
+		for _, r := range d.Restated {
+			b.WriteString("  " + r + "\n")
+		}
+	}
 	if d.Link != "" {
 		b.WriteString(d.Link)
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// maxRestated is how many restatements a digest lists by name.
+const maxRestated = 10
+
+// RestatedLines describes restatements for people: "March 2025, Acme
+// Corp: $1,200.00 → $1,100.00 (row 12 changed)", at most ten and a count
+// of the rest. names maps customer IDs to names.
+func RestatedLines(rs []calc.Restatement, names map[string]string, currency string) []string {
+	var out []string
+	for i, r := range rs {
+		if i == maxRestated {
+			out = append(out, fmt.Sprintf("and %d more: see the Data Issues tab", len(rs)-maxRestated))
+			break
+		}
+		out = append(out, RestatedLine(r, names[r.Customer], currency))
+	}
+	return out
+}
+
+// RestatedLine describes one restatement.
+func RestatedLine(r calc.Restatement, name, currency string) string {
+	who := r.Customer
+	if name != "" {
+		who = name
+	}
+	line := fmt.Sprintf("%s %d, %s: %s → %s", r.Month.Mon(), r.Month.Year(), who,
+		Money(r.Before.Decimal(), currency), Money(r.After.Decimal(), currency))
+	if len(r.Rows) > 0 {
+		var parts []string
+		for _, rc := range r.Rows {
+			parts = append(parts, fmt.Sprintf("row %d %s", rc.Row, rc.Kind))
+		}
+		line += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return line
 }
 
 // signedPercent formats a ratio as a signed percentage with one decimal:

@@ -23,6 +23,8 @@ type Loaded struct {
 	// FXErrors are the rows of the FX table that were left out; their row
 	// numbers are the FX table's.
 	FXErrors []calc.Issue
+	// Books is what the history tab recorded at the last sync, or nil.
+	Books *Books
 }
 
 // ReadCSV reads a subscriptions table from subs and, when fx is not nil, an

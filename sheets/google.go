@@ -180,6 +180,11 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 	} else {
 		hasFX = false
 	}
+	var historyTab string
+	if h := ss.byRole(RoleHistory); h != nil {
+		historyTab = h.Title
+		ranges = append(ranges, quoteTab(historyTab))
+	}
 	if opts.Locale == "" {
 		opts.Locale = ss.Locale
 	}
@@ -210,6 +215,11 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 		return nil, fmt.Errorf("read tab %q: %w", tab, err)
 	}
 	l.Book, l.Report = book, *rep
+	if historyTab != "" {
+		if l.Books, err = DecodeHistory(&gridReader{data: grids[historyTab]}); err != nil {
+			return nil, err
+		}
+	}
 	return l, nil
 }
 

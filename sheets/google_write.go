@@ -114,6 +114,9 @@ func (p *plan) writeTab(t *Tab, res *WriteResult) {
 			GridProperties: &sheetsapi.GridProperties{RowCount: rows, ColumnCount: cols, FrozenRowCount: int64(t.FrozenRows)},
 		}}})
 		p.add(metadata(id, metaTab, t.Role))
+		if t.Protected {
+			p.add(protect(id, t))
+		}
 		res.Created = append(res.Created, t.Name)
 	} else {
 		id, charts = sh.ID, sh.Charts
@@ -158,6 +161,15 @@ func resize(id, rows, cols int64, t *Tab) *sheetsapi.Request {
 		},
 		Fields: "title,hidden,gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount",
 	}}
+}
+
+// protect asks the spreadsheet to warn whoever edits the tab.
+func protect(sheetID int64, t *Tab) *sheetsapi.Request {
+	return &sheetsapi.Request{AddProtectedRange: &sheetsapi.AddProtectedRangeRequest{ProtectedRange: &sheetsapi.ProtectedRange{
+		Range:       &sheetsapi.GridRange{SheetId: sheetID, ForceSendFields: []string{"SheetId"}},
+		Description: "mrrbot keeps its books here; edits are undone by the next sync",
+		WarningOnly: true,
+	}}}
 }
 
 func metadata(sheetID int64, key, value string) *sheetsapi.Request {
@@ -366,6 +378,9 @@ func (g *Google) writeStaged(ctx context.Context, ss *Spreadsheet, tabs []Tab) (
 			DeveloperMetadataLookup: &sheetsapi.DeveloperMetadataLookup{MetadataKey: metaStaging, MetadataValue: t.Role},
 		}}})
 		p.add(metadata(staged[i], metaTab, t.Role))
+		if t.Protected {
+			p.add(protect(staged[i], t))
+		}
 		p.formatColumns(staged[i], t)
 		if t.Chart != nil && len(t.Rows) > 0 {
 			p.add(addChart(staged[i], t, chartSpec(staged[i], t)))

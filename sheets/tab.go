@@ -27,6 +27,9 @@ type Tab struct {
 	FrozenRows int
 	// Hidden hides the tab.
 	Hidden bool
+	// Protected asks people to think twice before editing the tab: the
+	// spreadsheet warns (it does not forbid) when they try.
+	Protected bool
 	// Chart, when not nil, is drawn beside the table.
 	Chart *Chart
 }

@@ -70,6 +70,16 @@ func ReadWorkbook(path string, opts Options) (*Loaded, error) {
 		return nil, fmt.Errorf("read tab %q of %s: %w", tab, path, err)
 	}
 	l.Book, l.Report = book, *rep
+	if ht, ok := findTab(tabs, HistoryTabName); ok {
+		hr, err := newWorkbookReader(f, ht, date1904)
+		if err != nil {
+			return nil, fmt.Errorf("read tab %q of %s: %w", ht, path, err)
+		}
+		defer hr.close()
+		if l.Books, err = DecodeHistory(hr); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	return l, nil
 }
 

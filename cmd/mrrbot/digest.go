@@ -93,6 +93,7 @@ func (s *synced) digest(m calc.Month) (*report.Digest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("digest for %s: %w", m, err)
 	}
+	d.Restated = report.RestatedLines(s.restated, customerNames(s.result.Customers), s.result.Currency)
 	return d, nil
 }
 

@@ -79,6 +79,7 @@ Commands:
   serve     answer /mrr in Slack and post the monthly digest on a schedule
   demo      write a sample workbook, sync it, and show the digest (no credentials)
   doctor    check credentials, spreadsheet, Slack and serve setup, and say how to fix what is wrong
+  books     close or reopen months, or show what was restated since the last sync
   auth      auth login: sign in to Google and save a token for sync
   help      show this help
 
@@ -117,6 +118,8 @@ func (c *cli) run(ctx context.Context, args []string) error {
 		return c.serve(ctx, args[1:])
 	case "doctor":
 		return c.doctor(ctx, args[1:])
+	case "books":
+		return c.books(ctx, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(c.stdout, usage)
 		return nil

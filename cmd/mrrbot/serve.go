@@ -318,6 +318,12 @@ func syncMessage(s *synced) notify.Message {
 		fmt.Fprintf(&sb, ". %d rows have problems: see the Data Issues tab", n)
 	}
 	sb.WriteString(".")
+	if len(s.restated) > 0 {
+		sb.WriteString("\n*Restated* since the last sync recorded them:")
+		for _, line := range report.RestatedLines(s.restated, customerNames(s.result.Customers), s.result.Currency) {
+			sb.WriteString("\n• " + line)
+		}
+	}
 	return textMessage(sb.String())
 }
 

@@ -30,7 +30,15 @@ type syncFlags struct {
 	per         period
 	// ledger holds extra entries for a workbook's _mrrbot tab.
 	ledger map[string]string
+	// books is --books: live or locked.
+	books string
 }
+
+// The ways to treat closed months (--books).
+const (
+	booksLive   = "live"
+	booksLocked = "locked"
+)
 
 func (f *syncFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&f.spreadsheet, "spreadsheet", getenv("MRRBOT_SPREADSHEET"), "Google spreadsheet `ID or URL`")
@@ -43,6 +51,13 @@ func (f *syncFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&f.names.Movements, "movements-tab", report.DefaultTabNames.Movements, "name of the movements tab mrrbot writes")
 	fs.StringVar(&f.names.Issues, "issues-tab", report.DefaultTabNames.Issues, "name of the data issues tab mrrbot writes")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "compute and show what would be written, without writing")
+	fs.Func("books", "`live` (recompute every month and flag restated closed months) or locked (months closed with `mrrbot books close` keep their recorded figures)", func(v string) error {
+		if v != booksLive && v != booksLocked {
+			return fmt.Errorf("want live or locked")
+		}
+		f.books = v
+		return nil
+	})
 	f.per.register(fs)
 }
 
@@ -61,6 +76,12 @@ type synced struct {
 	written *sheets.WriteResult // nil on a dry run
 	// ledger is where posted digests are recorded: with the data.
 	ledger notify.Ledger
+	// restated are the closed months that changed since the last sync
+	// recorded them; books is what this sync records.
+	restated []calc.Restatement
+	books    *sheets.Books
+	// write writes tabs to where they were read from.
+	write func(ctx context.Context, tabs []sheets.Tab) error
 }
 
 func (c *cli) sync(ctx context.Context, args []string) error {
@@ -149,9 +170,16 @@ func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := compute(loaded, asOf, f.names)
+	s, err := compute(loaded, asOf, f)
+	if err != nil {
+		return nil, err
+	}
 	s.title, s.link = f.workbook, f.workbook
 	s.ledger = sheets.WorkbookLedger(f.workbook)
+	s.write = func(_ context.Context, tabs []sheets.Tab) error {
+		_, err := sheets.WriteWorkbook(f.workbook, tabs, sheets.WriteOptions{})
+		return err
+	}
 	if f.dryRun {
 		return s, nil
 	}
@@ -182,9 +210,16 @@ func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*sy
 	if err != nil {
 		return nil, err
 	}
-	s := compute(loaded, asOf, f.names)
+	s, err := compute(loaded, asOf, f)
+	if err != nil {
+		return nil, err
+	}
 	s.title, s.link = ss.Title, ss.URL
 	s.ledger = g.Ledger()
+	s.write = func(ctx context.Context, tabs []sheets.Tab) error {
+		_, err := g.WriteTabs(ctx, ss, tabs)
+		return err
+	}
 	if s.link == "" {
 		s.link = "https://docs.google.com/spreadsheets/d/" + id + "/edit"
 	}
@@ -231,15 +266,74 @@ func (c *cli) google(ctx context.Context, id, credentials string) (*sheets.Googl
 }
 
 // compute turns what was read into figures and the bot's tabs.
-func compute(loaded *sheets.Loaded, asOf calc.Date, names report.TabNames) *synced {
-	res := loaded.Book.Compute(asOf)
-	errs := withFXErrors(loaded)
-	return &synced{
-		loaded: loaded,
-		result: res,
-		errors: errs,
-		tabs:   report.Tabs(res, errs, res.Warnings, names),
+func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) (*synced, error) {
+	live := loaded.Book.Compute(asOf)
+	res := live
+	old := loaded.Books
+	if f.books == booksLocked && old != nil && old.Closed != 0 {
+		// The closed months keep the figures recorded when they were
+		// closed; the first open month moves from them.
+		res = loaded.Book.ComputeLocked(asOf, old.History.Upto(old.Closed))
 	}
+	s := &synced{loaded: loaded, result: res, errors: withFXErrors(loaded)}
+	books, restated := keepBooks(loaded, live, asOf)
+	s.restated, s.books = restated, books
+	warnings := append(append([]calc.Issue(nil), res.Warnings...), restatementIssues(restated, live.Customers, res.Currency)...)
+	s.tabs = report.Tabs(res, s.errors, warnings, f.names)
+	if books != nil {
+		s.tabs = append(s.tabs, sheets.HistoryTab(*books))
+	}
+	return s, nil
+}
+
+// keepBooks compares the closed months with what the last sync recorded,
+// and returns the books to record now: the month-end MRR of every closed
+// month and a fingerprint of every paying row. Months closed with `books
+// close` keep their recorded figures. A run as of an earlier date than
+// the last one records nothing new.
+func keepBooks(loaded *sheets.Loaded, live *calc.Result, asOf calc.Date) (*sheets.Books, []calc.Restatement) {
+	through := calc.LastClosed(asOf)
+	prints := loaded.Book.Prints()
+	old := loaded.Books
+	if old == nil {
+		return &sheets.Books{History: live.History(through), Prints: prints}, nil
+	}
+	restated := calc.Restatements(old.History, old.Prints, live, prints)
+	if through < old.History.Through {
+		return old, restated
+	}
+	books := &sheets.Books{History: live.History(through), Prints: prints, Closed: old.Closed}
+	if old.Closed != 0 {
+		books.History = calc.Freeze(old.History, old.Closed, books.History)
+	}
+	return books, restated
+}
+
+// restatementIssues lists restatements on the Data Issues tab.
+func restatementIssues(rs []calc.Restatement, customers []calc.Customer, currency string) []calc.Issue {
+	names := customerNames(customers)
+	out := make([]calc.Issue, 0, len(rs))
+	for _, r := range rs {
+		row := 0
+		if len(r.Rows) > 0 {
+			row = r.Rows[0].Row
+		}
+		out = append(out, calc.Issue{
+			Row:     row,
+			Column:  "restated",
+			Value:   r.Month.String() + " " + r.Customer,
+			Message: "closed month restated: " + report.RestatedLine(r, names[r.Customer], currency),
+		})
+	}
+	return out
+}
+
+func customerNames(customers []calc.Customer) map[string]string {
+	m := make(map[string]string, len(customers))
+	for _, c := range customers {
+		m[c.ID] = c.Name
+	}
+	return m
 }
 
 // withFXErrors returns the rows left out of the subscriptions and then of
@@ -260,6 +354,9 @@ func (c *cli) printSynced(s *synced, dryRun bool) {
 	}
 	fmt.Fprintf(c.stdout, "%s to %s:\n", verb, s.title)
 	for _, t := range s.tabs {
+		if t.Hidden {
+			continue
+		}
 		fmt.Fprintf(c.stdout, "  %-16s %d rows\n", t.Name, len(t.Rows))
 	}
 	if n := len(s.result.Months); n > 0 {
@@ -269,6 +366,12 @@ func (c *cli) printSynced(s *synced, dryRun bool) {
 	}
 	if n := report.IssueRows(s.errors, s.result.Warnings); n > 0 {
 		fmt.Fprintf(c.stdout, "%d rows have problems: see the %s tab.\n", n, tabName(s.tabs, sheets.RoleIssues))
+	}
+	if len(s.restated) > 0 {
+		fmt.Fprintf(c.stdout, "Restated since the last sync recorded them:\n")
+		for _, line := range report.RestatedLines(s.restated, customerNames(s.result.Customers), s.result.Currency) {
+			fmt.Fprintf(c.stdout, "  %s\n", line)
+		}
 	}
 	if s.link != "" {
 		fmt.Fprintln(c.stdout, s.link)

@@ -1,0 +1,117 @@
+package calc
+
+// ComputeLocked computes like [Book.Compute], but keeps the books closed
+// through locked.Through: those months report the figures recorded in
+// locked, whatever the sheet now says, and the months after them continue
+// from there.
+//
+//   - A closed month's waterfall is rebuilt from the recorded month-end MRR
+//     of each customer: the movements between consecutive recorded values,
+//     classified by the rules of Compute. A history recorded from a result
+//     gives back that result's closed months exactly.
+//   - The first open month moves each customer from its locked MRR at
+//     locked.Through to its MRR in the sheet at the end of that month; the
+//     later months are the sheet's own movements. New and Reactivation are
+//     told apart by the locked figures: a customer that paid only in rows
+//     since deleted reactivates, one that appears only through a back-dated
+//     row is new.
+//
+// So in every month Starting + Net New = Ending and Starting is the Ending
+// of the month before, and every open month ends with the MRR that Compute
+// finds, customer by customer. The months run from the first month with a
+// recorded or a paying row through asOf's month; locked months after asOf's
+// month are ignored. A customer known only to the history has an empty
+// name and comes after the sheet's customers in Customers.
+//
+// Unlike Compute's, the result holds its movements from the start.
+func (b *Book) ComputeLocked(asOf Date, locked History) *Result {
+	live := b.Compute(asOf)
+	res := &Result{Currency: live.Currency, AsOf: asOf, Customers: live.Customers, Warnings: live.Warnings}
+	last := asOf.Month()
+	through := min(locked.Through, last)
+
+	// The recorded values that stay, by customer.
+	hist := make(map[string][]HistoryEntry)
+	first := last + 1
+	if len(live.Months) > 0 {
+		first = live.Months[0].Month
+	}
+	for c, es := range locked.Customers() {
+		n := 0
+		for n < len(es) && es[n].Month <= through {
+			n++
+		}
+		if n > 0 {
+			hist[c] = es[:n]
+			first = min(first, es[0].Month)
+		}
+	}
+	if first > last {
+		return res
+	}
+	n := int(last-first) + 1
+	res.Months = make([]Waterfall, n)
+	for i := range res.Months {
+		res.Months[i].Month = first + Month(i)
+	}
+
+	var moves chunks[Movement]
+	visit := func(mv Movement) {
+		res.Months[mv.Month-first].count(mv)
+		moves.append(mv)
+	}
+	var open []Movement
+	collect := func(mv Movement) { open = append(open, mv) }
+	var buf []event
+	for c := range live.Customers {
+		open = open[:0]
+		if live.sweep != nil {
+			buf = live.sweep.customer(uint32(c), buf, collect, nil)
+		}
+		id := live.Customers[c].ID
+		lockedCustomer(uint32(c), hist[id], open, through, last, visit)
+		delete(hist, id)
+	}
+	// Customers whose rows are all gone from the sheet, in ID order.
+	for id := range locked.Customers() {
+		if es, ok := hist[id]; ok {
+			res.Customers = append(res.Customers, Customer{ID: id})
+			lockedCustomer(uint32(len(res.Customers)-1), es, nil, through, last, visit)
+		}
+	}
+	chain(res.Months)
+	res.movesOnce.Do(func() { res.moves = sortByMonth(&moves, first, n) })
+	return res
+}
+
+// lockedCustomer reports to visit the movements of customer c: those
+// between its recorded month-end values (entries through the last locked
+// month, through), then from its locked value to the sheet's at the end of
+// the first open month, then the sheet's movements after it (open, in month
+// order, as the sweep reports them).
+func lockedCustomer(c uint32, recorded []HistoryEntry, open []Movement, through, last Month, visit func(Movement)) {
+	var mrr Fixed
+	everPaid := false
+	move := func(m Month, after Fixed) {
+		if after == mrr {
+			return
+		}
+		visit(Movement{Month: m, Customer: c, Kind: classify(mrr, after, everPaid), Before: mrr, After: after})
+		mrr, everPaid = after, true
+	}
+	for _, e := range recorded {
+		move(e.Month, e.MRR)
+	}
+	if through >= last {
+		return
+	}
+	var sheet Fixed // the sheet's MRR at the end of the first open month
+	i := 0
+	for ; i < len(open) && open[i].Month <= through+1; i++ {
+		sheet = open[i].After
+	}
+	move(through+1, sheet)
+	for _, mv := range open[i:] {
+		move(mv.Month, mv.After)
+	}
+}
