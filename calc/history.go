@@ -76,7 +76,6 @@ func compareEntries(a, b HistoryEntry) int {
 // does not know. For a month after Through it returns the MRR at Through,
 // the last the history knows.
 func (h History) At(customer string, m Month) Fixed {
-	m = min(m, h.Through)
 	// The first entry past (customer, m); the one before it is in force.
 	i := sort.Search(len(h.Entries), func(i int) bool {
 		e := &h.Entries[i]
