@@ -29,6 +29,12 @@ func (g *Google) WriteTabs(ctx context.Context, ss *Spreadsheet, tabs []Tab) (*W
 			return nil, &TabConflictError{Tab: t.Name, Role: t.Role}
 		}
 	}
+	// A write far over the limit goes straight to staging, without
+	// building (and holding) the whole request first.
+	if estimateBytes(tabs) > 2*g.maxRequest {
+		g.log.Info("tabs too large for one request; writing through staging tabs", "estimated_bytes", estimateBytes(tabs))
+		return g.writeStaged(ctx, ss, tabs)
+	}
 	p := newPlan(ss)
 	p.removeLeftovers()
 	res := &WriteResult{}
@@ -414,4 +420,20 @@ func (g *Google) chunkEnd(t *Tab, from int) int {
 	perRow := len(b)/sample + 1
 	n := max(1, (g.maxRequest*3/4)/perRow)
 	return min(len(t.Rows), from+n)
+}
+
+// estimateBytes estimates the encoded size of the rows of tabs from a
+// sample of each tab's rows.
+func estimateBytes(tabs []Tab) int {
+	total := 0
+	for i := range tabs {
+		t := &tabs[i]
+		n := min(len(t.Rows), 200)
+		if n == 0 {
+			continue
+		}
+		b, _ := json.Marshal(apiRows(t, 0, n, false))
+		total += len(b) / n * len(t.Rows)
+	}
+	return total
 }
