@@ -147,7 +147,6 @@ func TestServeSlashCommand(t *testing.T) {
 	} {
 		t.Run("text="+tt.text, func(t *testing.T) {
 			name := "r-" + tt.text
-			start := time.Now()
 			resp, err := http.DefaultClient.Do(slashRequest(t, addr, tt.text, slackSrv.ResponseURL(name), fixedNow, signingSecret))
 			if err != nil {
 				t.Fatal(err)
@@ -155,9 +154,6 @@ func TestServeSlashCommand(t *testing.T) {
 			resp.Body.Close()
 			if resp.StatusCode != 200 {
 				t.Fatalf("status %d", resp.StatusCode)
-			}
-			if d := time.Since(start); d > 3*time.Second {
-				t.Errorf("ack took %v, Slack waits 3s", d)
 			}
 			replies := slackSrv.WaitReplies(name, 1, 10*time.Second)
 			if len(replies) != 1 {
@@ -174,6 +170,24 @@ func TestServeSlashCommand(t *testing.T) {
 	if n := len(slackSrv.Messages()); n != 0 {
 		t.Errorf("slash commands posted %d channel messages", n)
 	}
+
+	// The ack does not wait for the computation: with the sheet slow to
+	// answer, the 200 arrives while the answer is still being computed.
+	// (/mrr sync always reads the sheet; the others may answer from the
+	// computation they share.)
+	sheetsSrv.SetLatency(2 * time.Second)
+	resp, err = http.DefaultClient.Do(slashRequest(t, addr, "sync", slackSrv.ResponseURL("slow"), fixedNow, signingSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(slackSrv.Replies("slow")) != 0 {
+		t.Errorf("ack: status %d with %d replies already sent; the ack must come first", resp.StatusCode, len(slackSrv.Replies("slow")))
+	}
+	if r := slackSrv.WaitReplies("slow", 1, 20*time.Second); len(r) != 1 {
+		t.Errorf("no answer after a slow sheet read")
+	}
+	sheetsSrv.SetLatency(0)
 	if findSheet(sheetsSrv.Spreadsheet(sheetID), "MRR Summary") == nil {
 		t.Error("/mrr sync wrote no summary tab")
 	}
@@ -257,10 +271,9 @@ func TestServeLoad(t *testing.T) {
 	}
 	slices.Sort(lat)
 	p50, p99 := lat[n/2], lat[n*99/100]
+	// Reported, not asserted: a test must not fail on a busy machine's
+	// timing. The ack never waits for the computation (TestServeSlashCommand).
 	t.Logf("ack latency over %d concurrent commands: p50 %v, p99 %v, max %v", n, p50, p99, lat[n-1])
-	if lat[n-1] > 3*time.Second {
-		t.Errorf("slowest ack %v, Slack waits 3s", lat[n-1])
-	}
 	replies := slackSrv.WaitReplies("load", n, 30*time.Second)
 	if len(replies) != n {
 		t.Fatalf("%d replies, want %d", len(replies), n)
