@@ -87,7 +87,7 @@ type Result struct {
 	// Warnings are rows that were counted but deserve a look.
 	Warnings []Issue
 
-	sweep     *sweep // what Movements needs, until it has run
+	sweep     *sweep // what Movements and Locked sweep again; nil for a locked result
 	movesOnce sync.Once
 	moves     []Movement
 }
@@ -107,7 +107,6 @@ func (r *Result) Movements() []Movement {
 			buf = r.sweep.customer(uint32(c), buf, moves.append, nil)
 		}
 		r.moves = sortByMonth(&moves, r.sweep.first, int(r.sweep.last-r.sweep.first)+1)
-		r.sweep = nil
 	})
 	return r.moves
 }

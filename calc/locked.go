@@ -1,5 +1,7 @@
 package calc
 
+import "slices"
+
 // ComputeLocked computes like [Book.Compute], but keeps the books closed
 // through locked.Through: those months report the figures recorded in
 // locked, whatever the sheet now says, and the months after them continue
@@ -25,8 +27,17 @@ package calc
 //
 // Unlike Compute's, the result holds its movements from the start.
 func (b *Book) ComputeLocked(asOf Date, locked History) *Result {
-	live := b.Compute(asOf)
-	res := &Result{Currency: live.Currency, AsOf: asOf, Customers: live.Customers, Warnings: live.Warnings}
+	return b.Compute(asOf).Locked(locked)
+}
+
+// Locked is [Book.ComputeLocked] for a result already computed: it reuses
+// r's sweep instead of computing the sheet again. r is not changed.
+func (r *Result) Locked(locked History) *Result {
+	live := r
+	asOf := live.AsOf
+	// Clipped: customers known only to the history are appended to the
+	// locked result's list, never to live's.
+	res := &Result{Currency: live.Currency, AsOf: asOf, Customers: slices.Clip(live.Customers), Warnings: live.Warnings}
 	last := asOf.Month()
 	through := min(locked.Through, last)
 

@@ -159,14 +159,7 @@ func (d *Digest) issuesBlock() slack.Block {
 	if d.Issues <= 0 {
 		return nil
 	}
-	tab := d.IssuesTab
-	if tab == "" {
-		tab = DefaultTabNames.Issues
-	}
-	verb := "rows have problems"
-	if d.Issues == 1 {
-		verb = "row has a problem"
-	}
+	verb, tab := d.issues()
 	text := fmt.Sprintf(":warning: %d %s: see the *%s* tab.", d.Issues, verb, escapeMrkdwn(tab))
 	return slack.NewContextBlock(blockIssues, mrkdwn(text))
 }

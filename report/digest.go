@@ -268,14 +268,7 @@ func (d *Digest) Text() string {
 	}
 
 	if d.Issues > 0 {
-		tab := d.IssuesTab
-		if tab == "" {
-			tab = DefaultTabNames.Issues
-		}
-		verb := "rows have problems"
-		if d.Issues == 1 {
-			verb = "row has a problem"
-		}
+		verb, tab := d.issues()
 		fmt.Fprintf(&b, "%d %s: see the %s tab.\n", d.Issues, verb, tab)
 	}
 	if len(d.Restated) > 0 {
@@ -289,6 +282,19 @@ func (d *Digest) Text() string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// issues returns the words for the rows with problems and the tab that
+// lists them.
+func (d *Digest) issues() (verb, tab string) {
+	tab = d.IssuesTab
+	if tab == "" {
+		tab = DefaultTabNames.Issues
+	}
+	if d.Issues == 1 {
+		return "row has a problem", tab
+	}
+	return "rows have problems", tab
 }
 
 // maxRestated is how many restatements a digest lists by name.

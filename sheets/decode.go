@@ -322,6 +322,19 @@ func (d *decoder) rowCurrency(s *calc.Subscription) string {
 // code is the currency the text names, if any. what names the expected
 // thing in the message ("an amount").
 func (d *decoder) money(c Cell, what string) (v calc.Fixed, code, msg string) {
+	return d.number(c, what, true)
+}
+
+// quantity reads a number of units: "3", "2.5", "1,000".
+func (d *decoder) quantity(c Cell) (calc.Fixed, string) {
+	v, _, msg := d.number(c, "a number", false)
+	return v, msg
+}
+
+// number reads a number cell, or text in the locale's number forms; with
+// currency, text may name a currency ("$1,200.00", "99 EUR"), returned
+// as code.
+func (d *decoder) number(c Cell, what string, currency bool) (v calc.Fixed, code, msg string) {
 	var err error
 	switch c.Kind {
 	case Number:
@@ -331,7 +344,7 @@ func (d *decoder) money(c Cell, what string) (v calc.Fixed, code, msg string) {
 			v, err = calc.ParseFixed(c.Text)
 			break
 		}
-		n, ok := scanNumber(c.Text, d.loc, true)
+		n, ok := scanNumber(c.Text, d.loc, currency)
 		if !ok {
 			return 0, "", d.notA(c, what)
 		}
@@ -347,35 +360,6 @@ func (d *decoder) money(c Cell, what string) (v calc.Fixed, code, msg string) {
 		return 0, "", d.notA(c, what)
 	}
 	return v, code, ""
-}
-
-// quantity reads a number of units: "3", "2.5", "1,000".
-func (d *decoder) quantity(c Cell) (calc.Fixed, string) {
-	var v calc.Fixed
-	var err error
-	switch c.Kind {
-	case Number:
-		v, err = literalFixed(c.Text)
-	case Text:
-		if plainNumber(c.Text) && (!d.loc.comma || strings.IndexByte(c.Text, '.') < 0) {
-			v, err = calc.ParseFixed(c.Text)
-			break
-		}
-		n, ok := scanNumber(c.Text, d.loc, false)
-		if !ok {
-			return 0, d.notA(c, "a number")
-		}
-		v, err = n.fixed()
-	default:
-		return 0, d.notA(c, "a number")
-	}
-	if errors.Is(err, calc.ErrRange) {
-		return 0, fmt.Sprintf("%q is too large", c.Text)
-	}
-	if err != nil {
-		return 0, d.notA(c, "a number")
-	}
-	return v, ""
 }
 
 // discount reads "20%" or a percent-formatted number as a percentage, and

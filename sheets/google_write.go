@@ -31,8 +31,8 @@ func (g *Google) WriteTabs(ctx context.Context, ss *Spreadsheet, tabs []Tab) (*W
 	}
 	// A write far over the limit goes straight to staging, without
 	// building (and holding) the whole request first.
-	if estimateBytes(tabs) > 2*g.maxRequest {
-		g.log.Info("tabs too large for one request; writing through staging tabs", "estimated_bytes", estimateBytes(tabs))
+	if est := estimateBytes(tabs); est > 2*g.maxRequest {
+		g.log.Info("tabs too large for one request; writing through staging tabs", "estimated_bytes", est)
 		return g.writeStaged(ctx, ss, tabs)
 	}
 	p := newPlan(ss)

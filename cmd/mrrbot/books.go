@@ -82,7 +82,7 @@ func (c *cli) books(ctx context.Context, args []string) error {
 			return nil
 		}
 		s.books.Closed = 0
-		if err := s.write(ctx, []sheets.Tab{sheets.HistoryTab(*s.books)}); err != nil {
+		if _, err := s.write(ctx, []sheets.Tab{sheets.HistoryTab(*s.books)}); err != nil {
 			return fmt.Errorf("books reopen: %w", err)
 		}
 		fmt.Fprintf(c.stdout, "Reopened the months through %s of %s: syncs show the sheet's figures again.\n", s.loaded.Books.Closed, s.title)
@@ -100,7 +100,7 @@ func (c *cli) books(ctx context.Context, args []string) error {
 		c.printRestated(s)
 	}
 	s.books.Closed = closeThrough
-	if err := s.write(ctx, []sheets.Tab{sheets.HistoryTab(*s.books)}); err != nil {
+	if _, err := s.write(ctx, []sheets.Tab{sheets.HistoryTab(*s.books)}); err != nil {
 		return fmt.Errorf("books close: %w", err)
 	}
 	fmt.Fprintf(c.stdout, "Closed the months through %s of %s. With --books locked, syncs keep their figures; `mrrbot books reopen --yes` undoes it.\n", closeThrough, s.title)

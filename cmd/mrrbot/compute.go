@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -137,14 +136,8 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 	src.register(fs, c.getenv)
 	per.register(fs)
 	format := fs.String("format", "table", "output `format`: table, json or csv")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("compute: %v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("compute: unexpected argument %q", fs.Arg(0))
+	if help, err := parseFlags(fs, args, "compute"); help || err != nil {
+		return err
 	}
 	switch *format {
 	case "table", "json", "csv":

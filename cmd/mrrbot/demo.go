@@ -44,14 +44,8 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	fl := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fl.SetOutput(c.stderr)
 	out := fl.String("out", "mrrbot-demo.xlsx", "where to write the sample workbook")
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("demo: %v", err)
-	}
-	if fl.NArg() > 0 {
-		return usagef("demo: unexpected argument %q", fl.Arg(0))
+	if help, err := parseFlags(fl, args, "demo"); help || err != nil {
+		return err
 	}
 	loc, err := c.location()
 	if err != nil {

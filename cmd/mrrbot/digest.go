@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -24,14 +23,8 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 	force := fs.Bool("force", false, "with --post: post even if this month's digest was posted to the channel before")
 	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports")
 	reportName := fs.String("report", "", "with --config: the report's `NAME` (default: the only one)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("digest: %v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("digest: unexpected argument %q", fs.Arg(0))
+	if help, err := parseFlags(fs, args, "digest"); help || err != nil {
+		return err
 	}
 	if *force && !*post {
 		return usagef("--force is for --post")

@@ -41,14 +41,8 @@ func (c *cli) doctor(ctx context.Context, args []string) error {
 		fl := all.Lookup(name)
 		fset.Var(fl.Value, fl.Name, fl.Usage)
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("doctor: %v", err)
-	}
-	if fset.NArg() > 0 {
-		return usagef("doctor: unexpected argument %q", fset.Arg(0))
+	if help, err := parseFlags(fset, args, "doctor"); help || err != nil {
+		return err
 	}
 	if f.spreadsheet != "" && f.workbook != "" {
 		return usagef("doctor: give --spreadsheet or --workbook, not both")

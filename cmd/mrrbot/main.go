@@ -13,6 +13,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -126,4 +127,19 @@ func (c *cli) run(ctx context.Context, args []string) error {
 	}
 	fmt.Fprint(c.stderr, usage)
 	return usagef("unknown command %q", args[0])
+}
+
+// parseFlags parses a command's flags and refuses arguments after them.
+// help is true when -h asked for the flags, which fs has printed.
+func parseFlags(fs *flag.FlagSet, args []string, command string) (help bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, usagef("%s: %v", command, err)
+	}
+	if fs.NArg() > 0 {
+		return false, usagef("%s: unexpected argument %q", command, fs.Arg(0))
+	}
+	return false, nil
 }

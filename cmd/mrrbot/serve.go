@@ -35,14 +35,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", ":8080", "HTTP `address` for /slack/commands and /healthz")
 	scheduleFlag := fs.String("schedule", envOr(c.getenv, "MRRBOT_SCHEDULE", "1 09:00"), "when to post the monthly digest: `DAY HH:MM` of each month, in MRRBOT_TIMEZONE; \"off\" to not post")
 	cacheFor := fs.Duration("cache", 30*time.Second, "how long a computation answers later commands")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("serve: %v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("serve: unexpected argument %q", fs.Arg(0))
+	if help, err := parseFlags(fs, args, "serve"); help || err != nil {
+		return err
 	}
 	secret, appToken := c.getenv("SLACK_SIGNING_SECRET"), c.getenv("SLACK_APP_TOKEN")
 	if secret == "" && appToken == "" {
@@ -306,7 +300,7 @@ func textMessage(s string) notify.Message { return notify.Message{Text: s} }
 func syncMessage(s *synced) notify.Message {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "Synced *%s*:", s.title)
-	for _, t := range s.tabs {
+	for _, t := range s.tabs() {
 		fmt.Fprintf(&sb, " %s (%d rows)", t.Name, len(t.Rows))
 	}
 	if n := len(s.result.Months); n > 0 {

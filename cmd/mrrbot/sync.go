@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mrrbot/mrrbot/calc"
@@ -71,9 +71,12 @@ type synced struct {
 	link    string // where people open it
 	loaded  *sheets.Loaded
 	result  *calc.Result
-	errors  []calc.Issue // rows left out, subscriptions then FX
-	tabs    []sheets.Tab
+	errors  []calc.Issue        // rows left out, subscriptions then FX
 	written *sheets.WriteResult // nil on a dry run
+	// The bot's tabs, made by makeTabs on first use (see tabs).
+	makeTabs func() []sheets.Tab
+	tabsOnce sync.Once
+	tabList  []sheets.Tab
 	// ledger is where posted digests are recorded: with the data.
 	ledger notify.Ledger
 	// restated are the closed months that changed since the last sync
@@ -81,7 +84,7 @@ type synced struct {
 	restated []calc.Restatement
 	books    *sheets.Books
 	// write writes tabs to where they were read from.
-	write func(ctx context.Context, tabs []sheets.Tab) error
+	write func(ctx context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error)
 }
 
 func (c *cli) sync(ctx context.Context, args []string) error {
@@ -91,14 +94,8 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 	f.register(fs, c.getenv)
 	c.logFlags(fs)
 	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports: sync each")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("sync: %v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("sync: unexpected argument %q", fs.Arg(0))
+	if help, err := parseFlags(fs, args, "sync"); help || err != nil {
+		return err
 	}
 	if *config == "" {
 		s, err := c.runSync(ctx, &f)
@@ -152,9 +149,18 @@ func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) 
 		return nil, err
 	}
 	if f.workbook != "" {
-		return c.syncWorkbook(f, asOf)
+		s, err = c.syncWorkbook(f, asOf)
+	} else {
+		s, err = c.syncGoogle(ctx, f, asOf)
 	}
-	return c.syncGoogle(ctx, f, asOf)
+	if err != nil || f.dryRun {
+		return s, err
+	}
+	c.step("writing %s", tabSizes(s.tabs()))
+	if s.written, err = s.write(ctx, s.tabs()); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // step reports a step of a long run on the terminal.
@@ -170,23 +176,15 @@ func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := compute(loaded, asOf, f)
-	if err != nil {
-		return nil, err
-	}
+	s := compute(loaded, asOf, f)
 	s.title, s.link = f.workbook, f.workbook
 	s.ledger = sheets.WorkbookLedger(f.workbook)
-	s.write = func(_ context.Context, tabs []sheets.Tab) error {
-		_, err := sheets.WriteWorkbook(f.workbook, tabs, sheets.WriteOptions{})
-		return err
-	}
-	if f.dryRun {
-		return s, nil
-	}
-	c.step("writing %s", tabSizes(s.tabs))
-	s.written, err = sheets.WriteWorkbook(f.workbook, s.tabs, sheets.WriteOptions{Ledger: f.ledger})
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", f.workbook, err)
+	s.write = func(_ context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
+		w, err := sheets.WriteWorkbook(f.workbook, tabs, sheets.WriteOptions{Ledger: f.ledger})
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", f.workbook, err)
+		}
+		return w, nil
 	}
 	return s, nil
 }
@@ -210,26 +208,14 @@ func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*sy
 	if err != nil {
 		return nil, err
 	}
-	s, err := compute(loaded, asOf, f)
-	if err != nil {
-		return nil, err
-	}
+	s := compute(loaded, asOf, f)
 	s.title, s.link = ss.Title, ss.URL
-	s.ledger = g.Ledger()
-	s.write = func(ctx context.Context, tabs []sheets.Tab) error {
-		_, err := g.WriteTabs(ctx, ss, tabs)
-		return err
-	}
 	if s.link == "" {
 		s.link = "https://docs.google.com/spreadsheets/d/" + id + "/edit"
 	}
-	if f.dryRun {
-		return s, nil
-	}
-	c.step("writing %s", tabSizes(s.tabs))
-	s.written, err = g.WriteTabs(ctx, ss, s.tabs)
-	if err != nil {
-		return nil, err
+	s.ledger = g.Ledger()
+	s.write = func(ctx context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
+		return g.WriteTabs(ctx, ss, tabs)
 	}
 	return s, nil
 }
@@ -265,25 +251,37 @@ func (c *cli) google(ctx context.Context, id, credentials string) (*sheets.Googl
 	return sheets.NewGoogle(svc, id, who, c.logger()), nil
 }
 
-// compute turns what was read into figures and the bot's tabs.
-func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) (*synced, error) {
+// compute turns what was read into figures, and knows how to make the
+// bot's tabs.
+func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) *synced {
 	live := loaded.Book.Compute(asOf)
 	res := live
 	old := loaded.Books
 	if f.books == booksLocked && old != nil && old.Closed != 0 {
 		// The closed months keep the figures recorded when they were
 		// closed; the first open month moves from them.
-		res = loaded.Book.ComputeLocked(asOf, old.History.Upto(old.Closed))
+		res = live.Locked(old.History.Upto(old.Closed))
 	}
 	s := &synced{loaded: loaded, result: res, errors: withFXErrors(loaded)}
 	books, restated := keepBooks(loaded, live, asOf)
 	s.restated, s.books = restated, books
 	warnings := append(append([]calc.Issue(nil), res.Warnings...), restatementIssues(restated, live.Customers, res.Currency)...)
-	s.tabs = report.Tabs(res, s.errors, warnings, f.names)
-	if books != nil {
-		s.tabs = append(s.tabs, sheets.HistoryTab(*books))
+	names := f.names
+	s.makeTabs = func() []sheets.Tab {
+		tabs := report.Tabs(res, s.errors, warnings, names)
+		if books != nil {
+			tabs = append(tabs, sheets.HistoryTab(*books))
+		}
+		return tabs
 	}
-	return s, nil
+	return s
+}
+
+// tabs returns the bot's tabs, made on first use: a digest or a /mrr
+// answer needs the figures, not a million rows of movements.
+func (s *synced) tabs() []sheets.Tab {
+	s.tabsOnce.Do(func() { s.tabList = s.makeTabs() })
+	return s.tabList
 }
 
 // keepBooks compares the closed months with what the last sync recorded,
@@ -353,7 +351,7 @@ func (c *cli) printSynced(s *synced, dryRun bool) {
 		verb = "Would write"
 	}
 	fmt.Fprintf(c.stdout, "%s to %s:\n", verb, s.title)
-	for _, t := range s.tabs {
+	for _, t := range s.tabs() {
 		if t.Hidden {
 			continue
 		}
@@ -365,7 +363,7 @@ func (c *cli) printSynced(s *synced, dryRun bool) {
 			report.Money(last.Ending.Decimal(), s.result.Currency))
 	}
 	if n := report.IssueRows(s.errors, s.result.Warnings); n > 0 {
-		fmt.Fprintf(c.stdout, "%d rows have problems: see the %s tab.\n", n, tabName(s.tabs, sheets.RoleIssues))
+		fmt.Fprintf(c.stdout, "%d rows have problems: see the %s tab.\n", n, tabName(s.tabs(), sheets.RoleIssues))
 	}
 	if len(s.restated) > 0 {
 		fmt.Fprintf(c.stdout, "Restated since the last sync recorded them:\n")
