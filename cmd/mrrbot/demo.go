@@ -192,6 +192,10 @@ func writeSampleWorkbook(path string, subs, fx [][]string) error {
 	if err := f.SaveAs(tmp.Name()); err != nil {
 		return fmt.Errorf("sample workbook: %w", err)
 	}
+	// CreateTemp makes the file private; the sample is an ordinary file.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("sample workbook: %w", err)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("sample workbook: %w", err)
 	}
