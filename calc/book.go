@@ -3,6 +3,7 @@ package calc
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -19,6 +20,17 @@ type Book struct {
 	ids   interner // customer IDs; a customer's index is its ID's
 	names nameList // customer names, by customer index
 	plans interner
+
+	// monthly holds the rates of the currencies that have a rate per
+	// month; a row in one of them keeps its MRR in that currency and is
+	// converted month by month. monthly[k-1] is for row.cur == k.
+	monthly []monthlyRates
+
+	// segNames are the segment columns; segs[d] interns the values of
+	// segNames[d] and segVals[d] holds each row's value index.
+	segNames []string
+	segs     []interner
+	segVals  []chunks[uint32]
 }
 
 // Customer is a paying account: the rows that share a customer ID.
@@ -36,6 +48,7 @@ type row struct {
 	cust  uint32
 	plan  uint32
 	line  int32
+	cur   uint16 // 0, or k when mrr is in the currency of Book.monthly[k-1]
 }
 
 // rate converts an amount into the reporting currency: ×mant÷10^exp.
@@ -43,6 +56,9 @@ type rate struct {
 	mant int64
 	pow  uint64 // 10^exp
 	dec  decimal.Decimal
+	// monthly is k when the currency has monthly rates (Book.monthly[k-1]);
+	// the other fields are then unused.
+	monthly uint16
 }
 
 var unitRate = rate{mant: 1, pow: 1, dec: decimal.NewFromInt(1)}
@@ -146,6 +162,10 @@ func (b *Book) Add(s *Subscription) error {
 	if s.Status == Trial || s.Status == Free || net == 0 {
 		return nil
 	}
+	cur := r.monthly
+	if cur != 0 {
+		r = unitRate // kept in its own currency, converted month by month
+	}
 	mrr, ok := monthly(net, s.Interval.norm(), r)
 	if !ok {
 		return bad(FieldAmount, s.Amount.String(), "amount is too large")
@@ -163,7 +183,32 @@ func (b *Book) Add(s *Subscription) error {
 		cust:  b.customer(s),
 		plan:  b.plan(s.Plan),
 		line:  int32(s.Row),
+		cur:   cur,
 	})
+	for d := range b.segs {
+		v := ""
+		if d < len(s.Segments) {
+			v = s.Segments[d]
+		}
+		i, _ := b.segs[d].lookup(v)
+		b.segVals[d].append(i)
+	}
+	return nil
+}
+
+// SetSegments names the columns, beyond the plan, by which [Result.Segments]
+// breaks MRR down; each row gives its values in Subscription.Segments, in
+// this order. Call it before the first Add.
+func (b *Book) SetSegments(columns []string) error {
+	if b.rows.len() > 0 {
+		return fmt.Errorf("set segments: the book already has rows")
+	}
+	b.segNames = slices.Clone(columns)
+	b.segs = make([]interner, len(columns))
+	b.segVals = make([]chunks[uint32], len(columns))
+	for d := range b.segs {
+		b.segs[d] = newInterner()
+	}
 	return nil
 }
 

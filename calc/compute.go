@@ -18,6 +18,10 @@ const (
 	Reactivation
 	Contraction
 	Churn
+	// FXImpact is the change in value, at this month's exchange rates, of
+	// what a customer paid the month before (see [Book.SetMonthlyRates]).
+	// It is signed and never one of the five movements.
+	FXImpact
 )
 
 // String returns the movement's name as reports show it.
@@ -31,6 +35,8 @@ func (k Kind) String() string {
 		return "Reactivation"
 	case Contraction:
 		return "Contraction"
+	case FXImpact:
+		return "FX impact"
 	}
 	return "Churn"
 }
@@ -56,7 +62,8 @@ func (m Movement) Amount() Fixed {
 
 // Waterfall is one month's MRR and how it moved. Amounts are exact; round
 // them only to present them. Net New = New + Expansion + Reactivation −
-// Contraction − Churn = Ending − Starting.
+// Contraction − Churn, and Ending = Starting + Net New + FX impact, where
+// FX impact is zero unless the book has monthly exchange rates.
 type Waterfall struct {
 	Month        Month
 	Starting     Sum
@@ -66,6 +73,7 @@ type Waterfall struct {
 	Contraction  Sum // a positive magnitude
 	Churn        Sum // a positive magnitude
 	NetNew       Sum
+	FXImpact     Sum // signed; zero without monthly exchange rates
 	Ending       Sum
 
 	StartingCustomers    int // paying at the end of the month before
@@ -86,10 +94,17 @@ type Result struct {
 	Customers []Customer
 	// Warnings are rows that were counted but deserve a look.
 	Warnings []Issue
+	// MonthlyFX is true when the book had monthly exchange rates, so that
+	// months can have an FX impact.
+	MonthlyFX bool
 
 	sweep     *sweep // what Movements and Locked sweep again; nil for a locked result
+	live      *sweep // the sheet's rows, for Outlook; a locked result shares its live one's
 	movesOnce sync.Once
 	moves     []Movement
+
+	cohorts  *cohortTable
+	segments []Segment
 }
 
 // Movements lists every customer movement, by month, then by the order in
@@ -102,9 +117,9 @@ func (r *Result) Movements() []Movement {
 			return
 		}
 		var moves chunks[Movement]
-		var buf []event
+		var sc scratch
 		for c := range len(r.sweep.offsets) - 1 {
-			buf = r.sweep.customer(uint32(c), buf, moves.append, nil)
+			r.sweep.walk(uint32(c), r.sweep.customerRows(uint32(c)), &sc, moves.append, nil)
 		}
 		r.moves = sortByMonth(&moves, r.sweep.first, int(r.sweep.last-r.sweep.first)+1)
 	})
@@ -124,15 +139,23 @@ func (r *Result) Month(m Month) (Waterfall, bool) {
 }
 
 // event is a change of one customer's MRR at the start of a month (an index
-// into the result's months).
+// into the result's months). cur is 0 when delta is in the reporting
+// currency, k when it is in the currency of the book's monthly rates k-1.
 type event struct {
 	month int32
+	cur   uint16
 	delta Fixed
+}
+
+// scratch is the memory a walk reuses from one customer to the next.
+type scratch struct {
+	events []event
+	native []Fixed // by currency, for a walk with monthly rates
 }
 
 // sweep walks each customer's rows in month order. Compute runs it to sum
 // the waterfall; Result.Movements runs it again to list the movements. It
-// keeps its own copy of the block list, so rows added to the book later
+// keeps its own copy of the block lists, so rows added to the book later
 // are not seen.
 type sweep struct {
 	rows    [][]row
@@ -142,31 +165,44 @@ type sweep struct {
 	first   Month
 	last    Month
 	asOf    Date
+	// rates[k-1][m] is the rate of monthly currency k in month first+m;
+	// monthly are the same rates by currency, for days outside the months.
+	rates   [][]rate
+	monthly []monthlyRates
 }
 
 func (s *sweep) row(i int32) *row { return &s.rows[i>>blockBits][i&(1<<blockBits-1)] }
 
 func (s *sweep) customerRows(c uint32) []int32 { return s.order[s.offsets[c]:s.offsets[c+1]] }
 
-// customer reports each movement of customer c to visit, in month order,
-// and returns the event buffer for reuse. A customer whose MRR would pass
-// the range of a Fixed gets a warning, when warnings is not nil.
-func (s *sweep) customer(c uint32, events []event, visit func(Movement), warnings *[]Issue) []event {
-	rows := s.customerRows(c)
-	events = events[:0]
+// walk reports to visit each movement of customer c made by rows (all of
+// the customer's rows, or some of them), in month order. A customer whose
+// MRR would pass the range of a Fixed gets a warning, when warnings is not
+// nil.
+func (s *sweep) walk(c uint32, rows []int32, sc *scratch, visit func(Movement), warnings *[]Issue) {
+	if s.rates != nil {
+		for _, ri := range rows {
+			if s.row(ri).cur != 0 {
+				s.walkFX(c, rows, sc, visit, warnings)
+				return
+			}
+		}
+	}
+	events := sc.events[:0]
+	defer func() { sc.events = events }()
 	for _, ri := range rows {
 		r := s.row(ri)
 		ms, me, ok := activeMonths(r.start, r.end, s.asOf, s.last)
 		if !ok {
 			continue
 		}
-		events = append(events, event{int32(ms - s.first), r.mrr})
+		events = append(events, event{month: int32(ms - s.first), delta: r.mrr})
 		if me < s.last {
-			events = append(events, event{int32(me + 1 - s.first), -r.mrr})
+			events = append(events, event{month: int32(me + 1 - s.first), delta: -r.mrr})
 		}
 	}
 	if len(events) == 0 {
-		return events
+		return
 	}
 	sortEvents(events)
 	// actual is the sum of the customer's rows; shown is the MRR the
@@ -181,18 +217,7 @@ func (s *sweep) customer(c uint32, events []event, visit func(Movement), warning
 	for i := 0; i < len(events); {
 		m := events[i].month
 		for ; i < len(events) && events[i].month == m; i++ {
-			v, ok := addChecked(actual, events[i].delta)
-			if !ok && warnings != nil {
-				id := s.ids.get(c)
-				*warnings = append(*warnings, Issue{
-					Column:  FieldAmount,
-					Value:   id,
-					Message: fmt.Sprintf("customer %s: MRR is too large to count exactly; a row is left out", id),
-				})
-			}
-			if ok {
-				actual = v
-			}
+			actual = s.add(c, actual, events[i].delta, warnings)
 		}
 		before, cur := shown, actual
 		if cur == before || before != 0 && cur != 0 && abs(cur-before) <= tolerance {
@@ -202,7 +227,112 @@ func (s *sweep) customer(c uint32, events []event, visit func(Movement), warning
 		visit(Movement{Month: s.first + Month(m), Customer: c, Kind: classify(before, cur, everPaid), Before: before, After: cur})
 		everPaid = true
 	}
-	return events
+}
+
+// add returns sum + delta, or sum with a warning when that would pass the
+// range of a Fixed.
+func (s *sweep) add(c uint32, sum, delta Fixed, warnings *[]Issue) Fixed {
+	v, ok := addChecked(sum, delta)
+	if ok {
+		return v
+	}
+	if warnings != nil {
+		id := s.ids.get(c)
+		*warnings = append(*warnings, Issue{
+			Column:  FieldAmount,
+			Value:   id,
+			Message: fmt.Sprintf("customer %s: MRR is too large to count exactly; a row is left out", id),
+		})
+	}
+	return sum
+}
+
+// walkFX is walk for rows of which some are in a currency with monthly
+// rates. The customer's MRR then changes every month its rates do, so the
+// walk visits every month in which the customer pays. In each month the
+// customer's MRR of the month before is valued at this month's rates: the
+// difference from what was reported is an FXImpact movement, and the move
+// from that value to this month's MRR is classified as usual.
+func (s *sweep) walkFX(c uint32, rows []int32, sc *scratch, visit func(Movement), warnings *[]Issue) {
+	events := sc.events[:0]
+	defer func() { sc.events = events }()
+	for _, ri := range rows {
+		r := s.row(ri)
+		ms, me, ok := activeMonths(r.start, r.end, s.asOf, s.last)
+		if !ok {
+			continue
+		}
+		events = append(events, event{int32(ms - s.first), r.cur, r.mrr})
+		if me < s.last {
+			events = append(events, event{int32(me + 1 - s.first), r.cur, -r.mrr})
+		}
+	}
+	if len(events) == 0 {
+		return
+	}
+	slices.SortStableFunc(events, func(a, b event) int { return cmp.Compare(a.month, b.month) })
+	native := sc.native[:0]
+	for range len(s.rates) + 1 {
+		native = append(native, 0)
+	}
+	sc.native = native
+	tolerance := Fixed(len(rows))
+	n := int32(s.last-s.first) + 1
+	var shown Fixed
+	everPaid := false
+	for i, m := 0, events[0].month; m < n; {
+		revalued := s.value(c, native, m, warnings) // last month's amounts at this month's rates
+		for ; i < len(events) && events[i].month == m; i++ {
+			e := events[i]
+			native[e.cur] = s.add(c, native[e.cur], e.delta, warnings)
+		}
+		cur := s.value(c, native, m, warnings)
+		month := s.first + Month(m)
+		switch {
+		case shown == 0 && cur == 0:
+		case shown == 0:
+			visit(Movement{Month: month, Customer: c, Kind: classify(0, cur, everPaid), After: cur})
+			everPaid = true
+		case cur == 0:
+			visit(Movement{Month: month, Customer: c, Kind: Churn, Before: shown})
+		default:
+			if abs(cur-revalued) <= tolerance {
+				revalued = cur // rounding, not a movement
+			}
+			if revalued != shown {
+				visit(Movement{Month: month, Customer: c, Kind: FXImpact, Before: shown, After: revalued})
+			}
+			if cur != revalued {
+				visit(Movement{Month: month, Customer: c, Kind: classify(revalued, cur, true), Before: revalued, After: cur})
+			}
+		}
+		shown = cur
+		if !slices.ContainsFunc(native, func(f Fixed) bool { return f != 0 }) {
+			if i == len(events) {
+				break
+			}
+			m = events[i].month // nothing paid until the next row starts
+			continue
+		}
+		m++
+	}
+}
+
+// value returns the amounts of native, by currency, in the reporting
+// currency at the rates of month m (an index into the result's months).
+func (s *sweep) value(c uint32, native []Fixed, m int32, warnings *[]Issue) Fixed {
+	v := native[0]
+	for k, amount := range native[1:] {
+		if amount == 0 {
+			continue
+		}
+		conv, ok := convert(amount, s.rates[k][m])
+		if !ok {
+			conv = 0
+		}
+		v = s.add(c, v, conv, warnings)
+	}
+	return v
 }
 
 // classify names a customer's move from before to after, two different
@@ -275,13 +405,28 @@ func (b *Book) Compute(asOf Date) *Result {
 		first:   first,
 		last:    last,
 		asOf:    asOf,
+		rates:   b.rateTable(first, last),
+		monthly: b.monthly,
 	}
-	add := func(mv Movement) { res.Months[mv.Month-first].count(mv) }
-	var buf []event
+	res.live = res.sweep
+	res.MonthlyFX = b.HasMonthlyRates()
+	res.cohorts = newCohortTable(n)
+	segs := b.segmenter(res.sweep, n)
+	var sc scratch
+	var moves []Movement
+	collect := func(mv Movement) { moves = append(moves, mv) }
 	for c := range nc {
-		buf = res.sweep.customer(uint32(c), buf, add, &res.Warnings)
-		res.Warnings = b.overlaps(res.sweep.customerRows(uint32(c)), res.Warnings)
+		rows := res.sweep.customerRows(uint32(c))
+		moves = moves[:0]
+		res.sweep.walk(uint32(c), rows, &sc, collect, &res.Warnings)
+		for _, mv := range moves {
+			res.Months[mv.Month-first].count(mv)
+		}
+		res.cohorts.customer(moves, first)
+		segs.customer(uint32(c), rows, moves, &sc)
+		res.Warnings = b.overlaps(rows, res.Warnings)
 	}
+	res.segments = segs.finish()
 	chain(res.Months)
 	slices.SortFunc(res.Warnings, func(a, b Issue) int { return cmp.Compare(a.Row, b.Row) })
 	return res
@@ -301,14 +446,16 @@ func (w *Waterfall) count(mv Movement) {
 		w.ChurnedCustomers++
 	case Expansion:
 		w.Expansion.Add(mv.After - mv.Before)
-	default:
+	case Contraction:
 		w.Contraction.Add(mv.Before - mv.After)
+	case FXImpact:
+		w.FXImpact.Add(mv.After - mv.Before)
 	}
 }
 
 // chain completes consecutive months whose movements have been counted:
-// each starts where the one before ended, and Net New and Ending follow
-// from the movements.
+// each starts where the one before ended, Net New follows from the
+// movements, and Ending is Starting + Net New + FX impact.
 func chain(months []Waterfall) {
 	var ending Sum
 	customers := 0
@@ -322,6 +469,7 @@ func chain(months []Waterfall) {
 		w.NetNew.AddSum(w.Contraction.Neg())
 		w.NetNew.AddSum(w.Churn.Neg())
 		ending.AddSum(w.NetNew)
+		ending.AddSum(w.FXImpact)
 		w.Ending = ending
 		customers += w.NewCustomers + w.ReactivatedCustomers - w.ChurnedCustomers
 		w.Customers = customers

@@ -37,7 +37,17 @@ func (r *Result) Locked(locked History) *Result {
 	asOf := live.AsOf
 	// Clipped: customers known only to the history are appended to the
 	// locked result's list, never to live's.
-	res := &Result{Currency: live.Currency, AsOf: asOf, Customers: slices.Clip(live.Customers), Warnings: live.Warnings}
+	res := &Result{
+		Currency:  live.Currency,
+		AsOf:      asOf,
+		Customers: slices.Clip(live.Customers),
+		Warnings:  live.Warnings,
+		MonthlyFX: live.MonthlyFX,
+		live:      live.live,
+		// The sheet records no segments for closed months: the breakdown
+		// is the sheet's as it is now.
+		segments: live.segments,
+	}
 	last := asOf.Month()
 	through := min(locked.Through, last)
 
@@ -67,27 +77,33 @@ func (r *Result) Locked(locked History) *Result {
 	}
 
 	var moves chunks[Movement]
+	var mine []Movement // the current customer's
 	visit := func(mv Movement) {
 		res.Months[mv.Month-first].count(mv)
 		moves.append(mv)
+		mine = append(mine, mv)
 	}
+	res.cohorts = newCohortTable(n)
 	var open []Movement
 	collect := func(mv Movement) { open = append(open, mv) }
-	var buf []event
+	var sc scratch
 	for c := range live.Customers {
-		open = open[:0]
+		open, mine = open[:0], mine[:0]
 		if live.sweep != nil {
-			buf = live.sweep.customer(uint32(c), buf, collect, nil)
+			live.sweep.walk(uint32(c), live.sweep.customerRows(uint32(c)), &sc, collect, nil)
 		}
 		id := live.Customers[c].ID
 		lockedCustomer(uint32(c), hist[id], open, through, last, visit)
+		res.cohorts.customer(mine, first)
 		delete(hist, id)
 	}
 	// Customers whose rows are all gone from the sheet, in ID order.
 	for id := range locked.Customers() {
 		if es, ok := hist[id]; ok {
+			mine = mine[:0]
 			res.Customers = append(res.Customers, Customer{ID: id})
 			lockedCustomer(uint32(len(res.Customers)-1), es, nil, through, last, visit)
+			res.cohorts.customer(mine, first)
 		}
 	}
 	chain(res.Months)
@@ -123,6 +139,12 @@ func lockedCustomer(c uint32, recorded []HistoryEntry, open []Movement, through,
 	}
 	move(through+1, sheet)
 	for _, mv := range open[i:] {
+		if mv.Kind == FXImpact && mv.Before == mrr {
+			// The sheet's own FX impact, from the same MRR: keep it.
+			visit(Movement{Month: mv.Month, Customer: c, Kind: FXImpact, Before: mrr, After: mv.After})
+			mrr = mv.After
+			continue
+		}
 		move(mv.Month, mv.After)
 	}
 }

@@ -206,6 +206,9 @@ type Subscription struct {
 	End          Date // last day of service, inclusive; NoEnd when ongoing
 	Status       Status
 	SetupFee     Fixed // one-time; never MRR
+	// Segments are the row's values of the book's segment columns (see
+	// [Book.SetSegments]), in the same order; missing values are blank.
+	Segments []string
 }
 
 // Field names, as they appear in issues.
