@@ -16,8 +16,12 @@ import (
 type Loaded struct {
 	// Book holds the rows that count, ready for computing.
 	Book *calc.Book
-	// Rates are the FX rates the book converts with, by currency code.
+	// Rates are the FX rates the book converts with, by currency code: the
+	// single rates, as in [FX.Rates].
 	Rates map[string]decimal.Decimal
+	// Monthly are the FX table's rates by month, as in [FX.Monthly], or
+	// nil.
+	Monthly []calc.MonthlyRate
 	// Report tells which rows were read and which were left out.
 	Report
 	// FXErrors are the rows of the FX table that were left out; their row
@@ -28,8 +32,9 @@ type Loaded struct {
 }
 
 // ReadCSV reads a subscriptions table from subs and, when fx is not nil, an
-// FX table from fx (columns currency and rate), both CSV. The FX table is
-// read first: the book needs its rates. The separator is a comma, a
+// FX table from fx (columns currency, rate and optionally month; see
+// [DecodeFX]), both CSV. The FX table is read first: the book needs its
+// rates. The book breaks MRR down by opts.Segments. The separator is a comma, a
 // semicolon or a tab, whichever the first line uses most; a UTF-8 byte
 // order mark is skipped. Every cell is text, so dates and numbers are read
 // as written, with opts.Locale settling ambiguous forms.
@@ -39,15 +44,18 @@ type Loaded struct {
 func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
 	l := &Loaded{}
 	if fx != nil {
-		rates, issues, err := DecodeFX(NewCSVReader(fx), opts)
+		t, issues, err := DecodeFX(NewCSVReader(fx), opts)
 		if err != nil {
 			return nil, fmt.Errorf("read fx csv: %w", err)
 		}
-		l.Rates, l.FXErrors = rates, issues
+		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
 	}
-	book, err := calc.NewBook(opts.currency(), l.Rates)
+	book, err := l.newBook(opts.currency())
 	if err != nil {
 		return nil, fmt.Errorf("read fx csv: %w", err)
+	}
+	if err := book.SetSegments(opts.Segments); err != nil {
+		return nil, err
 	}
 	rows := prefetch(NewCSVReader(subs))
 	defer rows.Close()
@@ -57,6 +65,19 @@ func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
 	}
 	l.Book, l.Report = book, *rep
 	return l, nil
+}
+
+// newBook returns an empty book that converts at l's rates, single and
+// monthly.
+func (l *Loaded) newBook(currency string) (*calc.Book, error) {
+	book, err := calc.NewBook(currency, l.Rates)
+	if err != nil {
+		return nil, err
+	}
+	if err := book.SetMonthlyRates(l.Monthly); err != nil {
+		return nil, err
+	}
+	return book, nil
 }
 
 // CSVReader is a [RowReader] over CSV text. Every non-empty field is a

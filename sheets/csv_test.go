@@ -183,7 +183,7 @@ NOK,abc,
 	}
 	want := map[string]string{"EUR": "1.08", "GBP": "1264.5", "JPY": "0.0067", "USD": "1"}
 	got := map[string]string{}
-	for c, r := range rates {
+	for c, r := range rates.Rates {
 		got[c] = r.String()
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/shopspring/decimal"
@@ -23,6 +24,13 @@ type Options struct {
 	// decimal comma (1.200,50 in de_DE). With no locale such a date is read
 	// only when it is unambiguous, and the decimal separator is a point.
 	Locale string
+	// Segments names extra columns of the subscriptions table to break MRR
+	// down by, such as "Region" (the CLI's repeatable --segment). Each is
+	// matched against the header row as the known fields are, ignoring
+	// case and everything but letters and digits, and may name a known
+	// field's column ("Currency", "Status"). A segment no header cell names
+	// makes the table unreadable: a *SegmentError.
+	Segments []string
 }
 
 // DefaultCurrency is the reporting currency when Options.Currency is blank.
@@ -62,6 +70,8 @@ type Report struct {
 	HeaderRow int
 	// Header maps each field found (calc.FieldAmount, …) to its column.
 	Header map[string]Column
+	// Segments are the columns of Options.Segments, in that order.
+	Segments []Column
 }
 
 // Decode reads a subscriptions table from r into book. It finds the header
@@ -69,7 +79,13 @@ type Report struct {
 // adds it to book. A row that cannot be read, or that book refuses, is left
 // out and reported in Report.Errors. Decode returns an error only when the
 // table as a whole cannot be read: no header row, a required column
-// missing (a *HeaderError), a bad locale, or r failing.
+// missing (a *HeaderError), a segment column missing (a *SegmentError), a
+// bad locale, or r failing.
+//
+// Each subscription's Segments are the row's cells in the columns of
+// opts.Segments, trimmed, as text (a date cell as YYYY-MM-DD, a number as
+// its literal); book must have been given the same segments with
+// [calc.Book.SetSegments].
 //
 // Each problem names the field (calc.FieldStartDate, …), the cell as
 // written and the reason; a row with several problems yields one issue for
@@ -93,9 +109,12 @@ func decode(r RowReader, book adder, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{loc: loc, book: book, reporting: book.Currency()}
-	copy(d.cols[:], h.cols)
-	rep := &Report{HeaderRow: h.row, Header: h.columns}
+	segs, err := h.segmentColumns(opts.Segments)
+	if err != nil {
+		return nil, err
+	}
+	d := newDecoder(h, segs, loc, book)
+	rep := &Report{HeaderRow: h.row, Header: h.columns, Segments: segs}
 	for {
 		n, cells, err := r.Next()
 		if errors.Is(err, io.EOF) {
@@ -133,12 +152,31 @@ type decoder struct {
 	// sub is the row being read. It lives here rather than on the stack so
 	// that handing it to book.Add through an interface costs no allocation.
 	sub calc.Subscription
+	// segCols are the columns of the segments; segs, reused row after row,
+	// holds the current row's values.
+	segCols []int
+	segs    []string
 
 	row    int
 	cells  []Cell
 	fields [nFields]Cell // the row's cells by field, trimmed
 	bad    bool          // the current row has a problem
 	issues []calc.Issue
+}
+
+// newDecoder returns a decoder for the rows below header h, with the
+// segment columns segs.
+func newDecoder(h header, segs []Column, loc locale, book adder) *decoder {
+	d := &decoder{loc: loc, book: book, reporting: book.Currency()}
+	copy(d.cols[:], h.cols)
+	if len(segs) > 0 {
+		d.segCols = make([]int, len(segs))
+		for k, c := range segs {
+			d.segCols[k] = c.Index
+		}
+		d.segs = make([]string, len(segs))
+	}
+	return d
 }
 
 // load picks the current row's cell of each field, trimmed; a blank cell
@@ -282,8 +320,30 @@ func (d *decoder) decodeRow() {
 	if d.bad {
 		return
 	}
+	if d.segs != nil {
+		d.loadSegments()
+		s.Segments = d.segs
+	}
 	if err := d.book.Add(s); err != nil {
 		d.refused(err)
+	}
+}
+
+// loadSegments puts the current row's segment values in d.segs: each
+// cell's trimmed text, a date cell as YYYY-MM-DD, a blank cell "".
+func (d *decoder) loadSegments() {
+	for k, i := range d.segCols {
+		v := ""
+		if i < len(d.cells) {
+			c := d.cells[i]
+			v = c.text()
+			if c.Kind == Number && c.Format == FormatDate {
+				if date, ok := serialDate(c.Text); ok {
+					v = date.String()
+				}
+			}
+		}
+		d.segs[k] = v
 	}
 }
 
@@ -426,13 +486,33 @@ func (d *decoder) date(c Cell) (calc.Date, string) {
 	return 0, notADate.message(c.Text)
 }
 
+// FX is an FX table: units of the reporting currency per one unit of each
+// currency.
+type FX struct {
+	// Rates are the single rates, by currency code: every row of a table
+	// without a month column, or the rows with a blank month. With monthly
+	// rates, a currency's single rate covers the months before its first.
+	Rates map[string]decimal.Decimal
+	// Monthly are the rows with a month, in row order: each is a
+	// currency's rate from that month until its next. Give them to
+	// [calc.Book.SetMonthlyRates].
+	Monthly []calc.MonthlyRate
+}
+
 // DecodeFX reads an FX table from r: columns currency and rate, the units
-// of the reporting currency (opts.Currency) per one unit of that currency.
-// A row with a bad code, a rate that is not a positive number, a currency
-// given twice, or a rate other than 1 for the reporting currency itself is
-// left out and reported as an issue. The error is for the table as a whole,
-// as with [Decode].
-func DecodeFX(r RowReader, opts Options) (map[string]decimal.Decimal, []calc.Issue, error) {
+// of the reporting currency (opts.Currency) per one unit of that currency,
+// and optionally month. With a month, a row is that currency's rate from
+// the month on; with the month blank, or no month column, it is the
+// currency's single rate. A month is a date cell (any day of the month) or
+// text such as 2025-03, 2025-03-01, 03/2025, Mar 2025 or March 2025; a date
+// whose day and month cannot be told apart without the locale is not
+// guessed.
+//
+// A row with a bad code, a rate that is not a positive number, a month that
+// is not a month, a currency (or currency and month) given twice, or a rate
+// other than 1 for the reporting currency itself is left out and reported
+// as an issue. The error is for the table as a whole, as with [Decode].
+func DecodeFX(r RowReader, opts Options) (*FX, []calc.Issue, error) {
 	loc, err := parseLocale(opts.Locale)
 	if err != nil {
 		return nil, nil, err
@@ -442,13 +522,18 @@ func DecodeFX(r RowReader, opts Options) (map[string]decimal.Decimal, []calc.Iss
 		return nil, nil, err
 	}
 	reporting := opts.currency()
-	rates := make(map[string]decimal.Decimal)
+	fx := &FX{Rates: make(map[string]decimal.Decimal)}
 	seen := make(map[string]int)
+	type key struct {
+		code  string
+		month calc.Month
+	}
+	seenMonth := make(map[key]int)
 	var issues []calc.Issue
 	for {
 		n, cells, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			return rates, issues, nil
+			return fx, issues, nil
 		}
 		if err != nil {
 			return nil, nil, err
@@ -457,7 +542,7 @@ func DecodeFX(r RowReader, opts Options) (map[string]decimal.Decimal, []calc.Iss
 			continue
 		}
 		get := func(f int) Cell {
-			if i := h.cols[f]; i < len(cells) {
+			if i := h.cols[f]; i >= 0 && i < len(cells) {
 				if c := cells[i]; !c.blank() {
 					return c
 				}
@@ -467,7 +552,7 @@ func DecodeFX(r RowReader, opts Options) (map[string]decimal.Decimal, []calc.Iss
 		bad := func(col string, c Cell, format string, args ...any) {
 			issues = append(issues, calc.Issue{Row: n, Column: col, Value: strings.Clone(c.text()), Message: fmt.Sprintf(format, args...)})
 		}
-		cc, rc := get(fxCurrency), get(fxRate)
+		cc, rc, mc := get(fxCurrency), get(fxRate), get(fxMonth)
 		code, ok := currencyCode(cc.text())
 		switch {
 		case cc.Kind == Empty:
@@ -499,6 +584,16 @@ func DecodeFX(r RowReader, opts Options) (map[string]decimal.Decimal, []calc.Iss
 			bad("rate", rc, "%q is not a number", rc.text())
 			continue
 		}
+		monthly := mc.Kind != Empty
+		var month calc.Month
+		if monthly {
+			var msg string
+			if month, msg = parseMonth(mc, loc.order); msg != "" {
+				bad("month", mc, "%s", msg)
+				continue
+			}
+		}
+		k := key{code, month}
 		switch {
 		case err != nil:
 			bad("rate", rc, "%q is not a number", rc.text())
@@ -506,11 +601,115 @@ func DecodeFX(r RowReader, opts Options) (map[string]decimal.Decimal, []calc.Iss
 			bad("rate", rc, "rate %s is not positive", rate)
 		case code == reporting && !rate.Equal(decimal.NewFromInt(1)):
 			bad("rate", rc, "the rate of the reporting currency %s must be 1, not %s", code, rate)
+		case monthly && seenMonth[k] != 0:
+			bad("month", mc, "%s for %s is given again (first in row %d)", code, month, seenMonth[k])
+		case monthly:
+			seenMonth[k] = n
+			fx.Monthly = append(fx.Monthly, calc.MonthlyRate{Currency: code, Month: month, Rate: rate})
 		case seen[code] != 0:
 			bad("currency", cc, "%s is given again (first in row %d)", code, seen[code])
 		default:
 			seen[code] = n
-			rates[code] = rate
+			fx.Rates[code] = rate
 		}
 	}
+}
+
+// parseMonth reads the month of an FX row: a date cell (any day of the
+// month), or text giving a month (2025-03, 03/2025, Mar 2025, March 2025)
+// or a date (2025-03-01, Mar 1, 2025; read as dates are, never guessed).
+// msg says why c is not a month.
+func parseMonth(c Cell, order dateOrder) (m calc.Month, msg string) {
+	switch c.Kind {
+	case Number:
+		if c.Format != FormatDate {
+			return 0, fmt.Sprintf("%q is a number, not a month: format the cell as a date or write YYYY-MM", c.text())
+		}
+		if d, ok := serialDate(c.Text); ok {
+			return d.Month(), ""
+		}
+	case Text:
+		t := strings.TrimSpace(c.Text)
+		if m, p, ok := monthText(t); ok {
+			if p == dateOK {
+				return m, ""
+			}
+			return 0, monthProblem(p, t)
+		}
+		d, p := parseDateText(t, order)
+		if p == dateOK {
+			return d.Month(), ""
+		}
+		return 0, monthProblem(p, t)
+	}
+	return 0, monthProblem(notADate, c.text())
+}
+
+// monthText reads a month written without a day: a year and a month number
+// in either order (2025-03, 2025/3, 03/2025, 3.2025) or a month name and a
+// year (Mar 2025, March 2025, Sept. 2025). ok is false when s is not two
+// words, so that it may be a date.
+func monthText(s string) (m calc.Month, p dateProblem, ok bool) {
+	var toks [2]dateToken
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9', isLetter(c):
+			j := i
+			num := c >= '0' && c <= '9'
+			for j < len(s) && (num && s[j] >= '0' && s[j] <= '9' || !num && isLetter(s[j])) {
+				j++
+			}
+			if n == len(toks) {
+				return 0, 0, false
+			}
+			toks[n] = dateToken{s: s[i:j], num: num}
+			n++
+			if !num && j < len(s) && s[j] == '.' {
+				j++
+			}
+			i = j
+		case c == '/' || c == '-' || c == '.' || c == ' ' || c == ',':
+			i++
+		default:
+			return 0, 0, false
+		}
+	}
+	if n != 2 {
+		return 0, 0, false
+	}
+	a, b := toks[0], toks[1]
+	var year, mon int
+	var yearTok dateToken
+	switch {
+	case a.num && b.num && len(a.s) == 4 && len(b.s) <= 2: // 2025-03
+		year, mon, yearTok = num(a.s), num(b.s), a
+	case a.num && b.num && len(a.s) <= 2: // 03/2025
+		year, mon, yearTok = num(b.s), num(a.s), b
+	case !a.num && b.num: // Mar 2025
+		year, mon, yearTok = num(b.s), int(monthName(a.s)), b
+	default:
+		return 0, notADate, true
+	}
+	switch {
+	case len(yearTok.s) == 2:
+		return 0, twoDigitYear, true
+	case len(yearTok.s) != 4 || year < 1 || mon < 1 || mon > 12:
+		return 0, notADate, true
+	}
+	return calc.MonthOf(year, time.Month(mon)), dateOK, true
+}
+
+// monthProblem explains why the cell text s is not a month.
+func monthProblem(p dateProblem, s string) string {
+	switch p {
+	case ambiguousDate:
+		return fmt.Sprintf("%q cannot be read without guessing whether the day or the month comes first: write YYYY-MM or set the spreadsheet's locale", s)
+	case twoDigitYear:
+		return fmt.Sprintf("%q has a two-digit year: write YYYY-MM", s)
+	case numberNotDate:
+		return fmt.Sprintf("%q is a number, not a month: format the cell as a date or write YYYY-MM", s)
+	}
+	return fmt.Sprintf("%q is not a month (write YYYY-MM, such as 2025-03)", s)
 }

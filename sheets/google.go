@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mrrbot/mrrbot/calc"
 	"google.golang.org/api/googleapi"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
@@ -90,6 +89,9 @@ type SheetInfo struct {
 	// Meta holds the IDs of the bot's developer metadata on the tab.
 	Meta   []int64
 	Charts []int64
+	// ConditionalFormats is the number of conditional format rules on the
+	// tab; rewriting a bot tab deletes them all.
+	ConditionalFormats int
 }
 
 func (s *Spreadsheet) byTitle(title string) *SheetInfo {
@@ -111,10 +113,11 @@ func (s *Spreadsheet) byRole(role string) *SheetInfo {
 }
 
 // layoutFields is what the first call asks for: every tab's properties,
-// charts and developer metadata, and no cells.
+// charts, developer metadata and conditional format rules (just enough of
+// each rule to count them), and no cells.
 const layoutFields = "spreadsheetId,spreadsheetUrl,properties(title,locale,timeZone)," +
 	"sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),charts(chartId)," +
-	"developerMetadata(metadataId,metadataKey,metadataValue))"
+	"developerMetadata(metadataId,metadataKey,metadataValue),conditionalFormats(ranges(sheetId)))"
 
 // Layout reads the spreadsheet's tabs: one API call.
 func (g *Google) Layout(ctx context.Context) (*Spreadsheet, error) {
@@ -148,6 +151,7 @@ func (g *Google) Layout(ctx context.Context) (*Spreadsheet, error) {
 		for _, ch := range sh.Charts {
 			info.Charts = append(info.Charts, ch.ChartId)
 		}
+		info.ConditionalFormats = len(sh.ConditionalFormats)
 		ss.Sheets = append(ss.Sheets, info)
 	}
 	return ss, nil
@@ -159,7 +163,9 @@ const cellFields = "sheets(properties(title),data(startRow,startColumn,rowData(v
 
 // Load reads the subscriptions tab (opts.Tab) and the FX tab, when there
 // is one, into a book: one API call, after Layout. The spreadsheet's locale
-// settles ambiguous text dates unless opts.Locale is set.
+// settles ambiguous text dates unless opts.Locale is set. The FX tab may
+// give rates by month (see [DecodeFX]); the book breaks MRR down by
+// opts.Segments.
 func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Loaded, error) {
 	want := opts.Tab
 	if want == "" {
@@ -200,15 +206,18 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 	}
 	l := &Loaded{}
 	if hasFX {
-		rates, issues, err := DecodeFX(&gridReader{data: grids[fxTab]}, opts)
+		t, issues, err := DecodeFX(&gridReader{data: grids[fxTab]}, opts)
 		if err != nil {
 			return nil, fmt.Errorf("read tab %q: %w", fxTab, err)
 		}
-		l.Rates, l.FXErrors = rates, issues
+		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
 	}
-	book, err := calc.NewBook(opts.currency(), l.Rates)
+	book, err := l.newBook(opts.currency())
 	if err != nil {
 		return nil, fmt.Errorf("read tab %q: %w", FXTab, err)
+	}
+	if err := book.SetSegments(opts.Segments); err != nil {
+		return nil, err
 	}
 	rep, err := Decode(&gridReader{data: grids[tab]}, book, opts)
 	if err != nil {

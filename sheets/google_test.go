@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/calc/calctest"
 	"github.com/mrrbot/mrrbot/report"
@@ -218,5 +219,140 @@ func TestWriteTabsNoIssues(t *testing.T) {
 	}
 	if got := tabCells(srv.Spreadsheet(id), "Data Issues"); len(got) == 0 || got[0][0] != "Row" {
 		t.Errorf("issues tab = %v, want its header", got)
+	}
+}
+
+// scaledTab is a tab of n rows whose Growth column has a colour scale.
+func scaledTab(n int) sheets.Tab {
+	tab := sheets.Tab{
+		Name: "MRR Summary",
+		Role: sheets.RoleSummary,
+		Columns: []sheets.TabColumn{
+			{Title: "Month", Format: sheets.FormatDate, Pattern: "mmm yyyy"},
+			{Title: "Ending MRR", Format: sheets.FormatCurrency, Pattern: "#,##0.00"},
+			{Title: "MoM Growth", Format: sheets.FormatPercent, Pattern: "0.0%"},
+		},
+		FrozenRows: 1,
+		ColorScales: []sheets.ColorScale{{
+			FirstRow: 0, LastRow: n - 1, FirstColumn: 2, LastColumn: 2,
+			Min: "-0.1", Mid: "0", Max: "0.1", Low: "#e67c73", MidColor: "#ffffff", High: "#57bb8a",
+		}},
+	}
+	for i := range n {
+		tab.Rows = append(tab.Rows, []sheets.Cell{
+			sheets.DateCell(calc.DateOf(2025, 1, 1) + calc.Date(31*i)),
+			sheets.NumberCell(fmt.Sprintf("%d.00", 1000+10*i), sheets.FormatCurrency),
+			sheets.NumberCell(fmt.Sprintf("0.%03d", i%200), sheets.FormatPercent),
+		})
+	}
+	return tab
+}
+
+// TestWriteTabsColorScales writes a tab with a colour scale again and
+// again, with more rows and fewer, directly and through staging tabs:
+// each time the tab holds exactly its one gradient rule.
+func TestWriteTabsColorScales(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		maxRequest int
+		staged     bool
+	}{
+		{"one request", sheets.DefaultMaxRequest, false},
+		{"staged", 4 << 10, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := sheetstest.New(t)
+			srv.AddSpreadsheet(id, "Scaled", "en_US")
+			srv.AddSheet(id, "Subscriptions", 0, 0)
+			g := newGoogle(t, srv)
+			g.SetMaxRequest(tt.maxRequest)
+			ctx := context.Background()
+			write := func(tabs ...sheets.Tab) {
+				t.Helper()
+				ss, err := g.Layout(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				srv.ResetCalls()
+				if _, err := g.WriteTabs(ctx, ss, tabs); err != nil {
+					t.Fatal(err)
+				}
+				if calls := srv.Calls().ByMethod[sheetstest.MethodBatchUpdate]; (calls > 1) != tt.staged {
+					t.Errorf("%d batchUpdate calls; staged = %v", calls, tt.staged)
+				}
+			}
+			for _, n := range []int{120, 120, 40, 300} {
+				write(scaledTab(n))
+				rules, sheetID := summaryRules(t, srv)
+				point := func(value string, r, g, b float64) *sheetsapi.InterpolationPoint {
+					return &sheetsapi.InterpolationPoint{Type: "NUMBER", Value: value, ColorStyle: &sheetsapi.ColorStyle{
+						RgbColor: &sheetsapi.Color{Red: r / 255, Green: g / 255, Blue: b / 255},
+					}}
+				}
+				want := []*sheetsapi.ConditionalFormatRule{{
+					Ranges: []*sheetsapi.GridRange{{SheetId: sheetID, StartRowIndex: 1, EndRowIndex: int64(n) + 1, StartColumnIndex: 2, EndColumnIndex: 3}},
+					GradientRule: &sheetsapi.GradientRule{
+						Minpoint: point("-0.1", 0xe6, 0x7c, 0x73),
+						Midpoint: point("0", 0xff, 0xff, 0xff),
+						Maxpoint: point("0.1", 0x57, 0xbb, 0x8a),
+					},
+				}}
+				if diff := cmp.Diff(want, rules); diff != "" {
+					t.Errorf("%d rows: rules (-want +got):\n%s", n, diff)
+				}
+			}
+			// A tab written without colour scales loses its rule.
+			tab := scaledTab(200)
+			tab.ColorScales = nil
+			write(tab)
+			if rules, _ := summaryRules(t, srv); rules != nil {
+				t.Errorf("rules after a write without colour scales: %+v", rules)
+			}
+		})
+	}
+}
+
+// summaryRules returns the conditional format rules of the stand-in's
+// MRR Summary tab, and the tab's ID.
+func summaryRules(t *testing.T, srv *sheetstest.Server) ([]*sheetsapi.ConditionalFormatRule, int64) {
+	t.Helper()
+	var found *sheetsapi.Sheet
+	for _, sh := range srv.Spreadsheet(id).Sheets {
+		if strings.HasPrefix(sh.Properties.Title, "_mrrbot_staging") {
+			t.Errorf("staging tab %s left", sh.Properties.Title)
+		}
+		if sh.Properties.Title == "MRR Summary" {
+			if found != nil {
+				t.Fatal("two MRR Summary tabs")
+			}
+			found = sh
+		}
+	}
+	if found == nil {
+		t.Fatal("no MRR Summary tab")
+	}
+	return found.ConditionalFormats, found.Properties.SheetId
+}
+
+// TestWriteTabsBadColorScale refuses a colour scale outside its tab before
+// anything is written.
+func TestWriteTabsBadColorScale(t *testing.T) {
+	srv := sheetstest.New(t)
+	srv.AddSpreadsheet(id, "Scaled", "en_US")
+	srv.AddSheet(id, "Subscriptions", 0, 0)
+	g := newGoogle(t, srv)
+	ctx := context.Background()
+	ss, err := g.Layout(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := scaledTab(5)
+	tab.ColorScales[0].LastColumn = 3
+	_, err = g.WriteTabs(ctx, ss, []sheets.Tab{tab})
+	if err == nil || !strings.Contains(err.Error(), `tab "MRR Summary": colour scale 1: columns 2–3 are not within the tab's 3 columns`) {
+		t.Errorf("err = %v", err)
+	}
+	if calls := srv.Calls().ByMethod[sheetstest.MethodBatchUpdate]; calls != 0 {
+		t.Errorf("%d batchUpdate calls, want none", calls)
 	}
 }

@@ -24,9 +24,13 @@ import (
 // failure part way leaves the previous tabs as they were (the leftover
 // staging tabs are removed by the next write).
 func (g *Google) WriteTabs(ctx context.Context, ss *Spreadsheet, tabs []Tab) (*WriteResult, error) {
-	for _, t := range tabs {
+	for i := range tabs {
+		t := &tabs[i]
 		if sh := ss.byTitle(t.Name); sh != nil && sh.Role != t.Role {
 			return nil, &TabConflictError{Tab: t.Name, Role: t.Role}
+		}
+		if err := t.checkColorScales(); err != nil {
+			return nil, fmt.Errorf("write tabs: tab %q: %w", t.Name, err)
 		}
 	}
 	// A write far over the limit goes straight to staging, without
@@ -126,6 +130,14 @@ func (p *plan) writeTab(t *Tab, res *WriteResult) {
 		res.Created = append(res.Created, t.Name)
 	} else {
 		id, charts = sh.ID, sh.Charts
+		// The tab's rules go first, while the count read with the layout
+		// still holds: shrinking the grid may remove a rule whose cells it
+		// drops. Deleting from the last keeps the other indexes in place.
+		for i := sh.ConditionalFormats - 1; i >= 0; i-- {
+			p.add(&sheetsapi.Request{DeleteConditionalFormatRule: &sheetsapi.DeleteConditionalFormatRuleRequest{
+				SheetId: id, Index: int64(i), ForceSendFields: []string{"SheetId", "Index"},
+			}})
+		}
 		// Shrink before growing: Google checks the spreadsheet's cell limit
 		// after each step.
 		p.add(resize(id, minI(rows, sh.Rows), minI(cols, sh.Cols), t))
@@ -138,6 +150,7 @@ func (p *plan) writeTab(t *Tab, res *WriteResult) {
 		Fields: "userEnteredValue,userEnteredFormat",
 	}})
 	p.formatColumns(id, t)
+	p.addColorScales(id, t)
 	if t.Chart != nil && len(t.Rows) > 0 {
 		spec := chartSpec(id, t)
 		if len(charts) > 0 {
@@ -273,6 +286,49 @@ func (p *plan) formatColumns(id int64, t *Tab) {
 	}
 }
 
+// addColorScales adds a gradient rule for each colour scale of t, in
+// order, to the tab id, which has no rules.
+func (p *plan) addColorScales(id int64, t *Tab) {
+	n := int64(0)
+	for i := range t.ColorScales {
+		s := &t.ColorScales[i]
+		if s.empty() {
+			continue
+		}
+		g := &sheetsapi.GradientRule{
+			Minpoint: interpolationPoint(s.Min, s.Low),
+			Maxpoint: interpolationPoint(s.Max, s.High),
+		}
+		if s.hasMid() {
+			g.Midpoint = interpolationPoint(s.Mid, s.MidColor)
+		}
+		p.add(&sheetsapi.Request{AddConditionalFormatRule: &sheetsapi.AddConditionalFormatRuleRequest{
+			Index: n,
+			Rule: &sheetsapi.ConditionalFormatRule{
+				// Rows are offset by the header; the ends are exclusive.
+				Ranges: []*sheetsapi.GridRange{{
+					SheetId: id, StartRowIndex: int64(s.FirstRow) + 1, EndRowIndex: int64(s.LastRow) + 2,
+					StartColumnIndex: int64(s.FirstColumn), EndColumnIndex: int64(s.LastColumn) + 1,
+					ForceSendFields: []string{"SheetId", "StartColumnIndex"},
+				}},
+				GradientRule: g,
+			},
+			ForceSendFields: []string{"Index"},
+		}})
+		n++
+	}
+}
+
+// interpolationPoint is a point of a gradient rule pinned to a number.
+// The tab's colour scales have been checked: the value is a number and the
+// colour "#rrggbb".
+func interpolationPoint(value, color string) *sheetsapi.InterpolationPoint {
+	lit, _ := numberLiteral(value)
+	rgb, _ := parseColor(color)
+	c := &sheetsapi.Color{Red: float64(rgb[0]) / 255, Green: float64(rgb[1]) / 255, Blue: float64(rgb[2]) / 255}
+	return &sheetsapi.InterpolationPoint{Type: "NUMBER", Value: lit, ColorStyle: &sheetsapi.ColorStyle{RgbColor: c}}
+}
+
 func chartSpec(id int64, t *Tab) *sheetsapi.ChartSpec {
 	ch := t.Chart
 	n := int64(len(t.Rows)) + 1
@@ -388,6 +444,7 @@ func (g *Google) writeStaged(ctx context.Context, ss *Spreadsheet, tabs []Tab) (
 			p.add(protect(staged[i], t))
 		}
 		p.formatColumns(staged[i], t)
+		p.addColorScales(staged[i], t)
 		if t.Chart != nil && len(t.Rows) > 0 {
 			p.add(addChart(staged[i], t, chartSpec(staged[i], t)))
 		}

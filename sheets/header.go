@@ -56,18 +56,21 @@ var subscriptionColumns = [nFields][]string{
 
 var subscriptionRequired = []int{int(fCustomerID), int(fAmount), int(fStartDate)}
 
-// The FX table's columns.
+// The FX table's columns. Month is optional: with it, a row gives a
+// currency's rate from that month on.
 const (
 	fxCurrency = iota
 	fxRate
+	fxMonth
 	nFX
 )
 
-var fxNames = []string{"currency", "rate"}
+var fxNames = []string{"currency", "rate", "month"}
 
 var fxColumns = [][]string{
 	fxCurrency: {"currency", "currencycode", "code"},
 	fxRate:     {"rate", "fxrate", "exchangerate"},
+	fxMonth:    {"month", "period", "from", "effective", "effectivefrom", "effectivedate", "validfrom"},
 }
 
 // Column is where a field was found.
@@ -129,6 +132,42 @@ func (e *HeaderError) Error() string {
 		}
 		fmt.Fprintf(&b, "%q", s)
 	}
+	return b.String()
+}
+
+// SegmentError reports segment columns ([Options.Segments]) that the
+// header row lacks. Like a *HeaderError, it is an error of the whole table.
+type SegmentError struct {
+	// Row is the header row.
+	Row int
+	// Missing lists the segments asked for, as given, that no header cell
+	// names.
+	Missing []string
+	// Saw lists the header cells of Row.
+	Saw []string
+}
+
+// Error names the segments asked for and the headers the table has.
+func (e *SegmentError) Error() string {
+	var b strings.Builder
+	b.WriteString("segment column")
+	if len(e.Missing) > 1 {
+		b.WriteString("s")
+	}
+	for i, m := range e.Missing {
+		if i == 0 {
+			b.WriteString(" ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", m)
+	}
+	if len(e.Missing) > 1 {
+		b.WriteString(" are")
+	} else {
+		b.WriteString(" is")
+	}
+	fmt.Fprintf(&b, " not in the header (headers: %s)", strings.Join(e.Saw, ", "))
 	return b.String()
 }
 
@@ -204,6 +243,45 @@ type header struct {
 	row     int
 	cols    []int             // cols[f] is the column of field f, or -1
 	columns map[string]Column // by field name
+	titles  []string          // every cell of the row as written, trimmed
+}
+
+// segmentColumns finds the column of each segment the header row names,
+// matched as the known fields are: ignoring case and everything but letters
+// and digits. A segment may name a known field's column too. When two
+// columns match, the first wins. It returns a *SegmentError naming the
+// segments no column matches.
+func (h header) segmentColumns(segments []string) ([]Column, error) {
+	if len(segments) == 0 {
+		return nil, nil
+	}
+	cols := make([]Column, len(segments))
+	var missing []string
+	for k, seg := range segments {
+		want := normalizeHeader(seg)
+		i := -1
+		for j, t := range h.titles {
+			if want != "" && normalizeHeader(t) == want {
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			missing = append(missing, seg)
+			continue
+		}
+		cols[k] = Column{Index: i, Letter: columnLetter(i), Title: h.titles[i]}
+	}
+	if missing != nil {
+		var saw []string
+		for _, t := range h.titles {
+			if t != "" {
+				saw = append(saw, t)
+			}
+		}
+		return nil, &SegmentError{Row: h.row, Missing: missing, Saw: saw}
+	}
+	return cols, nil
 }
 
 // findHeader reads rows up to and including the header row: the first row
@@ -243,10 +321,13 @@ func findHeader(r RowReader, table [][]string, names []string, required []int) (
 		if missing != nil {
 			return header{}, &HeaderError{Row: n, Missing: missing, Accepted: accepted, Saw: headerTitles(cells, len(cells))}
 		}
-		h := header{row: n, cols: cols, columns: make(map[string]Column)}
+		h := header{row: n, cols: cols, columns: make(map[string]Column), titles: make([]string, len(cells))}
+		for i, c := range cells {
+			h.titles[i] = strings.Clone(c.text())
+		}
 		for f, i := range cols {
 			if i >= 0 {
-				h.columns[names[f]] = Column{Index: i, Letter: columnLetter(i), Title: strings.Clone(cells[i].text())}
+				h.columns[names[f]] = Column{Index: i, Letter: columnLetter(i), Title: h.titles[i]}
 			}
 		}
 		return h, nil

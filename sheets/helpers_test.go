@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"io"
+	"slices"
 	"testing"
 
 	"github.com/mrrbot/mrrbot/calc"
@@ -55,7 +56,10 @@ func (r *recorder) Add(s *calc.Subscription) error {
 	if err := r.book.Add(s); err != nil {
 		return err
 	}
-	r.subs = append(r.subs, *s)
+	// The decoder reuses the Segments slice row after row.
+	sub := *s
+	sub.Segments = slices.Clone(s.Segments)
+	r.subs = append(r.subs, sub)
 	return nil
 }
 

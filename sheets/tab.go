@@ -1,6 +1,7 @@
 package sheets
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/mrrbot/mrrbot/calc"
@@ -32,6 +33,8 @@ type Tab struct {
 	Protected bool
 	// Chart, when not nil, is drawn beside the table.
 	Chart *Chart
+	// ColorScales colour blocks of Rows by their values.
+	ColorScales []ColorScale
 }
 
 // TabColumn is a column of a Tab.
@@ -69,6 +72,89 @@ type ChartSeries struct {
 	Line bool
 }
 
+// ColorScale colours the Number cells of a block of a tab's rows from
+// Low (at Min) through MidColor (at Mid) to High (at Max), as a
+// spreadsheet's colour scale does: a value between two of the points gets
+// the colour in between, and a value beyond Min or Max gets Low or High.
+//
+// A scale that covers no rows (LastRow < FirstRow, as for a tab with no
+// rows) is left out. Otherwise its block must lie within the tab's rows
+// and columns.
+type ColorScale struct {
+	// FirstRow and LastRow are zero-based indexes into Rows (the header
+	// is not counted), inclusive; FirstColumn and LastColumn are
+	// zero-based column indexes, inclusive.
+	FirstRow, LastRow, FirstColumn, LastColumn int
+	// Min, Mid and Max are the values the colours are pinned to, as number
+	// literals such as "0", "0.5" or "1". Mid may be empty (with MidColor)
+	// for a scale of two colours.
+	Min, Mid, Max string
+	// Low, MidColor and High are the colours at Min, Mid and Max, as
+	// "#rrggbb".
+	Low, MidColor, High string
+}
+
+// empty reports whether s covers no rows.
+func (s *ColorScale) empty() bool { return s.LastRow < s.FirstRow }
+
+// hasMid reports whether s has a midpoint: three colours, not two.
+func (s *ColorScale) hasMid() bool { return s.Mid != "" || s.MidColor != "" }
+
+// checkColorScales checks that each colour scale of t that covers rows
+// lies within t, and that its values and colours can be read.
+func (t *Tab) checkColorScales() error {
+	for i := range t.ColorScales {
+		s := &t.ColorScales[i]
+		if s.empty() {
+			continue
+		}
+		if err := s.check(len(t.Rows), len(t.Columns)); err != nil {
+			return fmt.Errorf("colour scale %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// check checks s against a tab of rows rows (below the header) and cols
+// columns.
+func (s *ColorScale) check(rows, cols int) error {
+	switch {
+	case s.FirstRow < 0 || s.LastRow >= rows:
+		return fmt.Errorf("rows %d–%d are not within the tab's %d rows", s.FirstRow, s.LastRow, rows)
+	case s.FirstColumn < 0 || s.LastColumn < s.FirstColumn || s.LastColumn >= cols:
+		return fmt.Errorf("columns %d–%d are not within the tab's %d columns", s.FirstColumn, s.LastColumn, cols)
+	}
+	type point struct{ name, value, color string }
+	points := []point{{"min", s.Min, s.Low}, {"max", s.Max, s.High}}
+	if s.hasMid() {
+		points = append(points, point{"mid", s.Mid, s.MidColor})
+	}
+	for _, p := range points {
+		if _, err := numberLiteral(p.value); err != nil {
+			return fmt.Errorf("%s value: %w", p.name, err)
+		}
+		if _, ok := parseColor(p.color); !ok {
+			return fmt.Errorf("%s colour %q is not #rrggbb", p.name, p.color)
+		}
+	}
+	return nil
+}
+
+// parseColor reads a colour written "#rrggbb".
+func parseColor(s string) (rgb [3]uint8, ok bool) {
+	if len(s) != 7 || s[0] != '#' {
+		return rgb, false
+	}
+	for i := range rgb {
+		v, err := strconv.ParseUint(s[1+2*i:3+2*i], 16, 8)
+		if err != nil {
+			return rgb, false
+		}
+		rgb[i] = uint8(v)
+	}
+	return rgb, true
+}
+
 // TextCell returns a Text cell, or an Empty one for "".
 func TextCell(s string) Cell {
 	if s == "" {
@@ -100,4 +186,6 @@ const (
 	RoleSummary   = "summary"
 	RoleMovements = "movements"
 	RoleIssues    = "issues"
+	RoleCohorts   = "cohorts"
+	RoleSegments  = "segments"
 )

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mrrbot/mrrbot/calc"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -14,7 +13,8 @@ import (
 // of the .xlsx workbook at path, and its FX tab when it has one. The FX tab
 // is read first: the book needs its rates. Tab names match in any case; a
 // workbook with a single tab and no tab named as asked for is read from
-// that tab, unless opts.Tab names one.
+// that tab, unless opts.Tab names one. The FX tab may give rates by month
+// (see [DecodeFX]); the book breaks MRR down by opts.Segments.
 //
 // Cells are typed: a number is read from its exact stored literal, and its
 // style's number format makes it a date (a serial day), a percentage or a
@@ -49,16 +49,19 @@ func ReadWorkbook(path string, opts Options) (*Loaded, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
 		}
-		rates, issues, err := DecodeFX(r, opts)
+		t, issues, err := DecodeFX(r, opts)
 		r.close()
 		if err != nil {
 			return nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
 		}
-		l.Rates, l.FXErrors = rates, issues
+		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
 	}
-	book, err := calc.NewBook(opts.currency(), l.Rates)
+	book, err := l.newBook(opts.currency())
 	if err != nil {
 		return nil, fmt.Errorf("read tab %q of %s: %w", FXTab, path, err)
+	}
+	if err := book.SetSegments(opts.Segments); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	r, err := newWorkbookReader(f, tab, date1904)
 	if err != nil {

@@ -43,6 +43,8 @@ var TabFlags = map[string]string{
 	RoleSummary:   "--summary-tab",
 	RoleMovements: "--movements-tab",
 	RoleIssues:    "--issues-tab",
+	RoleCohorts:   "--cohorts-tab",
+	RoleSegments:  "--segments-tab",
 }
 
 // TabConflictError reports that a tab with the title of one of the bot's
@@ -114,7 +116,8 @@ const maxPatternLen = 255
 // it starts with "="), Number from its literal with its column's number
 // format (date serials shifted to the workbook's date system when it uses
 // the 1904 one), Bool as a boolean; Empty cells are left blank. The header
-// row is bold; Chart, FrozenRows, Hidden and the column widths are applied.
+// row is bold; Chart, FrozenRows, Hidden, ColorScales and the column widths
+// are applied.
 //
 // The file is replaced atomically and keeps its permissions; on error it is
 // left untouched.
@@ -215,7 +218,7 @@ func checkTabName(name string) error {
 	return nil
 }
 
-// checkTabContent checks the cells, formats and chart of t.
+// checkTabContent checks the cells, formats, chart and colour scales of t.
 func checkTabContent(t *Tab) error {
 	for i, c := range t.Columns {
 		if len(c.Pattern) > maxPatternLen {
@@ -262,7 +265,7 @@ func checkTabContent(t *Tab) error {
 			return errors.New("chart: negative column or size")
 		}
 	}
-	return nil
+	return t.checkColorScales()
 }
 
 // numberLiteral returns the literal to store for a Number cell's text: the
@@ -636,7 +639,35 @@ func (w *tabWriter) write(t *Tab) error {
 			return fmt.Errorf("chart: %w", err)
 		}
 	}
+	for i := range t.ColorScales {
+		if err := w.colorScale(sheet, &t.ColorScales[i]); err != nil {
+			return fmt.Errorf("colour scale %d: %w", i+1, err)
+		}
+	}
 	return nil
+}
+
+// colorScale adds s to the tab as a colour scale rule. The tab is fresh
+// (see resetSheet), so a rewrite replaces the rules rather than adding to
+// them.
+func (w *tabWriter) colorScale(sheet string, s *ColorScale) error {
+	if s.empty() {
+		return nil
+	}
+	// Rows below the header: row index 0 is the spreadsheet's row 2.
+	first, _ := excelize.CoordinatesToCellName(s.FirstColumn+1, s.FirstRow+2)
+	last, _ := excelize.CoordinatesToCellName(s.LastColumn+1, s.LastRow+2)
+	value := func(v string) string { lit, _ := numberLiteral(v); return lit }
+	color := func(c string) string { return strings.ToUpper(strings.TrimPrefix(c, "#")) }
+	opt := excelize.ConditionalFormatOptions{
+		Type: "2_color_scale", Criteria: "=",
+		MinType: "num", MinValue: value(s.Min), MinColor: color(s.Low),
+		MaxType: "num", MaxValue: value(s.Max), MaxColor: color(s.High),
+	}
+	if s.hasMid() {
+		opt.Type, opt.MidType, opt.MidValue, opt.MidColor = "3_color_scale", "num", value(s.Mid), color(s.MidColor)
+	}
+	return w.f.SetConditionalFormat(sheet, first+":"+last, []excelize.ConditionalFormatOptions{opt})
 }
 
 // cell writes one typed cell.

@@ -1183,3 +1183,88 @@ func TestTabConflictErrorMessage(t *testing.T) {
 		t.Errorf("unknown role: %q, want %q", e.Error(), want)
 	}
 }
+
+// withColorScales adds colour scales to the summary of sinkTabs: a three
+// colour one over MoM Growth, a two colour one over Customers, and one
+// over the issues tab's rows that covers none.
+func withColorScales(tabs []Tab) []Tab {
+	n := len(tabs[0].Rows)
+	tabs[0].ColorScales = []ColorScale{
+		{FirstRow: 0, LastRow: n - 1, FirstColumn: 4, LastColumn: 4, Min: "-0.1", Mid: "0", Max: "+0.1", Low: "#e67c73", MidColor: "#ffffff", High: "#57bb8a"},
+		{FirstRow: 1, LastRow: n - 1, FirstColumn: 1, LastColumn: 3, Min: "0", Max: "2000", Low: "#FFFFFF", High: "#4285F4"},
+	}
+	tabs[2].ColorScales = []ColorScale{{FirstRow: 0, LastRow: -1, FirstColumn: 0, LastColumn: 0, Min: "0", Max: "1", Low: "#ffffff", High: "#000000"}}
+	return tabs
+}
+
+// TestWriteWorkbookColorScales writes the tabs twice, the second time with
+// fewer rows: the summary holds exactly the second write's rules.
+func TestWriteWorkbookColorScales(t *testing.T) {
+	p := sinkSource(t, false)
+	writeOK(t, p, withColorScales(sinkTabs(t, 4)), WriteOptions{})
+	writeOK(t, p, withColorScales(sinkTabs(t, 3)), WriteOptions{})
+	f := openBook(t, p)
+	got, err := f.GetConditionalFormats("MRR Summary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// excelize reads a value of "0" back as "".
+	want := map[string][]excelize.ConditionalFormatOptions{
+		"E2:E4": {{
+			Type: "3_color_scale", Criteria: "=",
+			MinType: "num", MinValue: "-0.1", MinColor: "E67C73",
+			MidType: "num", MidValue: "", MidColor: "FFFFFF",
+			MaxType: "num", MaxValue: "0.1", MaxColor: "57BB8A",
+		}},
+		"B3:D4": {{
+			Type: "2_color_scale", Criteria: "=",
+			MinType: "num", MinValue: "", MinColor: "FFFFFF",
+			MaxType: "num", MaxValue: "2000", MaxColor: "4285F4",
+		}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("summary conditional formats (-want +got):\n%s", diff)
+	}
+	for _, name := range []string{"MRR Movements", "Data Issues"} {
+		if got, err := f.GetConditionalFormats(name); err != nil || len(got) != 0 {
+			t.Errorf("tab %q: conditional formats %v, %v; want none", name, got, err)
+		}
+	}
+	checkPackage(t, zipParts(t, p))
+}
+
+func TestColorScaleChecks(t *testing.T) {
+	ok := ColorScale{FirstRow: 0, LastRow: 1, FirstColumn: 4, LastColumn: 4, Min: "-0.1", Mid: "0", Max: "0.1", Low: "#e67c73", MidColor: "#ffffff", High: "#57bb8a"}
+	tests := []struct {
+		name string
+		edit func(*ColorScale)
+		want string // in the error; "" for none
+	}{
+		{"fine", func(*ColorScale) {}, ""},
+		{"two colours", func(s *ColorScale) { s.Mid, s.MidColor = "", "" }, ""},
+		{"no rows", func(s *ColorScale) { s.FirstRow, s.LastRow, s.Low = 5, 4, "red" }, ""},
+		{"past the last row", func(s *ColorScale) { s.LastRow = 4 }, "rows 0–4 are not within the tab's 4 rows"},
+		{"negative row", func(s *ColorScale) { s.FirstRow = -1 }, "rows -1–1"},
+		{"past the last column", func(s *ColorScale) { s.LastColumn = 6 }, "columns 4–6 are not within the tab's 6 columns"},
+		{"columns backwards", func(s *ColorScale) { s.FirstColumn = 5 }, "columns 5–4"},
+		{"bad value", func(s *ColorScale) { s.Max = "10%" }, `max value: "10%" is not a number`},
+		{"mid colour alone", func(s *ColorScale) { s.Mid = "" }, `mid value: "" is not a number`},
+		{"bad colour", func(s *ColorScale) { s.High = "#57bb8" }, `max colour "#57bb8" is not #rrggbb`},
+		{"named colour", func(s *ColorScale) { s.Low = "red" }, `min colour "red"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tabs := sinkTabs(t, 4)
+			s := ok
+			tt.edit(&s)
+			tabs[0].ColorScales = []ColorScale{s}
+			err := checkTabs(tabs, WriteOptions{})
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("err = %v, want none", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("err = %v, want one with %q", err, tt.want)
+			}
+		})
+	}
+}

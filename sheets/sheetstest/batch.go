@@ -16,12 +16,14 @@ import (
 // 400 that names it, so a test learns at once that the stand-in lacks it.
 var SupportedRequests = []string{
 	"addChart",
+	"addConditionalFormatRule",
 	"addProtectedRange",
 	"addSheet",
 	"appendDimension",
 	"autoResizeDimensions",
 	"clearBasicFilter",
 	"createDeveloperMetadata",
+	"deleteConditionalFormatRule",
 	"deleteDeveloperMetadata",
 	"deleteDimension",
 	"deleteEmbeddedObject",
@@ -141,6 +143,10 @@ func (b *book) apply(kind string, r *sheets.Request, raw json.RawMessage) (*shee
 		return b.addProtectedRange(r.AddProtectedRange)
 	case "deleteProtectedRange":
 		return nil, b.deleteProtectedRange(r.DeleteProtectedRange)
+	case "addConditionalFormatRule":
+		return nil, b.addConditionalFormatRule(r.AddConditionalFormatRule)
+	case "deleteConditionalFormatRule":
+		return b.deleteConditionalFormatRule(r.DeleteConditionalFormatRule)
 	case "setBasicFilter":
 		return nil, b.setBasicFilter(r.SetBasicFilter)
 	case "clearBasicFilter":
@@ -258,6 +264,7 @@ func (b *book) updateSheetProperties(r *sheets.UpdateSheetPropertiesRequest) *ap
 			return invalid("You can't freeze all visible columns on the sheet.")
 		}
 		rows, cols = gp.RowCount, gp.ColumnCount
+		t.shrinkRules(rows, cols) // against the old grid, which t.props still holds
 	}
 	upd.Index = old.Index
 	t.props = upd
@@ -381,6 +388,7 @@ func (b *book) insertDimension(r *sheets.InsertDimensionRequest) *apiError {
 			t.rows = slices.Insert(t.rows, int(start), make([][]*sheets.CellData, n)...)
 		}
 		t.rowProps = shiftProps(t.rowProps, start, n)
+		t.moveRules(true, start, n, rows+n)
 		t.resize(rows+n, cols)
 		return nil
 	}
@@ -390,6 +398,7 @@ func (b *book) insertDimension(r *sheets.InsertDimensionRequest) *apiError {
 		}
 	}
 	t.colProps = shiftProps(t.colProps, start, n)
+	t.moveRules(false, start, n, cols+n)
 	t.resize(rows, cols+n)
 	return nil
 }
@@ -412,6 +421,7 @@ func (b *book) deleteDimension(r *sheets.DeleteDimensionRequest) *apiError {
 			t.rows = slices.Delete(t.rows, int(start), int(min(end, int64(len(t.rows)))))
 		}
 		t.rowProps = shiftProps(t.rowProps, end, -n)
+		t.moveRules(true, start, -n, rows-n)
 		gp := t.props.GridProperties
 		gp.FrozenRowCount = min(gp.FrozenRowCount, rows-n-1)
 		t.resize(rows-n, cols)
@@ -429,6 +439,7 @@ func (b *book) deleteDimension(r *sheets.DeleteDimensionRequest) *apiError {
 		}
 	}
 	t.colProps = shiftProps(t.colProps, end, -n)
+	t.moveRules(false, start, -n, cols-n)
 	gp := t.props.GridProperties
 	gp.FrozenColumnCount = min(gp.FrozenColumnCount, cols-n-1)
 	t.resize(rows, cols-n)

@@ -31,6 +31,10 @@
 //     serial or formatted dates, trim trailing empty cells and rows, and
 //     read USER_ENTERED input ("20%", "$1,200.00", "2025-01-10") as the
 //     Sheets UI does.
+//   - Conditional format rules (addConditionalFormatRule,
+//     deleteConditionalFormatRule) are kept per tab in priority order and
+//     returned as sheets[].conditionalFormats; their ranges follow rows and
+//     columns that are inserted or deleted, and they go with their tab.
 //   - Unknown spreadsheets are 404 NOT_FOUND, forbidden ones 403
 //     PERMISSION_DENIED ([Server.SetForbidden]), and [Server.FailNext] and
 //     [Server.SetLatency] inject 429/5xx replies and slowness.

@@ -244,11 +244,12 @@ func (b *book) spreadsheet(ranges []string, withGrid bool) (*sheets.Spreadsheet,
 			continue
 		}
 		sh := &sheets.Sheet{
-			Properties:        t.props,
-			Charts:            orNil(t.charts),
-			ProtectedRanges:   orNil(t.protected),
-			BasicFilter:       t.filter,
-			DeveloperMetadata: orNil(t.metadata),
+			Properties:         t.props,
+			Charts:             orNil(t.charts),
+			ProtectedRanges:    orNil(t.protected),
+			ConditionalFormats: orNil(t.rules),
+			BasicFilter:        t.filter,
+			DeveloperMetadata:  orNil(t.metadata),
 		}
 		if withGrid && t.isGrid() {
 			tabSpans := spans[t]

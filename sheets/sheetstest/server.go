@@ -234,8 +234,8 @@ func (s *Server) SetForbidden(spreadsheetID string, forbidden bool) {
 // Spreadsheet returns a deep copy of a spreadsheet's state as
 // spreadsheets.get with includeGridData would return it: properties, tabs
 // (hidden flag, grid size, frozen rows), cells with their user-entered and
-// effective values and formats, charts, protected ranges and developer
-// metadata.
+// effective values and formats, charts, protected ranges, conditional
+// format rules and developer metadata.
 func (s *Server) Spreadsheet(spreadsheetID string) *sheets.Spreadsheet {
 	s.t.Helper()
 	s.mu.Lock()

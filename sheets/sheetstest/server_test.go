@@ -981,3 +981,158 @@ func TestIncludeSpreadsheetInResponse(t *testing.T) {
 		t.Errorf("mask kept replies or spreadsheetId: %+v", resp)
 	}
 }
+
+func TestConditionalFormatRules(t *testing.T) {
+	srv, svc := seed(t)
+	sheetID := srv.AddSheet(ssID, "MRR Summary", 10, 5)
+	batch := func(reqs ...*sheets.Request) (*sheets.BatchUpdateSpreadsheetResponse, error) {
+		return svc.Spreadsheets.BatchUpdate(ssID, &sheets.BatchUpdateSpreadsheetRequest{Requests: reqs}).Do()
+	}
+	point := func(typ, value string, red float64) *sheets.InterpolationPoint {
+		return &sheets.InterpolationPoint{Type: typ, Value: value, ColorStyle: &sheets.ColorStyle{RgbColor: &sheets.Color{Red: red}}}
+	}
+	rng := func(r0, r1, c0, c1 int64) *sheets.GridRange {
+		return &sheets.GridRange{SheetId: sheetID, StartRowIndex: r0, EndRowIndex: r1, StartColumnIndex: c0, EndColumnIndex: c1}
+	}
+	gradient := &sheets.ConditionalFormatRule{
+		Ranges: []*sheets.GridRange{rng(1, 10, 1, 3)},
+		GradientRule: &sheets.GradientRule{
+			Minpoint: point("NUMBER", "0", 1), Midpoint: point("NUMBER", "0.5", 0.5), Maxpoint: point("NUMBER", "1", 0.25),
+		},
+	}
+	boolean := &sheets.ConditionalFormatRule{
+		Ranges: []*sheets.GridRange{rng(1, 10, 4, 5)},
+		BooleanRule: &sheets.BooleanRule{
+			Condition: &sheets.BooleanCondition{Type: "NUMBER_LESS", Values: []*sheets.ConditionValue{{UserEnteredValue: "0"}}},
+			Format:    &sheets.CellFormat{TextFormat: &sheets.TextFormat{Bold: true}},
+		},
+	}
+	// The boolean rule goes in front of the gradient: index 0 is the first.
+	if _, err := batch(
+		&sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: gradient}},
+		&sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: boolean}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	rules := func() []*sheets.ConditionalFormatRule {
+		t.Helper()
+		ss, err := svc.Spreadsheets.Get(ssID).Fields("sheets(properties.title,conditionalFormats)").Do()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return findSheet(t, ss, "MRR Summary").ConditionalFormats
+	}
+	if diff := cmp.Diff([]*sheets.ConditionalFormatRule{boolean, gradient}, rules()); diff != "" {
+		t.Errorf("rules (-want +got):\n%s", diff)
+	}
+	// A mask that does not ask for them leaves them out.
+	ss, err := svc.Spreadsheets.Get(ssID).Fields("sheets(properties.title,charts)").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := findSheet(t, ss, "MRR Summary").ConditionalFormats; got != nil {
+		t.Errorf("conditionalFormats not asked for, got %+v", got)
+	}
+
+	before := srv.Spreadsheet(ssID)
+	refused := []struct {
+		name string
+		req  *sheets.Request
+	}{
+		{"add on an unknown sheet", &sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: &sheets.ConditionalFormatRule{
+			Ranges: []*sheets.GridRange{{SheetId: 999, EndRowIndex: 2}}, GradientRule: gradient.GradientRule,
+		}}}},
+		{"add past the grid", &sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: &sheets.ConditionalFormatRule{
+			Ranges: []*sheets.GridRange{rng(1, 11, 0, 1)}, GradientRule: gradient.GradientRule,
+		}}}},
+		{"add at an index past the end", &sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Index: 3, Rule: gradient}}},
+		{"add without a range", &sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: &sheets.ConditionalFormatRule{
+			GradientRule: gradient.GradientRule,
+		}}}},
+		{"add with ranges on two sheets", &sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: &sheets.ConditionalFormatRule{
+			Ranges: []*sheets.GridRange{rng(1, 2, 0, 1), {SheetId: 0, EndRowIndex: 2}}, GradientRule: gradient.GradientRule,
+		}}}},
+		{"add a gradient without a maxpoint", &sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: &sheets.ConditionalFormatRule{
+			Ranges: []*sheets.GridRange{rng(1, 2, 0, 1)}, GradientRule: &sheets.GradientRule{Minpoint: point("MIN", "", 1)},
+		}}}},
+		{"add a number point without a value", &sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: &sheets.ConditionalFormatRule{
+			Ranges: []*sheets.GridRange{rng(1, 2, 0, 1)}, GradientRule: &sheets.GradientRule{Minpoint: point("NUMBER", "", 1), Maxpoint: point("MAX", "", 0)},
+		}}}},
+		{"add both kinds of rule", &sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: &sheets.ConditionalFormatRule{
+			Ranges: []*sheets.GridRange{rng(1, 2, 0, 1)}, GradientRule: gradient.GradientRule, BooleanRule: boolean.BooleanRule,
+		}}}},
+		{"delete on an unknown sheet", &sheets.Request{DeleteConditionalFormatRule: &sheets.DeleteConditionalFormatRuleRequest{SheetId: 999}}},
+		{"delete past the last rule", &sheets.Request{DeleteConditionalFormatRule: &sheets.DeleteConditionalFormatRuleRequest{SheetId: sheetID, Index: 2}}},
+		{"delete on a sheet without rules", &sheets.Request{DeleteConditionalFormatRule: &sheets.DeleteConditionalFormatRuleRequest{
+			SheetId: 0, ForceSendFields: []string{"SheetId", "Index"},
+		}}},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := batch(tt.req)
+			gerr := apiErr(t, err)
+			if gerr.Code != 400 || !strings.HasPrefix(gerr.Message, "Invalid requests[0].") || !strings.Contains(gerr.Message, "ConditionalFormatRule: ") {
+				t.Errorf("got %d %q, want a 400 naming the request", gerr.Code, gerr.Message)
+			}
+		})
+	}
+	if diff := cmp.Diff(before, srv.Spreadsheet(ssID)); diff != "" {
+		t.Errorf("state changed by refused requests (-before +after):\n%s", diff)
+	}
+
+	// Rules follow their rows: two rows deleted above, one inserted
+	// inside, and the grid cut to 7 rows.
+	if _, err := batch(
+		&sheets.Request{DeleteDimension: &sheets.DeleteDimensionRequest{Range: &sheets.DimensionRange{SheetId: sheetID, Dimension: "ROWS", StartIndex: 0, EndIndex: 2}}},
+		&sheets.Request{InsertDimension: &sheets.InsertDimensionRequest{Range: &sheets.DimensionRange{SheetId: sheetID, Dimension: "ROWS", StartIndex: 3, EndIndex: 4}}},
+		&sheets.Request{UpdateSheetProperties: &sheets.UpdateSheetPropertiesRequest{
+			Properties: &sheets.SheetProperties{SheetId: sheetID, GridProperties: &sheets.GridProperties{RowCount: 7, ColumnCount: 5}},
+			Fields:     "gridProperties(rowCount,columnCount)",
+		}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	var got []*sheets.GridRange
+	for _, r := range rules() {
+		got = append(got, r.Ranges...)
+	}
+	// [1, 10) less rows 0–1 is [0, 8); a row inserted at 3 makes it [0, 9);
+	// 7 rows leave [0, 7).
+	if diff := cmp.Diff([]*sheets.GridRange{rng(0, 7, 4, 5), rng(0, 7, 1, 3)}, got); diff != "" {
+		t.Errorf("ranges after row changes (-want +got):\n%s", diff)
+	}
+	// Deleting every column a rule covers removes the rule.
+	if _, err := batch(&sheets.Request{DeleteDimension: &sheets.DeleteDimensionRequest{
+		Range: &sheets.DimensionRange{SheetId: sheetID, Dimension: "COLUMNS", StartIndex: 4, EndIndex: 5},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rules(); len(got) != 1 || got[0].GradientRule == nil {
+		t.Errorf("after deleting the boolean rule's column: %+v", got)
+	}
+
+	resp, err := batch(&sheets.Request{DeleteConditionalFormatRule: &sheets.DeleteConditionalFormatRuleRequest{
+		SheetId: sheetID, Index: 0, ForceSendFields: []string{"Index"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := resp.Replies[0].DeleteConditionalFormatRule; r == nil || r.Rule.GradientRule == nil {
+		t.Errorf("deleteConditionalFormatRule reply = %+v", resp.Replies[0])
+	}
+	if got := rules(); got != nil {
+		t.Errorf("rules after delete = %+v", got)
+	}
+
+	// A deleted sheet takes its rules with it.
+	srv.Apply(ssID, &sheets.Request{AddConditionalFormatRule: &sheets.AddConditionalFormatRuleRequest{Rule: &sheets.ConditionalFormatRule{
+		Ranges: []*sheets.GridRange{rng(1, 3, 0, 1)}, GradientRule: gradient.GradientRule,
+	}}})
+	srv.Apply(ssID, &sheets.Request{DeleteSheet: &sheets.DeleteSheetRequest{SheetId: sheetID}})
+	srv.AddSheet(ssID, "MRR Summary", 10, 5)
+	for _, sh := range srv.Spreadsheet(ssID).Sheets {
+		if sh.ConditionalFormats != nil {
+			t.Errorf("sheet %q has rules %+v", sh.Properties.Title, sh.ConditionalFormats)
+		}
+	}
+}

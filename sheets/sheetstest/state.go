@@ -49,7 +49,8 @@ type tab struct {
 	charts    []*sheets.EmbeddedChart
 	protected []*sheets.ProtectedRange
 	filter    *sheets.BasicFilter
-	metadata  []*sheets.DeveloperMetadata // located on the sheet
+	metadata  []*sheets.DeveloperMetadata     // located on the sheet
+	rules     []*sheets.ConditionalFormatRule // conditional formats, in priority order
 }
 
 func newBook(id, title, locale string) *book {
@@ -110,6 +111,7 @@ func (t *tab) clone() *tab {
 		protected: cloneAll(t.protected),
 		filter:    clone(t.filter),
 		metadata:  cloneAll(t.metadata),
+		rules:     cloneAll(t.rules),
 	}
 }
 
@@ -149,9 +151,11 @@ func (t *tab) rowForWrite(r, n int64) []*sheets.CellData {
 	return row
 }
 
-// resize sets the grid size and drops the cells that fall outside it.
+// resize sets the grid size and drops the cells that fall outside it, and
+// the parts of conditional format rules.
 func (t *tab) resize(rows, cols int64) {
 	gp := t.props.GridProperties
+	t.shrinkRules(rows, cols)
 	gp.RowCount, gp.ColumnCount = rows, cols
 	if int64(len(t.rows)) > rows {
 		t.rows = t.rows[:rows:rows]
@@ -340,7 +344,7 @@ func (b *book) addTab(props *sheets.SheetProperties, index int) (*tab, *apiError
 }
 
 // removeTab deletes a tab with everything on it: cells, charts, protected
-// ranges and developer metadata.
+// ranges, conditional formats and developer metadata.
 func (b *book) removeTab(t *tab) {
 	b.tabs = slices.DeleteFunc(b.tabs, func(x *tab) bool { return x == t })
 	b.reindex()
