@@ -34,6 +34,9 @@ const (
 //     day it was measured on, for a month still running);
 //   - the five movements, ARR and customers as section fields;
 //   - the top movers of each kind, with customer names, when anything moved;
+//   - the segment that moved most, when one did;
+//   - the committed MRR and the MRR scheduled to churn in 30, 60 and 90
+//     days, with the customers;
 //   - the number of rows with problems and the tab that lists them, when
 //     there are any;
 //   - a link to the spreadsheet, when there is one.
@@ -45,6 +48,12 @@ const (
 func (d *Digest) Blocks() []slack.Block {
 	blocks := []slack.Block{d.headerBlock(), d.headlineBlock(), d.movementsBlock()}
 	if b := d.moversBlock(); b != nil {
+		blocks = append(blocks, b)
+	}
+	if b := d.segmentBlock(); b != nil {
+		blocks = append(blocks, b)
+	}
+	if b := d.outlookBlock(); b != nil {
 		blocks = append(blocks, b)
 	}
 	if b := d.issuesBlock(); b != nil {
@@ -66,9 +75,13 @@ func (d *Digest) Blocks() []slack.Block {
 
 // ShortBlocks renders the digest as the short reply to the /mrr slash
 // command: the header, the headline, the movements with ARR and customers,
-// and the link to the spreadsheet when there is one. It names no customers.
+// the committed MRR and what is scheduled to churn (with the customers),
+// and the link to the spreadsheet when there is one.
 func (d *Digest) ShortBlocks() []slack.Block {
 	blocks := []slack.Block{d.headerBlock(), d.headlineBlock(), d.movementsBlock()}
+	if b := d.outlookBlock(); b != nil {
+		blocks = append(blocks, b)
+	}
 	if b := d.linkBlock(); b != nil {
 		blocks = append(blocks, b)
 	}
@@ -130,6 +143,9 @@ func (d *Digest) movementsBlock() slack.Block {
 		field(calc.Churn.String(), loss(d.Churn)),
 		field("ARR", Money(d.ARR, d.Currency)),
 		field("Customers", customers),
+	}
+	if d.MonthlyFX {
+		fields = append(fields, field(calc.FXImpact.String(), signedMoney(d.FXImpact, d.Currency)))
 	}
 	return slack.NewSectionBlock(nil, fields, nil, slack.SectionBlockOptionBlockID(blockMovements))
 }

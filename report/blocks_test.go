@@ -76,11 +76,13 @@ func TestBlocksParts(t *testing.T) {
 		want   []string
 	}{
 		{"everything", calc.MonthOf(2025, time.November), 9, fixtureLink,
-			[]string{blockHeader, blockHeadline, blockMovements, blockMovers, blockIssues, blockLink}},
+			[]string{blockHeader, blockHeadline, blockMovements, blockMovers, blockSegment, blockOutlook, blockIssues, blockLink}},
+		// Nothing moved, so no segment either; MRR is paying, so the
+		// outlook is there.
 		{"nothing moved, no issues, no link", calc.MonthOf(2025, time.December), 0, "",
-			[]string{blockHeader, blockHeadline, blockMovements}},
+			[]string{blockHeader, blockHeadline, blockMovements, blockOutlook}},
 		{"one issue", calc.MonthOf(2025, time.December), 1, "",
-			[]string{blockHeader, blockHeadline, blockMovements, blockIssues}},
+			[]string{blockHeader, blockHeadline, blockMovements, blockOutlook, blockIssues}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,15 +127,22 @@ func TestShortBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := d.ShortBlocks()
-	want := []string{blockHeader, blockHeadline, blockMovements, blockLink}
+	want := []string{blockHeader, blockHeadline, blockMovements, blockOutlook, blockLink}
 	if got := blockIDs(blocks); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("block IDs = %q, want %q", got, want)
 	}
 	if err := validateBlocks(blocks); err != nil {
 		t.Errorf("blocks break Block Kit limits: %v", err)
 	}
-	if text := strings.Join(blockTexts(blocks), "\n"); strings.Contains(text, "Pied Piper") {
-		t.Errorf("short blocks name a customer:\n%s", text)
+	text := strings.Join(blockTexts(blocks), "\n")
+	if strings.Contains(text, "Pied Piper") {
+		t.Errorf("short blocks name a top mover:\n%s", text)
+	}
+	// The outlook names the customers scheduled to churn.
+	for _, want := range []string{"*Committed MRR $2,808.13*", "$83.33 in 30 days (1 customer)", "Umbrella Co −$216.67 (last day 2026-03-10, churns)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("short blocks have no %q:\n%s", want, text)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 
@@ -52,6 +53,8 @@ type jsonMonth struct {
 	NetMRRChurn          *string `json:"net_mrr_churn"`
 	NRR                  *string `json:"nrr"`
 	QuickRatio           *string `json:"quick_ratio"`
+	// FXImpact is there only when the book has monthly exchange rates.
+	FXImpact *string `json:"fx_impact,omitempty"`
 }
 
 type jsonIssue struct {
@@ -98,6 +101,10 @@ func WriteJSON(w io.Writer, f *Figures) error {
 			NRR:                  nullString(m.NRR, ratioString),
 			QuickRatio:           nullString(m.QuickRatio, ratioString),
 		})
+		if f.Result.MonthlyFX {
+			fx := Cents(wf.FXImpact.Decimal())
+			out.Months[i].FXImpact = &fx
+		}
 	}
 	return json.NewEncoder(w).Encode(out)
 }
@@ -133,7 +140,11 @@ var SummaryHeader = []string{
 // places, ratios as fractions with four, empty when undefined.
 func WriteCSV(w io.Writer, f *Figures) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(SummaryHeader); err != nil {
+	header := SummaryHeader
+	if f.Result.MonthlyFX {
+		header = append(slices.Clip(header), "FX Impact")
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for i := range f.Result.Months {
@@ -148,6 +159,9 @@ func WriteCSV(w io.Writer, f *Figures) error {
 			strconv.Itoa(wf.ChurnedCustomers), strconv.Itoa(wf.ReactivatedCustomers),
 			nullOr(m.ARPA, Cents), Ratio(m.Growth), Ratio(m.LogoChurn), Ratio(m.GrossMRRChurn),
 			Ratio(m.NetMRRChurn), Ratio(m.NRR), Ratio(m.QuickRatio),
+		}
+		if f.Result.MonthlyFX {
+			rec = append(rec, Cents(wf.FXImpact.Decimal()))
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -176,15 +190,23 @@ func WriteTable(w io.Writer, f *Figures) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Month\tStarting\tNew\tExpansion\tReactivation\tContraction\tChurn\tNet New\tEnding\tARR\tCustomers\tGrowth\tNRR\t")
+	fxTitle := ""
+	if res.MonthlyFX {
+		fxTitle = "FX Impact\t"
+	}
+	fmt.Fprintln(tw, "Month\tStarting\tNew\tExpansion\tReactivation\tContraction\tChurn\tNet New\t"+fxTitle+"Ending\tARR\tCustomers\tGrowth\tNRR\t")
 	for i := range res.Months {
 		wf := &res.Months[i]
 		m := wf.Metrics()
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t\n",
+		fx := ""
+		if res.MonthlyFX {
+			fx = Grouped(wf.FXImpact.Decimal()) + "\t"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\t%s\t%d\t%s\t%s\t\n",
 			wf.Month,
 			Grouped(wf.Starting.Decimal()), Grouped(wf.New.Decimal()), Grouped(wf.Expansion.Decimal()),
 			Grouped(wf.Reactivation.Decimal()), negated(wf.Contraction.Decimal()), negated(wf.Churn.Decimal()),
-			Grouped(wf.NetNew.Decimal()), Grouped(wf.Ending.Decimal()), Grouped(m.ARR),
+			Grouped(wf.NetNew.Decimal()), fx, Grouped(wf.Ending.Decimal()), Grouped(m.ARR),
 			wf.Customers, dash(Percent(m.Growth)), dash(Percent(m.NRR)))
 	}
 	return tw.Flush()

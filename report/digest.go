@@ -33,6 +33,11 @@ type Digest struct {
 
 	// The five movements, each a positive magnitude.
 	New, Expansion, Reactivation, Contraction, Churn decimal.Decimal
+	// FXImpact is the month's change in MRR from exchange rates (signed);
+	// MonthlyFX tells whether the book has monthly rates, so that there can
+	// be one.
+	FXImpact  decimal.Decimal
+	MonthlyFX bool
 
 	ARR                  decimal.Decimal
 	Customers            int // paying at Through
@@ -54,6 +59,12 @@ type Digest struct {
 	// Restated are closed months whose figures changed since they were
 	// recorded, one line each, as RestatedLines makes them.
 	Restated []string
+
+	// TopSegment is the segment whose MRR moved most in the month, or nil.
+	TopSegment *SegmentMove
+	// Outlook is the MRR committed and scheduled to churn after Through,
+	// or nil when nothing is paying.
+	Outlook *Outlook
 }
 
 // Movers are the customers who moved most in one kind of movement.
@@ -92,7 +103,7 @@ func NewDigest(res *calc.Result, month calc.Month, issues int, link string) (*Di
 	if res.AsOf < through {
 		through = res.AsOf
 	}
-	return &Digest{
+	d := &Digest{
 		Month:                month,
 		Currency:             res.Currency,
 		Through:              through,
@@ -114,7 +125,9 @@ func NewDigest(res *calc.Result, month calc.Month, issues int, link string) (*Di
 		Issues:               issues,
 		IssuesTab:            DefaultTabNames.Issues,
 		Link:                 link,
-	}, nil
+	}
+	d.views(res, wf)
+	return d, nil
 }
 
 // monthMovers picks the top movers of each kind in month. It keeps three
@@ -142,6 +155,9 @@ func monthMovers(res *calc.Result, month calc.Month) []Movers {
 	}
 	var top [calc.Churn + 1][]candidate
 	for _, mv := range moves[lo:hi] {
+		if mv.Kind > calc.Churn {
+			continue // FX impact: a change of rates, not a customer's move
+		}
 		c := candidate{size: mv.Amount(), name: customerName(res.Customers[mv.Customer]), mv: mv}
 		t := top[mv.Kind]
 		if len(t) == topMovers && !before(&c, &t[topMovers-1]) {
@@ -231,12 +247,16 @@ func (d *Digest) Headline() string {
 //	ARR $149,766.00 · 42 customers (+3 new, −1 churned)
 //	Top movers
 //	  New: Acme Corp +$800.00, Initech +$400.00
+//	Moved most: Plan Pro +$1,200.00 (now $5,000.00)
+//	Committed MRR $12,180.50 · scheduled to churn: $300.00 in 30 days (1 customer) · …
+//	Scheduled: Hooli −$300.00 (last day 2026-11-20, churns)
 //	3 rows have problems: see the Data Issues tab.
 //	https://docs.google.com/spreadsheets/d/…
 //
 // Each movement carries the sign of its direction, even when it is zero.
 // The top movers are left out when nothing moved, the issues line when
-// there are none, the link line when there is no link.
+// there are none, the link line when there is no link; FX impact follows
+// the movements when the book has monthly rates.
 func (d *Digest) Text() string {
 	var b strings.Builder
 	b.WriteString(d.Headline())
@@ -244,8 +264,8 @@ func (d *Digest) Text() string {
 
 	gain := func(x decimal.Decimal) string { return "+" + Money(x, d.Currency) }
 	loss := func(x decimal.Decimal) string { return minus + Money(x, d.Currency) }
-	fmt.Fprintf(&b, "New %s · Expansion %s · Reactivation %s · Contraction %s · Churn %s\n",
-		gain(d.New), gain(d.Expansion), gain(d.Reactivation), loss(d.Contraction), loss(d.Churn))
+	fmt.Fprintf(&b, "New %s · Expansion %s · Reactivation %s · Contraction %s · Churn %s%s\n",
+		gain(d.New), gain(d.Expansion), gain(d.Reactivation), loss(d.Contraction), loss(d.Churn), d.fxText())
 
 	fmt.Fprintf(&b, "ARR %s · %s (%s new", Money(d.ARR, d.Currency), plural(d.Customers, "customer", "customers"), signedCount(d.NewCustomers))
 	if d.ReactivatedCustomers > 0 {
@@ -266,6 +286,7 @@ func (d *Digest) Text() string {
 			b.WriteString("\n")
 		}
 	}
+	d.viewText(&b)
 
 	if d.Issues > 0 {
 		verb, tab := d.issues()

@@ -74,6 +74,29 @@ func TestDigestByHand(t *testing.T) {
 			movers(calc.Churn, Mover{"C015", "Nakatomi Trading", dec("-28.305")}),
 		},
 		Issues: 9, IssuesTab: "Data Issues", Link: fixtureLink,
+		// By plan in January: Cyberdyne's Pro (500) ends and its Basic
+		// (200) starts, Pied Piper's Pro (200) is new, Nakatomi's Starter
+		// (28.305) churns: Pro −300 is the largest move, and Pro is left
+		// with Globex (900 EUR a quarter = 324) and Pied Piper (200).
+		TopSegment: &SegmentMove{Column: "Plan", Value: "Pro", NetNew: dec("-300"), Ending: dec("524")},
+		// Paying on 2026-01-31 with an end date: Initech 1000/yr (83.33,
+		// last day 2026-02-27), Umbrella 2 × 25 weekly (216.67, 2026-03-10)
+		// and Cyberdyne's Support 100 (2026-03-20; its Basic row goes on).
+		// Tyrell starts 2026-03-20: a new customer, never at risk.
+		Outlook: &Outlook{
+			From:      calc.DateOf(2026, time.January, 31),
+			MRR:       d.Ending,
+			Committed: d.Ending.Sub(dec("400")),
+			Horizons: []Horizon{
+				{Days: 30, AtRisk: dec("83.333333333"), Customers: 1},
+				{Days: 60, AtRisk: dec("400"), Customers: 3},
+				{Days: 90, AtRisk: dec("400"), Customers: 3, Top: []AtRiskCustomer{
+					{"C004", "Umbrella Co", dec("216.666666667"), calc.DateOf(2026, time.March, 10), true},
+					{"C012", "Cyberdyne Systems", dec("100"), calc.DateOf(2026, time.March, 20), false},
+					{"C003", "Initech", dec("83.333333333"), calc.DateOf(2026, time.February, 27), true},
+				}},
+			},
+		},
 	}
 	if diff := cmp.Diff(want, d, cmp.Comparer(func(a, b decimal.Decimal) bool { return a.Equal(b) })); diff != "" {
 		t.Errorf("digest (-want +got):\n%s", diff)

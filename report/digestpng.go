@@ -189,7 +189,8 @@ type cardRow struct {
 
 // cardLines styles the lines of d.Text(). The digest's fields say which
 // line is which: the headline, the movements, ARR and customers, the top
-// movers (a heading and one line per kind), the issues, the link.
+// movers (a heading and one line per kind), the segment that moved most,
+// the outlook, the issues, the link.
 func (d *Digest) cardLines(faces *digestFaces) []cardLine {
 	raw := strings.Split(strings.TrimRight(d.Text(), "\n"), "\n")
 	s := digestScale
@@ -208,6 +209,16 @@ func (d *Digest) cardLines(faces *digestFaces) []cardLine {
 			spans := append([]textSpan{{text: kind + ": ", face: faces.bold, color: digestText}}, signedSpans(rest, faces.body, digestText)...)
 			out = append(out, cardLine{spans: spans, indent: moverIndent * s, height: cardLineHeight * s})
 		}
+	}
+	if d.TopSegment != nil {
+		out = append(out, cardLine{spans: signedSpans(next(), faces.body, digestText), height: (cardLineHeight + 6) * s})
+	}
+	for k := range d.outlookLines(noEscape) {
+		height := cardLineHeight * s
+		if k == 0 {
+			height = (cardLineHeight + 6) * s
+		}
+		out = append(out, cardLine{spans: signedSpans(next(), faces.body, digestText), height: height})
 	}
 	if d.Issues > 0 {
 		out = append(out, cardLine{spans: []textSpan{{text: next(), face: faces.body, color: digestMuted}}, warn: true, height: (cardLineHeight + 6) * s})

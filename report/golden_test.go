@@ -94,6 +94,11 @@ func dumpTab(tab sheets.Tab) string {
 			fmt.Fprintf(&b, "  series %s %q as %s\n", letter(s.Column), title(tab, s.Column), kind)
 		}
 	}
+	for _, cs := range tab.ColorScales {
+		fmt.Fprintf(&b, "colour scale %s%d:%s%d: %s at %s, %s at %s, %s at %s\n",
+			letter(cs.FirstColumn), cs.FirstRow+2, letter(cs.LastColumn), cs.LastRow+2,
+			cs.Low, cs.Min, cs.MidColor, cs.Mid, cs.High, cs.Max)
+	}
 	fmt.Fprintf(&b, "rows: %d\n", len(tab.Rows))
 	for r, row := range tab.Rows {
 		fmt.Fprintf(&b, "row %d\n", r+2) // the header is row 1

@@ -13,14 +13,17 @@ import (
 // tab; the tab keeps its role (sheets.RoleSummary, …), which is what marks
 // it as the bot's.
 type TabNames struct {
-	Summary, Movements, Issues string
+	Summary, Movements, Issues, Cohorts, Segments string
 }
 
-// DefaultTabNames are the titles of DESIGN.md, "What sync writes".
+// DefaultTabNames are the titles of DESIGN.md, "What sync writes", and of
+// the analysis tabs.
 var DefaultTabNames = TabNames{
 	Summary:   "MRR Summary",
 	Movements: "MRR Movements",
 	Issues:    "Data Issues",
+	Cohorts:   "MRR Cohorts",
+	Segments:  "MRR by Segment",
 }
 
 // orDefault fills each blank name with its default.
@@ -33,6 +36,12 @@ func (n TabNames) orDefault() TabNames {
 	}
 	if n.Issues == "" {
 		n.Issues = DefaultTabNames.Issues
+	}
+	if n.Cohorts == "" {
+		n.Cohorts = DefaultTabNames.Cohorts
+	}
+	if n.Segments == "" {
+		n.Segments = DefaultTabNames.Segments
 	}
 	return n
 }
@@ -65,7 +74,7 @@ const (
 	effectCounted = "counted"
 )
 
-// Tabs returns the three tabs the bot writes, in this order:
+// Tabs returns the five tabs the bot writes, in this order:
 //
 //   - the summary (sheets.RoleSummary): one row per month of res, oldest
 //     first, with the waterfall, the derived metrics and a chart of the
@@ -73,7 +82,11 @@ const (
 //   - the movements (sheets.RoleMovements): one row per customer movement,
 //     in the order of [calc.Result.Movements];
 //   - the data issues (sheets.RoleIssues): errs (rows left out) then
-//     warnings (rows counted), each by row.
+//     warnings (rows counted), each by row;
+//   - the cohorts (sheets.RoleCohorts): MRR and logo retention by first
+//     paying month, coloured by a scale;
+//   - the segments (sheets.RoleSegments): each month's waterfall by plan and
+//     by each segment column.
 //
 // A blank name in names takes its [DefaultTabNames] value. Every tab has
 // its header row, even with no rows below it. Tabs does not modify errs or
@@ -84,6 +97,8 @@ func Tabs(res *calc.Result, errs, warnings []calc.Issue, names TabNames) []sheet
 		summaryTab(res, names.Summary),
 		movementsTab(res, names.Movements),
 		issuesTab(errs, warnings, names.Issues),
+		cohortsTab(res, names.Cohorts),
+		segmentsTab(res, names.Segments),
 	}
 }
 
@@ -153,6 +168,9 @@ func summaryTab(res *calc.Result, name string) sheets.Tab {
 		colReactivation = 4
 	)
 	colContractionNeg, colChurnNeg := len(cols)-2, len(cols)-1
+	if res.MonthlyFX {
+		cols = append(cols, amountColumn("FX Impact", cur))
+	}
 
 	money := func(d decimal.Decimal) sheets.Cell {
 		return sheets.NumberCell(roundedLiteral(d, cur), sheets.FormatCurrency)
@@ -189,6 +207,9 @@ func summaryTab(res *calc.Result, name string) sheets.Tab {
 			money(contraction.Neg()),
 			money(churn.Neg()),
 		})
+		if res.MonthlyFX {
+			rows[i] = append(rows[i], money(wf.FXImpact.Decimal()))
+		}
 	}
 	return sheets.Tab{
 		Name:       name,

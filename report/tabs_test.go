@@ -20,8 +20,8 @@ import (
 func TestTabsGolden(t *testing.T) {
 	fx := loadFixture(t)
 	tabs := Tabs(fx.res, fx.errs, fx.warnings, DefaultTabNames)
-	if len(tabs) != 3 {
-		t.Fatalf("Tabs returned %d tabs, want 3", len(tabs))
+	if len(tabs) != 5 {
+		t.Fatalf("Tabs returned %d tabs, want 5", len(tabs))
 	}
 	for _, tab := range tabs {
 		t.Run(tab.Role, func(t *testing.T) {
@@ -41,6 +41,8 @@ func TestTabNames(t *testing.T) {
 		{"MRR Summary", sheets.RoleSummary},
 		{"Moves", sheets.RoleMovements},
 		{"Data Issues", sheets.RoleIssues},
+		{"MRR Cohorts", sheets.RoleCohorts},
+		{"MRR by Segment", sheets.RoleSegments},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tab names and roles (-want +got):\n%s", diff)

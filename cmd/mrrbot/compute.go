@@ -22,6 +22,7 @@ type sourceFlags struct {
 	tab      string
 	currency string
 	locale   string
+	segments segmentList
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -30,6 +31,21 @@ func (s *sourceFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&s.tab, "tab", "Subscriptions", "the workbook tab that holds the subscriptions")
 	fs.StringVar(&s.currency, "currency", envOr(getenv, "MRRBOT_CURRENCY", "USD"), "reporting currency (ISO code)")
 	fs.StringVar(&s.locale, "locale", "", "the sheet's locale, to read dates such as 03/04/2025 (en_US reads month first, en_GB day first)")
+	fs.Var(&s.segments, "segment", "break MRR down by the sheet's `COLUMN` too, beside the plan (repeatable)")
+}
+
+// segmentList is a repeatable --segment: each names a column.
+type segmentList []string
+
+func (l *segmentList) String() string { return strings.Join(*l, ", ") }
+
+func (l *segmentList) Set(v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return fmt.Errorf("name a column")
+	}
+	*l = append(*l, v)
+	return nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {
@@ -44,7 +60,7 @@ func (s *sourceFlags) load() (*sheets.Loaded, error) {
 	if s.input == "" {
 		return nil, usagef("no input: give --input FILE.csv or FILE.xlsx")
 	}
-	opts := sheets.Options{Currency: s.currency, Tab: s.tab, Locale: s.locale}
+	opts := sheets.Options{Currency: s.currency, Tab: s.tab, Locale: s.locale, Segments: s.segments}
 	switch strings.ToLower(filepath.Ext(s.input)) {
 	case ".csv", ".txt":
 		f, err := os.Open(s.input)

@@ -14,14 +14,15 @@ import (
 // reportConfig is one report of a config file: where its subscriptions
 // are, how to report them, and where it talks in Slack.
 type reportConfig struct {
-	Name        string `yaml:"name"`
-	Spreadsheet string `yaml:"spreadsheet"`
-	Workbook    string `yaml:"workbook"`
-	Tab         string `yaml:"tab"`
-	Currency    string `yaml:"currency"`
-	Timezone    string `yaml:"timezone"`
-	Channel     string `yaml:"channel"`
-	Schedule    string `yaml:"schedule"`
+	Name        string   `yaml:"name"`
+	Spreadsheet string   `yaml:"spreadsheet"`
+	Workbook    string   `yaml:"workbook"`
+	Tab         string   `yaml:"tab"`
+	Segments    []string `yaml:"segments"`
+	Currency    string   `yaml:"currency"`
+	Timezone    string   `yaml:"timezone"`
+	Channel     string   `yaml:"channel"`
+	Schedule    string   `yaml:"schedule"`
 
 	loc   *time.Location
 	sched schedule
@@ -33,6 +34,7 @@ type reportConfig struct {
 //	  - name: acme
 //	    spreadsheet: https://docs.google.com/spreadsheets/d/…/edit
 //	    tab: Subscriptions
+//	    segments: [Region]
 //	    currency: USD
 //	    timezone: America/New_York
 //	    channel: C0123456789

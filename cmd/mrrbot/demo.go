@@ -72,7 +72,8 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.stdout, "Wrote the sample workbook %s: %d subscription rows, two of them with mistakes.\n\n", *out, len(subs)-1)
 
 	f := syncFlags{workbook: *out, tab: sheets.DefaultTab, currency: "USD", names: report.DefaultTabNames,
-		ledger: map[string]string{demoMarker: "sample workbook written by mrrbot demo"}}
+		segments: segmentList{"Region"},
+		ledger:   map[string]string{demoMarker: "sample workbook written by mrrbot demo"}}
 	f.per.asOf = today.String()
 	s, err := c.runSync(ctx, &f)
 	if err != nil {
@@ -88,7 +89,7 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	for _, line := range strings.Split(strings.TrimRight(d.Text(), "\n"), "\n") {
 		fmt.Fprintln(c.stdout, "  "+line)
 	}
-	fmt.Fprintf(c.stdout, "\nOpen %s to see the MRR Summary, MRR Movements and Data Issues tabs.\n", *out)
+	fmt.Fprintf(c.stdout, "\nOpen %s to see the tabs mrrbot wrote: %s.\n", *out, strings.Join(tabTitles(s.tabs()), ", "))
 	return nil
 }
 
@@ -240,4 +241,15 @@ func setSampleCell(f *excelize.File, tab, cell, column, v string, header bool, s
 		}
 	}
 	return f.SetCellStr(tab, cell, v)
+}
+
+// tabTitles lists the titles of the tabs people see, in order.
+func tabTitles(tabs []sheets.Tab) []string {
+	var titles []string
+	for _, t := range tabs {
+		if !t.Hidden {
+			titles = append(titles, t.Name)
+		}
+	}
+	return titles
 }

@@ -334,13 +334,25 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 	if len(codes) > 0 || len(loaded.FXErrors) > 0 {
 		return
 	}
-	if len(loaded.Rates) == 0 {
+	if len(loaded.Rates) == 0 && len(loaded.Monthly) == 0 {
 		d.pass("no FX rates needed: no row has a currency other than %s", reporting)
 		return
 	}
 	rates := make([]string, 0, len(loaded.Rates))
 	for code, r := range loaded.Rates {
 		rates = append(rates, fmt.Sprintf("1 %s = %s %s", code, r, reporting))
+	}
+	// Monthly rates: how many months each currency has, and its latest.
+	monthly := map[string]calc.MonthlyRate{}
+	months := map[string]int{}
+	for _, r := range loaded.Monthly {
+		if r.Month >= monthly[r.Currency].Month || months[r.Currency] == 0 {
+			monthly[r.Currency] = r
+		}
+		months[r.Currency]++
+	}
+	for code, r := range monthly {
+		rates = append(rates, fmt.Sprintf("%s monthly, %s (latest %s: %s)", code, plural(months[code], "month"), r.Month, r.Rate))
 	}
 	slices.Sort(rates)
 	d.pass("every currency in use has an FX rate (FX tab: %s)", strings.Join(rates, ", "))

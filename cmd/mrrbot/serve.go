@@ -167,6 +167,9 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 		if r.Tab != "" {
 			bf.tab = r.Tab
 		}
+		if len(r.Segments) > 0 {
+			bf.segments = r.Segments
+		}
 		bf.currency = r.Currency
 		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor})
 	}

@@ -26,6 +26,7 @@ type syncFlags struct {
 	currency    string
 	locale      string
 	names       report.TabNames
+	segments    segmentList
 	dryRun      bool
 	per         period
 	// ledger holds extra entries for a workbook's _mrrbot tab.
@@ -50,6 +51,9 @@ func (f *syncFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&f.names.Summary, "summary-tab", report.DefaultTabNames.Summary, "name of the summary tab mrrbot writes")
 	fs.StringVar(&f.names.Movements, "movements-tab", report.DefaultTabNames.Movements, "name of the movements tab mrrbot writes")
 	fs.StringVar(&f.names.Issues, "issues-tab", report.DefaultTabNames.Issues, "name of the data issues tab mrrbot writes")
+	fs.StringVar(&f.names.Cohorts, "cohorts-tab", report.DefaultTabNames.Cohorts, "name of the cohorts tab mrrbot writes")
+	fs.StringVar(&f.names.Segments, "segments-tab", report.DefaultTabNames.Segments, "name of the segments tab mrrbot writes")
+	fs.Var(&f.segments, "segment", "break MRR down by the sheet's `COLUMN` too, beside the plan (repeatable)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "compute and show what would be written, without writing")
 	fs.Func("books", "`live` (recompute every month and flag restated closed months) or locked (months closed with `mrrbot books close` keep their recorded figures)", func(v string) error {
 		if v != booksLive && v != booksLocked {
@@ -62,7 +66,7 @@ func (f *syncFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 }
 
 func (f *syncFlags) options() sheets.Options {
-	return sheets.Options{Currency: f.currency, Tab: f.tab, Locale: f.locale}
+	return sheets.Options{Currency: f.currency, Tab: f.tab, Locale: f.locale, Segments: f.segments}
 }
 
 // synced is what a sync computed and wrote.
