@@ -151,6 +151,9 @@ type event struct {
 type scratch struct {
 	events []event
 	native []Fixed // by currency, for a walk with monthly rates
+	// owner is, when a walk covers only some of a customer's rows (one
+	// segment), the customer's own movements; nil otherwise.
+	owner []Movement
 }
 
 // sweep walks each customer's rows in month order. Compute runs it to sum
@@ -293,8 +296,15 @@ func (s *sweep) walkFX(c uint32, rows []int32, sc *scratch, visit func(Movement)
 		case shown == 0:
 			visit(Movement{Month: month, Customer: c, Kind: classify(0, cur, everPaid), After: cur})
 			everPaid = true
-		case cur == 0:
+		case cur == 0 && !sc.ownerStays(month):
 			visit(Movement{Month: month, Customer: c, Kind: Churn, Before: shown})
+		case cur == 0:
+			// Some of a customer's rows stop while it goes on paying: like
+			// the customer's, their amounts are revalued first.
+			if revalued != shown {
+				visit(Movement{Month: month, Customer: c, Kind: FXImpact, Before: shown, After: revalued})
+			}
+			visit(Movement{Month: month, Customer: c, Kind: Contraction, Before: revalued})
 		default:
 			if abs(cur-revalued) <= tolerance {
 				revalued = cur // rounding, not a movement
@@ -316,6 +326,20 @@ func (s *sweep) walkFX(c uint32, rows []int32, sc *scratch, visit func(Movement)
 		}
 		m++
 	}
+}
+
+// ownerStays tells whether the walk covers some of a customer's rows and
+// the customer does not churn in month m.
+func (sc *scratch) ownerStays(m Month) bool {
+	if sc.owner == nil {
+		return false
+	}
+	for _, mv := range sc.owner {
+		if mv.Month == m && mv.Kind == Churn {
+			return false
+		}
+	}
+	return true
 }
 
 // value returns the amounts of native, by currency, in the reporting
@@ -355,7 +379,7 @@ func classify(before, after Fixed, everPaid bool) Kind {
 // through asOf's month: each month on its last day, the as-of month on asOf.
 // A row counts on a day when start ≤ day ≤ end.
 func (b *Book) Compute(asOf Date) *Result {
-	res := &Result{Currency: b.currency, AsOf: asOf, Customers: b.customers()}
+	res := &Result{Currency: b.currency, AsOf: asOf, Customers: b.customers(), MonthlyFX: b.HasMonthlyRates()}
 	last := asOf.Month()
 
 	// The first month is the earliest start of a row that is paying by asOf.
@@ -409,7 +433,6 @@ func (b *Book) Compute(asOf Date) *Result {
 		monthly: b.monthly,
 	}
 	res.live = res.sweep
-	res.MonthlyFX = b.HasMonthlyRates()
 	res.cohorts = newCohortTable(n)
 	segs := b.segmenter(res.sweep, n)
 	var sc scratch

@@ -118,7 +118,9 @@ func (g *segmenter) customer(c uint32, rows []int32, moves []Movement, sc *scrat
 				hi++
 			}
 			g.moves = g.moves[:0]
+			sc.owner = moves
 			g.sweep.walk(c, g.rows[lo:hi], sc, g.collect, nil)
+			sc.owner = nil
 			k := 0 // index into moves, the customer's
 			for _, mv := range g.moves {
 				for k < len(moves) && moves[k].Month < mv.Month {

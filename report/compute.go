@@ -29,6 +29,10 @@ type jsonFigures struct {
 	Months   []jsonMonth `json:"months"`
 	Errors   []jsonIssue `json:"errors"`
 	Warnings []jsonIssue `json:"warnings"`
+	// The deeper views, after the contract's keys.
+	Cohorts  []jsonCohort  `json:"cohorts"`
+	Segments []jsonSegment `json:"segments"`
+	Outlook  *jsonOutlook  `json:"outlook"`
 }
 
 type jsonMonth struct {
@@ -106,6 +110,7 @@ func WriteJSON(w io.Writer, f *Figures) error {
 			out.Months[i].FXImpact = &fx
 		}
 	}
+	out.Cohorts, out.Segments, out.Outlook = jsonViews(f.Result)
 	return json.NewEncoder(w).Encode(out)
 }
 

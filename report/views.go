@@ -170,3 +170,111 @@ func segmentsTab(res *calc.Result, name string) sheets.Tab {
 		FrozenRows: 1,
 	}
 }
+
+// The deeper views in `compute --format json`.
+type jsonCohort struct {
+	Month         string    `json:"month"`
+	Customers     int       `json:"customers"`
+	StartingMRR   string    `json:"starting_mrr"`
+	Retention     []*string `json:"mrr_retention"`  // by months since the cohort's first
+	LogoRetention []*string `json:"logo_retention"` // likewise
+}
+
+type jsonSegment struct {
+	Column string             `json:"column"`
+	Value  string             `json:"value"`
+	Other  bool               `json:"other,omitempty"`
+	Months []jsonSegmentMonth `json:"months"`
+}
+
+type jsonSegmentMonth struct {
+	Month        string  `json:"month"`
+	StartingMRR  string  `json:"starting_mrr"`
+	New          string  `json:"new"`
+	Expansion    string  `json:"expansion"`
+	Reactivation string  `json:"reactivation"`
+	Contraction  string  `json:"contraction"`
+	Churn        string  `json:"churn"`
+	NetNew       string  `json:"net_new"`
+	FXImpact     *string `json:"fx_impact,omitempty"`
+	EndingMRR    string  `json:"ending_mrr"`
+	Customers    int     `json:"customers"`
+}
+
+type jsonOutlook struct {
+	From      string        `json:"from"`
+	MRR       string        `json:"mrr"`
+	Committed string        `json:"committed_mrr"`
+	Horizons  []jsonHorizon `json:"scheduled_churn"`
+}
+
+type jsonHorizon struct {
+	Days      int          `json:"days"`
+	AtRisk    string       `json:"mrr"`
+	Customers []jsonAtRisk `json:"customers"`
+}
+
+type jsonAtRisk struct {
+	CustomerID string `json:"customer_id"`
+	Customer   string `json:"customer"`
+	Drop       string `json:"mrr"`
+	LastDay    string `json:"last_day"`
+	Churns     bool   `json:"churns"`
+}
+
+// jsonViews gives the cohorts, the segments (months in which the segment
+// had no MRR before or after are left out) and the outlook of the as-of
+// date.
+func jsonViews(res *calc.Result) ([]jsonCohort, []jsonSegment, *jsonOutlook) {
+	cohorts := []jsonCohort{}
+	for _, c := range res.Cohorts() {
+		jc := jsonCohort{Month: c.Month.String(), Customers: c.Customers(), StartingMRR: Cents(c.MRR[0].Decimal())}
+		for k := range c.MRR {
+			jc.Retention = append(jc.Retention, nullString(c.Retention(k), ratioString))
+			jc.LogoRetention = append(jc.LogoRetention, nullString(c.LogoRetention(k), ratioString))
+		}
+		cohorts = append(cohorts, jc)
+	}
+	segments := []jsonSegment{}
+	for _, s := range res.Segments() {
+		js := jsonSegment{Column: s.Column, Value: s.Value, Other: s.Other, Months: []jsonSegmentMonth{}}
+		for i := range s.Months {
+			wf := &s.Months[i]
+			if wf.Starting.Sign() == 0 && wf.Ending.Sign() == 0 {
+				continue
+			}
+			m := jsonSegmentMonth{
+				Month:        wf.Month.String(),
+				StartingMRR:  Cents(wf.Starting.Decimal()),
+				New:          Cents(wf.New.Decimal()),
+				Expansion:    Cents(wf.Expansion.Decimal()),
+				Reactivation: Cents(wf.Reactivation.Decimal()),
+				Contraction:  Cents(wf.Contraction.Decimal()),
+				Churn:        Cents(wf.Churn.Decimal()),
+				NetNew:       Cents(wf.NetNew.Decimal()),
+				EndingMRR:    Cents(wf.Ending.Decimal()),
+				Customers:    wf.Customers,
+			}
+			if res.MonthlyFX {
+				fx := Cents(wf.FXImpact.Decimal())
+				m.FXImpact = &fx
+			}
+			js.Months = append(js.Months, m)
+		}
+		segments = append(segments, js)
+	}
+	o := res.Outlook(res.AsOf)
+	out := &jsonOutlook{From: o.From.String(), MRR: Cents(o.MRR.Decimal()), Committed: Cents(o.Committed.Decimal())}
+	for _, h := range o.Horizons {
+		jh := jsonHorizon{Days: h.Days, AtRisk: Cents(h.AtRisk.Decimal()), Customers: []jsonAtRisk{}}
+		for _, c := range h.Customers {
+			cust := res.Customers[c.Customer]
+			jh.Customers = append(jh.Customers, jsonAtRisk{
+				CustomerID: cust.ID, Customer: cust.Name, Drop: Cents(c.Drop().Decimal()),
+				LastDay: c.LastDay.String(), Churns: c.After == 0,
+			})
+		}
+		out.Horizons = append(out.Horizons, jh)
+	}
+	return cohorts, segments, out
+}

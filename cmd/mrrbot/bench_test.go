@@ -24,6 +24,8 @@ func BenchmarkCompute(b *testing.B) {
 		fx := filepath.Join(dir, "fx.csv")
 		writeFile(b, subs, func(w io.Writer) error { return calctest.WriteCSV(w, n, 1) })
 		writeFile(b, fx, calctest.WriteFXCSV)
+		monthlyFX := filepath.Join(dir, "fx-monthly.csv")
+		writeFile(b, monthlyFX, calctest.WriteMonthlyFXCSV)
 
 		b.Run(fmt.Sprintf("rows=%d/encoding-csv", n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -45,15 +47,24 @@ func BenchmarkCompute(b *testing.B) {
 			}
 		})
 		b.Run(fmt.Sprintf("rows=%d/compute-json", n), func(b *testing.B) {
-			b.ReportAllocs()
-			args := []string{"compute", "--input", subs, "--fx", fx, "--as-of", "2026-03-15", "--format", "json"}
-			getenv := func(string) string { return "" }
-			for b.Loop() {
-				if err := run(context.Background(), args, getenv, io.Discard, io.Discard); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchRun(b, "compute", "--input", subs, "--fx", fx, "--as-of", "2026-03-15", "--format", "json")
 		})
+		// Every view on: monthly rates (an FX impact in every month), a
+		// segment column beside the plan, and the JSON's cohorts, segments
+		// and outlook.
+		b.Run(fmt.Sprintf("rows=%d/compute-json-views", n), func(b *testing.B) {
+			benchRun(b, "compute", "--input", subs, "--fx", monthlyFX, "--segment", "Currency", "--as-of", "2026-03-15", "--format", "json")
+		})
+	}
+}
+
+func benchRun(b *testing.B, args ...string) {
+	b.ReportAllocs()
+	getenv := func(string) string { return "" }
+	for b.Loop() {
+		if err := run(context.Background(), args, getenv, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
