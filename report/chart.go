@@ -39,12 +39,13 @@ const maxChartMonths = 120
 // Colours of the chart. Gains are greens and a blue, losses an orange and a
 // red, the MRR line a dark slate that reads over all of them.
 var (
-	kindColors = [calc.Churn + 1]color.RGBA{
+	kindColors = [calc.FXImpact + 1]color.RGBA{
 		calc.New:          {0x2e, 0x7d, 0x32, 0xff}, // dark green
 		calc.Expansion:    {0x81, 0xc7, 0x84, 0xff}, // light green
 		calc.Reactivation: {0x42, 0x8b, 0xca, 0xff}, // blue
 		calc.Contraction:  {0xf5, 0xa6, 0x23, 0xff}, // orange
 		calc.Churn:        {0xd3, 0x2f, 0x2f, 0xff}, // red
+		calc.FXImpact:     {0x9e, 0x9e, 0x9e, 0xff}, // grey: rates, not customers
 	}
 	lineColor  = color.RGBA{0x26, 0x32, 0x38, 0xff}
 	titleColor = color.RGBA{0x21, 0x21, 0x21, 0xff}
@@ -56,7 +57,8 @@ var (
 // WaterfallPNG draws the MRR movements of the months months through
 // through (fewer when res starts later) as a 960×480 PNG. Each month is a
 // stacked bar: New, Expansion and Reactivation above the zero line,
-// Contraction and Churn below it, on the left axis; the ending MRR is a
+// Contraction and Churn below it, on the left axis (with monthly exchange
+// rates, the FX impact in grey on the side it falls); the ending MRR is a
 // line with dots on the right axis. Axis labels are compact amounts in the
 // result's currency ("$1.5k"); a legend sits under the month names. The
 // same result gives the same bytes.
@@ -79,6 +81,7 @@ type chart struct {
 	currency string
 	title    string
 	partial  bool // the last month is measured before its end
+	fx       bool // the book has monthly rates: FX impact is drawn too
 
 	plot  image.Rectangle // the area inside the axes
 	zeroY int             // the zero line of both axes
@@ -144,6 +147,7 @@ func newChart(res *calc.Result, through calc.Month, months int) (*chart, error) 
 		currency: res.Currency,
 		partial:  res.AsOf < last.Month.LastDay(),
 		title:    "MRR movements, " + monthLabel(first),
+		fx:       res.MonthlyFX,
 	}
 	if first != through {
 		c.title += " – " + monthLabel(through)
@@ -152,8 +156,9 @@ func newChart(res *calc.Result, through calc.Month, months int) (*chart, error) 
 	// Exact extremes pick the ticks; pixels come from floats later.
 	var maxUp, maxDown, maxMRR decimal.Decimal
 	for _, wf := range wfs {
-		up := wf.New.Decimal().Add(wf.Expansion.Decimal()).Add(wf.Reactivation.Decimal())
-		down := wf.Contraction.Decimal().Add(wf.Churn.Decimal())
+		fxUp, fxDown := fxParts(wf)
+		up := wf.New.Decimal().Add(wf.Expansion.Decimal()).Add(wf.Reactivation.Decimal()).Add(fxUp.Decimal())
+		down := wf.Contraction.Decimal().Add(wf.Churn.Decimal()).Add(fxDown.Decimal())
 		maxUp, maxDown = decimal.Max(maxUp, up), decimal.Max(maxDown, down)
 		maxMRR = decimal.Max(maxMRR, wf.Ending.Decimal())
 	}
@@ -202,14 +207,25 @@ func newChart(res *calc.Result, through calc.Month, months int) (*chart, error) 
 		mid := float64(c.plot.Min.X) + (float64(i)+0.5)*slot
 		b := bar{month: wf.Month, center: int(mid)}
 		x0 := int(math.Round(mid - float64(barW)/2))
+		fxUp, fxDown := fxParts(wf)
 		b.segs = stack(b.segs, x0, x0+barW, c.zeroY, -pxLeft,
-			kindAmount{calc.New, wf.New}, kindAmount{calc.Expansion, wf.Expansion}, kindAmount{calc.Reactivation, wf.Reactivation})
+			kindAmount{calc.New, wf.New}, kindAmount{calc.Expansion, wf.Expansion}, kindAmount{calc.Reactivation, wf.Reactivation},
+			kindAmount{calc.FXImpact, fxUp})
 		b.segs = stack(b.segs, x0, x0+barW, c.zeroY, pxLeft,
-			kindAmount{calc.Contraction, wf.Contraction}, kindAmount{calc.Churn, wf.Churn})
+			kindAmount{calc.Contraction, wf.Contraction}, kindAmount{calc.Churn, wf.Churn}, kindAmount{calc.FXImpact, fxDown})
 		b.dot = [2]float64{mid, float64(c.zeroY) - wf.Ending.Decimal().InexactFloat64()*pxRight}
 		c.bars = append(c.bars, b)
 	}
 	return c, nil
+}
+
+// fxParts splits a month's FX impact into a gain and a loss, one of them
+// zero, for the bars.
+func fxParts(wf calc.Waterfall) (up, down calc.Sum) {
+	if wf.FXImpact.Sign() < 0 {
+		return calc.Sum{}, wf.FXImpact.Neg()
+	}
+	return wf.FXImpact, calc.Sum{}
 }
 
 type kindAmount struct {
@@ -485,8 +501,11 @@ func (c *chart) drawLegend(img *image.RGBA) {
 		{calc.Reactivation.String(), calc.Reactivation, false},
 		{calc.Contraction.String(), calc.Contraction, false},
 		{calc.Churn.String(), calc.Churn, false},
-		{"Ending MRR (right axis)", 0, true},
 	}
+	if c.fx {
+		entries = append(entries, entry{calc.FXImpact.String(), calc.FXImpact, false})
+	}
+	entries = append(entries, entry{"Ending MRR (right axis)", 0, true})
 	total := -spacing
 	for _, e := range entries {
 		total += swatch + gap + textWidth(faces.label, e.name) + spacing

@@ -300,3 +300,62 @@ func TestCompactMoney(t *testing.T) {
 		}
 	}
 }
+
+// TestWaterfallFX draws a book with monthly rates: one customer paying
+// 1,000 EUR, the rate 1.10, then 1.20 (an FX gain of 100), then 1.15 (a
+// loss of 50). The gain is a grey segment above the zero line, the loss one
+// below it.
+func TestWaterfallFX(t *testing.T) {
+	book, err := calc.NewBook("USD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jan := calc.MonthOf(2025, time.January)
+	rate := decimal.RequireFromString
+	if err := book.SetMonthlyRates([]calc.MonthlyRate{
+		{Currency: "EUR", Month: jan, Rate: rate("1.10")},
+		{Currency: "EUR", Month: jan + 1, Rate: rate("1.20")},
+		{Currency: "EUR", Month: jan + 2, Rate: rate("1.15")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err = book.Add(&calc.Subscription{Row: 2, CustomerID: "A", Amount: 1000 * calc.One, Currency: "EUR",
+		Quantity: calc.One, Start: jan.FirstDay(), End: calc.NoEnd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := book.Compute((jan + 2).LastDay())
+	c, err := newChart(res, jan+2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := WaterfallPNG(res, jan+2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []struct {
+		above bool
+	}{{true}, {false}} {
+		b := c.bars[i+1]
+		if len(b.segs) != 1 || b.segs[0].kind != calc.FXImpact {
+			t.Fatalf("%s: segments %v, want one FX impact", b.month, b.segs)
+		}
+		r := b.segs[0].rect
+		if got := r.Max.Y == c.zeroY; got != want.above {
+			t.Errorf("%s: FX segment spans y %d–%d with zero at %d; above = %t, want %t", b.month, r.Min.Y, r.Max.Y, c.zeroY, got, want.above)
+		}
+		mid := image.Pt(b.center, (r.Min.Y+r.Max.Y)/2)
+		if got := color.RGBAModel.Convert(img.At(mid.X, mid.Y)).(color.RGBA); got != kindColors[calc.FXImpact] {
+			t.Errorf("%s: pixel %v = %v, want the FX grey", b.month, mid, got)
+		}
+	}
+	// The gain (100) is twice the loss (50).
+	gain, loss := c.bars[1].segs[0].rect.Dy(), c.bars[2].segs[0].rect.Dy()
+	if r := float64(gain) / float64(loss); r < 1.8 || r > 2.2 {
+		t.Errorf("FX gain %d px, loss %d px: ratio %.2f, want about 2", gain, loss, r)
+	}
+}

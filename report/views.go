@@ -36,7 +36,7 @@ func cohortsTab(res *calc.Result, name string) sheets.Tab {
 		ages = max(ages, len(c.MRR))
 	}
 	cols := []sheets.TabColumn{
-		{Title: "Cohort", Format: sheets.FormatDate, Pattern: patternMonth, Width: widthName},
+		{Title: "Cohort", Format: sheets.FormatDate, Pattern: patternMonth, Width: widthMonth},
 		countColumn("Customers"),
 		amountColumn("Starting MRR", cur),
 	}
