@@ -75,10 +75,10 @@ func topSegment(res *calc.Result, month calc.Month) *SegmentMove {
 	var best *SegmentMove
 	var size decimal.Decimal
 	for _, s := range segs {
-		if perColumn[s.Column] < 2 || len(res.Months) == 0 {
+		if perColumn[s.Column] < 2 {
 			continue
 		}
-		i := int(month - res.Months[0].Month)
+		i := int(month - s.Months[0].Month)
 		if i < 0 || i >= len(s.Months) {
 			continue
 		}

@@ -135,7 +135,12 @@ func segmentsTab(res *calc.Result, name string) sheets.Tab {
 	for i := range res.Months {
 		total := res.Months[i].Ending.Decimal()
 		for _, s := range segs {
-			wf := &s.Months[i]
+			// A locked result's months may start before the sheet's.
+			j := int(res.Months[i].Month - s.Months[0].Month)
+			if j < 0 || j >= len(s.Months) {
+				continue
+			}
+			wf := &s.Months[j]
 			if wf.Starting.Sign() == 0 && wf.Ending.Sign() == 0 {
 				continue // not paying in this segment, before or after
 			}

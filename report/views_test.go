@@ -1,0 +1,55 @@
+package report
+
+import (
+	"testing"
+	"time"
+
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/sheets"
+)
+
+// TestSegmentsTabLocked writes the tabs of a locked result whose recorded
+// history starts before the sheet's first month: the segments (the sheet's
+// as it is now) are laid out by their own months, not shifted by the
+// locked result's earlier start.
+func TestSegmentsTabLocked(t *testing.T) {
+	book, err := calc.NewBook("USD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mar := calc.MonthOf(2025, time.March)
+	if err := book.Add(&calc.Subscription{Row: 2, CustomerID: "A", Plan: "Pro", Amount: 100 * calc.One,
+		Quantity: calc.One, Start: mar.FirstDay(), End: calc.NoEnd}); err != nil {
+		t.Fatal(err)
+	}
+	live := book.Compute((mar + 2).LastDay())
+	// The books were closed through February with a customer B, since
+	// deleted from the sheet, paying 50 from January.
+	hist, err := calc.NewHistory(mar-1, []calc.HistoryEntry{{Customer: "B", Month: mar - 2, MRR: 50 * calc.One}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked := live.Locked(hist)
+	if got := locked.Months[0].Month; got != mar-2 {
+		t.Fatalf("locked result starts %s, want %s", got, mar-2)
+	}
+	var seg *sheets.Tab
+	for _, tab := range Tabs(locked, nil, nil, DefaultTabNames) {
+		if tab.Role == "segments" {
+			seg = &tab
+		}
+	}
+	if seg == nil {
+		t.Fatal("no segments tab")
+	}
+	// Pro pays from March: one row per month March–May, each with its own
+	// month in column A.
+	if len(seg.Rows) != 3 {
+		t.Fatalf("segments tab has %d rows, want 3:\n%s", len(seg.Rows), dumpTab(*seg))
+	}
+	for i, row := range seg.Rows {
+		if want := sheets.DateCell((mar + calc.Month(i)).FirstDay()).Text; row[0].Text != want {
+			t.Errorf("row %d month cell = %s, want %s", i+2, row[0].Text, want)
+		}
+	}
+}
