@@ -157,7 +157,15 @@ func (r *Result) History(through Month) History {
 	slices.SortFunc(ids, func(a, b uint32) int { return cmp.Compare(r.Customers[a].ID, r.Customers[b].ID) })
 	h.Entries = make([]HistoryEntry, 0, n)
 	for _, c := range ids {
-		h.Entries = append(h.Entries, byCustomer[offsets[c]:offsets[c+1]]...)
+		for _, e := range byCustomer[offsets[c]:offsets[c+1]] {
+			// With monthly rates a customer can move twice in a month (its
+			// FX impact, then its movement): the month ends at the last.
+			if k := len(h.Entries) - 1; k >= 0 && h.Entries[k].Customer == e.Customer && h.Entries[k].Month == e.Month {
+				h.Entries[k] = e
+				continue
+			}
+			h.Entries = append(h.Entries, e)
+		}
 	}
 	return h
 }

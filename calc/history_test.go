@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 
 	"github.com/mrrbot/mrrbot/calc"
 )
@@ -548,5 +549,42 @@ func BenchmarkClosedBooks(b *testing.B) {
 				_ = newBook.ComputeLocked(asOf, h)
 			}
 		})
+	}
+}
+
+// TestHistoryFXAndMove records a month in which a customer has both an FX
+// impact and a movement: the history keeps one entry, the month's end, and
+// reads back.
+func TestHistoryFXAndMove(t *testing.T) {
+	book, err := calc.NewBook("USD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jan := month("2025-01")
+	if err := book.SetMonthlyRates([]calc.MonthlyRate{
+		{Currency: "EUR", Month: jan, Rate: decimal.RequireFromString("1.10")},
+		{Currency: "EUR", Month: jan + 1, Rate: decimal.RequireFromString("1.20")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// 200 EUR in January (220), 250 EUR from February at 1.20 (300): an FX
+	// impact of +20, then Expansion of 60.
+	for _, s := range []calc.Subscription{
+		sub(2, "C", "Pro", "200", "2025-01-01", "2025-01-31"),
+		sub(3, "C", "Pro", "250", "2025-02-01", ""),
+	} {
+		s.Currency = "EUR"
+		if err := book.Add(&s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := book.Compute(day("2025-03-31"))
+	h := res.History(jan + 1)
+	want := []calc.HistoryEntry{{Customer: "C", Month: jan, MRR: fixed("220")}, {Customer: "C", Month: jan + 1, MRR: fixed("300")}}
+	if diff := cmp.Diff(want, h.Entries); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+	if _, err := calc.NewHistory(h.Through, h.Entries); err != nil {
+		t.Errorf("the recorded history does not read back: %v", err)
 	}
 }

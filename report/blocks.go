@@ -114,6 +114,9 @@ func (d *Digest) headlineBlock() slack.Block {
 		fmt.Fprintf(&b, " as of %s", d.Through)
 	}
 	fmt.Fprintf(&b, " · Net New %s", signedMoney(d.NetNew, d.Currency))
+	if d.MonthlyFX && !d.FXImpact.IsZero() {
+		fmt.Fprintf(&b, " · FX impact %s", signedMoney(d.FXImpact, d.Currency))
+	}
 	if d.Growth.Valid {
 		fmt.Fprintf(&b, " · %s MoM", signedPercent(d.Growth.Decimal))
 	}

@@ -26,7 +26,9 @@ type Digest struct {
 	Partial bool
 
 	Ending decimal.Decimal // MRR at Through
-	NetNew decimal.Decimal // Ending − the MRR at the end of the month before
+	// NetNew is the sum of the five movements: Ending − the MRR at the end
+	// of the month before, less FXImpact.
+	NetNew decimal.Decimal
 	// Growth is Net New ÷ starting MRR; not valid when the month started
 	// from zero.
 	Growth decimal.NullDecimal
@@ -224,7 +226,8 @@ func IssueRows(lists ...[]calc.Issue) int {
 
 // Headline is the digest's first line: the month, its MRR, Net New MRR and
 // MoM growth, as in "MRR for October 2026: $12,480.50 (+$1,099.00, +9.7%
-// MoM)". The growth is left out when it is undefined. It also serves as the
+// MoM)". The growth is left out when it is undefined; a month's FX impact,
+// when there is one, follows Net New ("+$150.00, FX −$17.50"). It also serves as the
 // fallback text of a Slack message.
 func (d *Digest) Headline() string {
 	var b strings.Builder
@@ -233,6 +236,9 @@ func (d *Digest) Headline() string {
 		fmt.Fprintf(&b, " as of %s", d.Through)
 	}
 	fmt.Fprintf(&b, ": %s (%s", Money(d.Ending, d.Currency), signedMoney(d.NetNew, d.Currency))
+	if d.MonthlyFX && !d.FXImpact.IsZero() {
+		fmt.Fprintf(&b, ", FX %s", signedMoney(d.FXImpact, d.Currency))
+	}
 	if d.Growth.Valid {
 		fmt.Fprintf(&b, ", %s MoM", signedPercent(d.Growth.Decimal))
 	}
