@@ -113,7 +113,7 @@ func (r *Result) Locked(locked History) *Result {
 
 // lockedCustomer reports to visit the movements of customer c: those
 // between its recorded month-end values (entries through the last locked
-// month, through), then from its locked value to the sheet's at the end of
+// month, through; the sheet's own when they agree), then from its locked value to the sheet's at the end of
 // the first open month, then the sheet's movements after it (open, in month
 // order, as the sweep reports them).
 func lockedCustomer(c uint32, recorded []HistoryEntry, open []Movement, through, last Month, visit func(Movement)) {
@@ -126,8 +126,36 @@ func lockedCustomer(c uint32, recorded []HistoryEntry, open []Movement, through,
 		visit(Movement{Month: m, Customer: c, Kind: classify(mrr, after, everPaid), Before: mrr, After: after})
 		mrr, everPaid = after, true
 	}
+	// sheetMonth replays the sheet's movements of month m when they move
+	// the customer from its MRR so far to after, so that a month's FX
+	// impact stays FX impact rather than turning into expansion.
+	j := 0 // into open
+	sheetMonth := func(m Month, after Fixed) bool {
+		for j < len(open) && open[j].Month < m {
+			j++
+		}
+		k := j
+		for k < len(open) && open[k].Month == m {
+			k++
+		}
+		if k == j || open[j].Before != mrr || open[k-1].After != after {
+			return false
+		}
+		for _, mv := range open[j:k] {
+			mv.Customer = c
+			if mv.Kind != FXImpact {
+				mv.Kind = classify(mv.Before, mv.After, everPaid)
+			}
+			visit(mv)
+			everPaid = true
+		}
+		mrr = after
+		return true
+	}
 	for _, e := range recorded {
-		move(e.Month, e.MRR)
+		if !sheetMonth(e.Month, e.MRR) {
+			move(e.Month, e.MRR)
+		}
 	}
 	if through >= last {
 		return
@@ -137,7 +165,9 @@ func lockedCustomer(c uint32, recorded []HistoryEntry, open []Movement, through,
 	for ; i < len(open) && open[i].Month <= through+1; i++ {
 		sheet = open[i].After
 	}
-	move(through+1, sheet)
+	if !sheetMonth(through+1, sheet) {
+		move(through+1, sheet)
+	}
 	for _, mv := range open[i:] {
 		if mv.Kind == FXImpact && mv.Before == mrr {
 			// The sheet's own FX impact, from the same MRR: keep it.

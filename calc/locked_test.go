@@ -476,3 +476,39 @@ func checkExplained(rs calc.Restatement, oldPrints, newPrints []calc.RowPrint) s
 	}
 	return ""
 }
+
+// TestLockedKeepsFXImpact closes months that had an FX impact: a locked
+// result that agrees with the sheet reports the same waterfall, FX impact
+// and all, rather than turning the rate's change into expansion.
+func TestLockedKeepsFXImpact(t *testing.T) {
+	book, err := calc.NewBook("USD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jan := month("2025-01")
+	rates := []calc.MonthlyRate{}
+	for i, r := range []string{"1.10", "1.20", "1.15", "1.25"} {
+		rates = append(rates, calc.MonthlyRate{Currency: "EUR", Month: jan + calc.Month(i), Rate: decimal.RequireFromString(r)})
+	}
+	if err := book.SetMonthlyRates(rates); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []calc.Subscription{
+		sub(2, "A", "Pro", "1000", "2025-01-01", "2025-02-28"),
+		sub(3, "A", "Pro", "1100", "2025-03-01", ""),
+		sub(4, "B", "Pro", "500", "2025-02-01", ""),
+	} {
+		s.Currency = "EUR"
+		if err := book.Add(&s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live := book.Compute(day("2025-04-30"))
+	locked := live.Locked(live.History(jan + 2))
+	if diff := cmp.Diff(live.Months, locked.Months, cmp.AllowUnexported(calc.Sum{})); diff != "" {
+		t.Errorf("locked months (-live +locked):\n%s", diff)
+	}
+	if fx := locked.Months[2].FXImpact; fx.Sign() >= 0 {
+		t.Errorf("March FX impact = %s, want the loss of 1.20 → 1.15", fx)
+	}
+}
