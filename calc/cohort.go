@@ -73,6 +73,14 @@ func (t *cohortTable) customer(moves []Movement, first Month) {
 	}
 }
 
+// merge adds the customers of u to t.
+func (t *cohortTable) merge(u *cohortTable) {
+	for i := range t.mrr {
+		t.mrr[i].AddSum(u.mrr[i])
+		t.paying[i] += u.paying[i]
+	}
+}
+
 // Cohorts returns the result's cohorts, oldest first: one for each month
 // in which some customer first paid.
 func (r *Result) Cohorts() []Cohort {

@@ -105,6 +105,7 @@ type Result struct {
 
 	cohorts  *cohortTable
 	segments []Segment
+	outlook  *outlooker // of the as-of date, made while sweeping
 }
 
 // Movements lists every customer movement, by month, then by the order in
@@ -144,12 +145,19 @@ func (r *Result) Month(m Month) (Waterfall, bool) {
 type event struct {
 	month int32
 	cur   uint16
+	pos   uint16 // the row's position in the rows walked, when below noPos
 	delta Fixed
 }
 
+// noPos marks an event whose row's position does not fit in event.pos.
+const noPos = 1<<16 - 1
+
 // scratch is the memory a walk reuses from one customer to the next.
 type scratch struct {
+	// events are, after a walk in reporting currency, the rows' changes in
+	// month order; reused is false after a walk with monthly rates.
 	events []event
+	sorted bool
 	native []Fixed // by currency, for a walk with monthly rates
 	// owner is, when a walk covers only some of a customer's rows (one
 	// segment), the customer's own movements; nil otherwise.
@@ -183,6 +191,7 @@ func (s *sweep) customerRows(c uint32) []int32 { return s.order[s.offsets[c]:s.o
 // MRR would pass the range of a Fixed gets a warning, when warnings is not
 // nil.
 func (s *sweep) walk(c uint32, rows []int32, sc *scratch, visit func(Movement), warnings *[]Issue) {
+	sc.sorted = false
 	if s.rates != nil {
 		for _, ri := range rows {
 			if s.row(ri).cur != 0 {
@@ -192,29 +201,31 @@ func (s *sweep) walk(c uint32, rows []int32, sc *scratch, visit func(Movement), 
 		}
 	}
 	events := sc.events[:0]
-	defer func() { sc.events = events }()
-	for _, ri := range rows {
+	for i, ri := range rows {
 		r := s.row(ri)
 		ms, me, ok := activeMonths(r.start, r.end, s.asOf, s.last)
 		if !ok {
 			continue
 		}
-		events = append(events, event{month: int32(ms - s.first), delta: r.mrr})
+		pos := uint16(min(i, noPos))
+		events = append(events, event{month: int32(ms - s.first), pos: pos, delta: r.mrr})
 		if me < s.last {
-			events = append(events, event{month: int32(me + 1 - s.first), delta: -r.mrr})
+			events = append(events, event{month: int32(me + 1 - s.first), pos: pos, delta: -r.mrr})
 		}
 	}
-	if len(events) == 0 {
-		return
-	}
 	sortEvents(events)
-	// actual is the sum of the customer's rows; shown is the MRR the
-	// movements have reported. Each row's MRR is rounded to 10⁻⁹, so the
-	// same monthly amount entered as one row or as three can differ by a
-	// few 10⁻⁹: within that tolerance the customer has not moved, and
-	// shown stays as it was, so the waterfall still adds up to the amounts
-	// it reported.
-	tolerance := Fixed(len(rows))
+	sc.events, sc.sorted = events, true
+	s.moves(c, events, Fixed(len(rows)), visit, warnings)
+}
+
+// moves reports the movements that events, sorted by month, make, where
+// tolerance is the number of rows they come from.
+func (s *sweep) moves(c uint32, events []event, tolerance Fixed, visit func(Movement), warnings *[]Issue) {
+	// actual is the sum of the rows; shown is the MRR the movements have
+	// reported. Each row's MRR is rounded to 10⁻⁹, so the same monthly
+	// amount entered as one row or as three can differ by a few 10⁻⁹:
+	// within that tolerance the customer has not moved, and shown stays as
+	// it was, so the waterfall still adds up to the amounts it reported.
 	var actual, shown Fixed
 	everPaid := false
 	for i := 0; i < len(events); {
@@ -265,9 +276,9 @@ func (s *sweep) walkFX(c uint32, rows []int32, sc *scratch, visit func(Movement)
 		if !ok {
 			continue
 		}
-		events = append(events, event{int32(ms - s.first), r.cur, r.mrr})
+		events = append(events, event{month: int32(ms - s.first), cur: r.cur, delta: r.mrr})
 		if me < s.last {
-			events = append(events, event{int32(me + 1 - s.first), r.cur, -r.mrr})
+			events = append(events, event{month: int32(me + 1 - s.first), cur: r.cur, delta: -r.mrr})
 		}
 	}
 	if len(events) == 0 {
@@ -433,26 +444,102 @@ func (b *Book) Compute(asOf Date) *Result {
 		monthly: b.monthly,
 	}
 	res.live = res.sweep
-	res.cohorts = newCohortTable(n)
-	segs := b.segmenter(res.sweep, n)
+
+	// A large book sweeps its customers in two halves at once; the totals
+	// are exact integers, so adding the halves gives the same figures.
+	parts := []*part{b.newPart(res.sweep, asOf, n)}
+	if nc >= parallelCustomers {
+		parts = append(parts, b.newPart(res.sweep, asOf, n))
+		var wg sync.WaitGroup
+		wg.Go(func() { parts[1].sweep(nc/2, nc) })
+		parts[0].sweep(0, nc/2)
+		wg.Wait()
+	} else {
+		parts[0].sweep(0, nc)
+	}
+	whole := parts[0]
+	for _, p := range parts[1:] {
+		whole.merge(p)
+	}
+	res.Months, whole.months = whole.months, nil
+	chain(res.Months)
+	res.cohorts, res.outlook, res.Warnings = whole.cohorts, whole.outlook, whole.warnings
+	res.segments = whole.segs.finish()
+	slices.SortFunc(res.Warnings, func(a, b Issue) int { return cmp.Compare(a.Row, b.Row) })
+	return res
+}
+
+// parallelCustomers is the number of customers from which Compute sweeps on
+// two goroutines: below it the second one costs more than it saves.
+var parallelCustomers = 1 << 14 // a variable for the test that compares both ways
+
+// part is what Compute sums over a range of customers.
+type part struct {
+	b        *Book
+	s        *sweep
+	months   []Waterfall
+	cohorts  *cohortTable
+	segs     *segmenter
+	outlook  *outlooker
+	warnings []Issue
+}
+
+func (b *Book) newPart(s *sweep, asOf Date, n int) *part {
+	p := &part{
+		b:       b,
+		s:       s,
+		months:  make([]Waterfall, n),
+		cohorts: newCohortTable(n),
+		segs:    b.segmenter(s, n),
+		outlook: newOutlooker(asOf, DefaultHorizons, b.monthly),
+	}
+	for i := range p.months {
+		p.months[i].Month = s.first + Month(i)
+	}
+	return p
+}
+
+// sweep walks customers lo through hi−1.
+func (p *part) sweep(lo, hi int) {
 	var sc scratch
 	var moves []Movement
 	collect := func(mv Movement) { moves = append(moves, mv) }
-	for c := range nc {
-		rows := res.sweep.customerRows(uint32(c))
+	for c := lo; c < hi; c++ {
+		rows := p.s.customerRows(uint32(c))
 		moves = moves[:0]
-		res.sweep.walk(uint32(c), rows, &sc, collect, &res.Warnings)
+		p.s.walk(uint32(c), rows, &sc, collect, &p.warnings)
 		for _, mv := range moves {
-			res.Months[mv.Month-first].count(mv)
+			p.months[mv.Month-p.s.first].count(mv)
 		}
-		res.cohorts.customer(moves, first)
-		segs.customer(uint32(c), rows, moves, &sc)
-		res.Warnings = b.overlaps(rows, res.Warnings)
+		p.cohorts.customer(moves, p.s.first)
+		p.segs.customer(uint32(c), rows, moves, &sc)
+		p.outlook.customer(p.s, uint32(c), rows)
+		p.warnings = p.b.overlaps(rows, p.warnings)
 	}
-	res.segments = segs.finish()
-	chain(res.Months)
-	slices.SortFunc(res.Warnings, func(a, b Issue) int { return cmp.Compare(a.Row, b.Row) })
-	return res
+}
+
+// merge adds q, a part of later customers, to p.
+func (p *part) merge(q *part) {
+	for i := range p.months {
+		p.months[i].add(&q.months[i])
+	}
+	p.cohorts.merge(q.cohorts)
+	p.segs.merge(q.segs)
+	p.outlook.merge(q.outlook)
+	p.warnings = append(p.warnings, q.warnings...)
+}
+
+// add adds the movements counted in o to w.
+func (w *Waterfall) add(o *Waterfall) {
+	w.New.AddSum(o.New)
+	w.Expansion.AddSum(o.Expansion)
+	w.Reactivation.AddSum(o.Reactivation)
+	w.Contraction.AddSum(o.Contraction)
+	w.Churn.AddSum(o.Churn)
+	w.FXImpact.AddSum(o.FXImpact)
+	w.NewCustomers += o.NewCustomers
+	w.ChurnedCustomers += o.ChurnedCustomers
+	w.ReactivatedCustomers += o.ReactivatedCustomers
 }
 
 // count adds one customer movement to the month's totals.

@@ -44,6 +44,7 @@ func (r *Result) Locked(locked History) *Result {
 		Warnings:  live.Warnings,
 		MonthlyFX: live.MonthlyFX,
 		live:      live.live,
+		outlook:   live.outlook,
 		// The sheet records no segments for closed months: the breakdown
 		// is the sheet's as it is now.
 		segments: live.segments,

@@ -3,6 +3,7 @@ package calc
 import (
 	"cmp"
 	"slices"
+	"sync"
 )
 
 // Committed and at-risk MRR. A row whose end date lies after the day
@@ -59,72 +60,118 @@ func (r *Result) Outlook(from Date, days ...int) Outlook {
 	if len(days) == 0 {
 		days = DefaultHorizons
 	}
-	days = slices.Clone(days)
-	slices.Sort(days)
-	o := Outlook{From: from, Horizons: make([]Horizon, len(days))}
-	for h, d := range days {
-		o.Horizons[h] = Horizon{Days: d, Until: from + Date(d)}
+	if r.outlook != nil && from == r.outlook.o.From && slices.Equal(days, DefaultHorizons) {
+		// Compute made this one as it swept the rows.
+		return r.outlook.finish()
 	}
 	s := r.live
 	if s == nil {
-		return o
+		return newOutlooker(from, days, nil).finish()
 	}
-	rates := make([]rate, len(s.monthly))
-	for k := range s.monthly {
-		rates[k] = s.monthly[k].at(from.Month())
-	}
-	// on[0] is the customer's MRR by currency on from; on[h+1] on the
-	// horizon h's Until.
-	on := make([][]Fixed, len(days)+1)
-	for i := range on {
-		on[i] = make([]Fixed, len(rates)+1)
-	}
-	lastDay := make([]Date, len(days))
+	ol := newOutlooker(from, days, s.monthly)
 	for c := range len(s.offsets) - 1 {
-		for i := range on {
-			clear(on[i])
+		ol.customer(s, uint32(c), s.customerRows(uint32(c)))
+	}
+	return ol.finish()
+}
+
+// outlooker makes an Outlook one customer at a time, so that Compute can
+// make the as-of date's while each customer's rows are at hand.
+type outlooker struct {
+	o       Outlook
+	rates   []rate    // of from's month, by monthly currency
+	on      [][]Fixed // on[0]: the customer's MRR by currency on from; on[h+1]: on horizon h's Until
+	lastDay []Date
+	done    sync.Once // finish; results are shared by concurrent readers
+}
+
+func newOutlooker(from Date, days []int, monthly []monthlyRates) *outlooker {
+	days = slices.Clone(days)
+	slices.Sort(days)
+	ol := &outlooker{o: Outlook{From: from, Horizons: make([]Horizon, len(days))}, lastDay: make([]Date, len(days))}
+	for h, d := range days {
+		ol.o.Horizons[h] = Horizon{Days: d, Until: from + Date(d)}
+	}
+	ol.rates = make([]rate, len(monthly))
+	for k := range monthly {
+		ol.rates[k] = monthly[k].at(from.Month())
+	}
+	ol.on = make([][]Fixed, len(days)+1)
+	for i := range ol.on {
+		ol.on[i] = make([]Fixed, len(ol.rates)+1)
+	}
+	return ol
+}
+
+// customer weighs customer c, whose rows are rows.
+func (ol *outlooker) customer(s *sweep, c uint32, rows []int32) {
+	o := &ol.o
+	for i := range ol.on {
+		clear(ol.on[i])
+	}
+	for h := range ol.lastDay {
+		ol.lastDay[h] = NoEnd
+	}
+	paying := false
+	for _, ri := range rows {
+		rw := s.row(ri)
+		now := rw.start <= o.From && o.From <= rw.end
+		if now {
+			ol.on[0][rw.cur] += rw.mrr
+			paying = true
 		}
-		rows := s.customerRows(uint32(c))
-		for h := range lastDay {
-			lastDay[h] = NoEnd
-		}
-		for _, ri := range rows {
-			rw := s.row(ri)
-			now := rw.start <= from && from <= rw.end
-			if now {
-				on[0][rw.cur] += rw.mrr
+		for h := range o.Horizons {
+			until := o.Horizons[h].Until
+			if rw.start <= until && until <= rw.end {
+				ol.on[h+1][rw.cur] += rw.mrr
+			} else if now && rw.end < until {
+				ol.lastDay[h] = min(ol.lastDay[h], rw.end)
 			}
-			for h, hz := range o.Horizons {
-				if rw.start <= hz.Until && hz.Until <= rw.end {
-					on[h+1][rw.cur] += rw.mrr
-				} else if now && rw.end < hz.Until {
-					lastDay[h] = min(lastDay[h], rw.end)
-				}
-			}
 		}
-		mrr := valueAt(on[0], rates)
-		if mrr == 0 {
+	}
+	if !paying {
+		return
+	}
+	mrr := valueAt(ol.on[0], ol.rates)
+	if mrr == 0 {
+		return
+	}
+	o.MRR.Add(mrr)
+	for h := range o.Horizons {
+		after := valueAt(ol.on[h+1], ol.rates)
+		if after >= mrr {
 			continue
 		}
-		o.MRR.Add(mrr)
+		hz := &o.Horizons[h]
+		hz.AtRisk.Add(mrr - after)
+		hz.Customers = append(hz.Customers, AtRisk{Customer: c, MRR: mrr, After: after, LastDay: ol.lastDay[h]})
+	}
+}
+
+// merge adds the customers that pl weighed, of higher indexes, to ol's.
+func (ol *outlooker) merge(pl *outlooker) {
+	ol.o.MRR.AddSum(pl.o.MRR)
+	for h := range ol.o.Horizons {
+		hz, other := &ol.o.Horizons[h], &pl.o.Horizons[h]
+		hz.AtRisk.AddSum(other.AtRisk)
+		hz.Customers = append(hz.Customers, other.Customers...)
+	}
+}
+
+// finish sorts the customers and works out Committed. The Outlook it
+// returns shares its lists with later calls: callers must not modify them.
+func (ol *outlooker) finish() Outlook {
+	ol.done.Do(func() {
+		o := &ol.o
 		for h := range o.Horizons {
-			after := valueAt(on[h+1], rates)
-			if after >= mrr {
-				continue
-			}
-			hz := &o.Horizons[h]
-			hz.AtRisk.Add(mrr - after)
-			hz.Customers = append(hz.Customers, AtRisk{Customer: uint32(c), MRR: mrr, After: after, LastDay: lastDay[h]})
+			slices.SortStableFunc(o.Horizons[h].Customers, func(a, b AtRisk) int { return cmp.Compare(b.Drop(), a.Drop()) })
 		}
-	}
-	for h := range o.Horizons {
-		slices.SortStableFunc(o.Horizons[h].Customers, func(a, b AtRisk) int { return cmp.Compare(b.Drop(), a.Drop()) })
-	}
-	o.Committed = o.MRR
-	if n := len(o.Horizons); n > 0 {
-		o.Committed.AddSum(o.Horizons[n-1].AtRisk.Neg())
-	}
-	return o
+		o.Committed = o.MRR
+		if n := len(o.Horizons); n > 0 {
+			o.Committed.AddSum(o.Horizons[n-1].AtRisk.Neg())
+		}
+	})
+	return ol.o
 }
 
 // valueAt returns amounts by currency (0 the reporting currency, k the

@@ -51,8 +51,16 @@ type segmenter struct {
 	cols  []segColumn
 	// Scratch for customers whose rows fall into several segments.
 	rows    []int32
+	vals    []segCount
+	events  []event
 	moves   []Movement
 	collect func(Movement)
+}
+
+// segCount is a segment value and the number of a customer's rows in it.
+type segCount struct {
+	v    uint32
+	rows int
 }
 
 type segColumn struct {
@@ -109,6 +117,12 @@ func (g *segmenter) customer(c uint32, rows []int32, moves []Movement, sc *scrat
 			}
 			continue
 		}
+		if sc.sorted && len(rows) < noPos {
+			g.split(c, col, rows, moves, sc.events)
+			continue
+		}
+		// With monthly rates: walk each segment's rows again.
+		events := sc.events // walk reuses the buffer; keep the customer's
 		g.rows = append(g.rows[:0], rows...)
 		slices.SortStableFunc(g.rows, func(a, b int32) int { return cmp.Compare(g.value(col, a), g.value(col, b)) })
 		for lo := 0; lo < len(g.rows); {
@@ -121,15 +135,49 @@ func (g *segmenter) customer(c uint32, rows []int32, moves []Movement, sc *scrat
 			sc.owner = moves
 			g.sweep.walk(c, g.rows[lo:hi], sc, g.collect, nil)
 			sc.owner = nil
-			k := 0 // index into moves, the customer's
-			for _, mv := range g.moves {
-				for k < len(moves) && moves[k].Month < mv.Month {
-					k++
-				}
-				g.add(col, v, relabel(mv, moves[k:]))
-			}
+			g.relabelAll(col, v, moves)
 			lo = hi
 		}
+		sc.events, sc.sorted = events, false
+	}
+}
+
+// split divides a customer's events, sorted by month and tagged with their
+// row's position in rows, among its segments in column col, and adds each
+// segment's movements: the customer's walk already did the costly part.
+func (g *segmenter) split(c uint32, col *segColumn, rows []int32, moves []Movement, events []event) {
+	g.vals = g.vals[:0]
+	for _, ri := range rows {
+		v := g.value(col, ri)
+		i := slices.IndexFunc(g.vals, func(sv segCount) bool { return sv.v == v })
+		if i < 0 {
+			g.vals = append(g.vals, segCount{v: v})
+			i = len(g.vals) - 1
+		}
+		g.vals[i].rows++
+	}
+	for _, sv := range g.vals {
+		g.events = g.events[:0]
+		for _, e := range events {
+			if g.value(col, rows[e.pos]) == sv.v {
+				g.events = append(g.events, e)
+			}
+		}
+		g.moves = g.moves[:0]
+		g.sweep.moves(c, g.events, Fixed(sv.rows), g.collect, nil)
+		g.relabelAll(col, sv.v, moves)
+	}
+}
+
+// relabelAll adds the segment movements collected in g.moves to segment v,
+// named by the customer's movements (moves).
+func (g *segmenter) relabelAll(col *segColumn, v uint32, moves []Movement) {
+	k := 0 // index into moves, the customer's
+	for _, mv := range g.moves {
+		for k < len(moves) && moves[k].Month < mv.Month {
+			k++
+		}
+		g.add(col, v, relabel(mv, moves[k:]))
 	}
 }
 
@@ -182,6 +230,30 @@ func (g *segmenter) add(col *segColumn, v uint32, mv Movement) {
 		col.paying[v][j]++
 	case mv.After == 0 && mv.Before != 0:
 		col.paying[v][j]--
+	}
+}
+
+// merge adds h's segments, of other customers, to g's.
+func (g *segmenter) merge(h *segmenter) {
+	for ci := range g.cols {
+		col, other := &g.cols[ci], &h.cols[ci]
+		for v, months := range other.months {
+			if months == nil {
+				continue
+			}
+			for int(v) >= len(col.months) {
+				col.months = append(col.months, nil)
+				col.paying = append(col.paying, nil)
+			}
+			if col.months[v] == nil {
+				col.months[v], col.paying[v] = months, other.paying[v]
+				continue
+			}
+			for j := range months {
+				col.months[v][j].add(&months[j])
+				col.paying[v][j] += other.paying[v][j]
+			}
+		}
 	}
 }
 

@@ -879,3 +879,31 @@ func TestOutlookEmpty(t *testing.T) {
 		t.Errorf("Outlook of an empty book (-want +got):\n%s", diff)
 	}
 }
+
+// TestOutlookConcurrent reads one result's outlook from several goroutines,
+// as /mrr requests that share a computation do (run with -race).
+func TestOutlookConcurrent(t *testing.T) {
+	book, err := calc.NewBook("USD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []calc.Subscription{
+		sub(2, "A", "Pro", "100", "2025-01-01", "2025-02-10"),
+		sub(3, "B", "Pro", "200", "2025-01-01", "2025-03-20"),
+	} {
+		if err := book.Add(&s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := book.Compute(day("2025-01-31"))
+	done := make(chan calc.Outlook)
+	for range 4 {
+		go func() { done <- res.Outlook(res.AsOf) }()
+	}
+	for range 4 {
+		o := <-done
+		if got := len(o.Horizons[2].Customers); got != 2 || o.Horizons[2].Customers[0].Drop() != fixed("200") {
+			t.Errorf("90 days: %d customers, first %v; want B (200) then A", got, o.Horizons[2].Customers)
+		}
+	}
+}

@@ -214,10 +214,16 @@ type jsonOutlook struct {
 }
 
 type jsonHorizon struct {
-	Days      int          `json:"days"`
-	AtRisk    string       `json:"mrr"`
-	Customers []jsonAtRisk `json:"customers"`
+	Days          int          `json:"days"`
+	AtRisk        string       `json:"mrr"`
+	CustomerCount int          `json:"customer_count"`
+	Customers     []jsonAtRisk `json:"customers"` // the largest drops, at most jsonAtRiskCustomers
 }
+
+// jsonAtRiskCustomers is how many customers compute's JSON lists for each
+// horizon: a large sheet can have tens of thousands with an end date ahead,
+// and the count and the sum already say how much is at risk.
+const jsonAtRiskCustomers = 100
 
 type jsonAtRisk struct {
 	CustomerID string `json:"customer_id"`
@@ -271,8 +277,8 @@ func jsonViews(res *calc.Result) ([]jsonCohort, []jsonSegment, *jsonOutlook) {
 	o := res.Outlook(res.AsOf)
 	out := &jsonOutlook{From: o.From.String(), MRR: Cents(o.MRR.Decimal()), Committed: Cents(o.Committed.Decimal())}
 	for _, h := range o.Horizons {
-		jh := jsonHorizon{Days: h.Days, AtRisk: Cents(h.AtRisk.Decimal()), Customers: []jsonAtRisk{}}
-		for _, c := range h.Customers {
+		jh := jsonHorizon{Days: h.Days, AtRisk: Cents(h.AtRisk.Decimal()), CustomerCount: len(h.Customers), Customers: []jsonAtRisk{}}
+		for _, c := range h.Customers[:min(len(h.Customers), jsonAtRiskCustomers)] {
 			cust := res.Customers[c.Customer]
 			jh.Customers = append(jh.Customers, jsonAtRisk{
 				CustomerID: cust.ID, Customer: cust.Name, Drop: Cents(c.Drop().Decimal()),
