@@ -63,7 +63,7 @@ func TestComputeParallel(t *testing.T) {
 
 	opts := cmp.AllowUnexported(Sum{})
 	for _, v := range []struct {
-		name       string
+		name     string
 		one, two any
 	}{
 		{"months", one.Months, two.Months},
