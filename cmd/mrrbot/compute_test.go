@@ -213,6 +213,8 @@ func TestComputeBadInvocations(t *testing.T) {
 		{"bad through", []string{"compute", "--input", noAmount, "--through", "2026-13"}, true, "--through"},
 		{"both dates", []string{"compute", "--input", noAmount, "--through", "2026-01", "--as-of", "2026-01-05"}, true, "not both"},
 		{"unknown command", []string{"frobnicate"}, true, "frobnicate"},
+		// A digest is of a month: --as-of would be silently ignored.
+		{"digest as of", []string{"digest", "--workbook", noAmount, "--as-of", "2026-01-05"}, true, "--month"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,6 +29,9 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 	if *force && !*post {
 		return usagef("--force is for --post")
 	}
+	if f.per.asOf != "" || f.per.through != "" {
+		return usagef("digest measures a month on its last day (or today, for this month): pick the month with --month, not --as-of or --through")
+	}
 	loc, err := c.location()
 	if err != nil {
 		return err
