@@ -902,3 +902,36 @@ func checkBadSegment(t *testing.T, err error) {
 		}
 	}
 }
+
+// TestConfigSegments names the segment column in the config file rather
+// than with --segment: sync --config breaks MRR down by it.
+func TestConfigSegments(t *testing.T) {
+	path := viewsWorkbook(t)
+	config := writeConfig(t, `reports:
+  - name: views
+    workbook: `+path+`
+    segments: [Region]
+    schedule: "off"
+`)
+	if out, stderr, err := mrrbotAt(t, fixedNow, nil, "sync", "--config", config); err != nil {
+		t.Fatalf("sync --config: %v\n%s%s", err, out, stderr)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("MRR by Segment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	columns := map[string]bool{}
+	for _, r := range rows[1:] {
+		if len(r) > 1 {
+			columns[r[1]] = true
+		}
+	}
+	if !columns["Plan"] || !columns["Region"] {
+		t.Errorf("segments tab breaks MRR down by %v; want Plan and Region", columns)
+	}
+}
