@@ -22,7 +22,7 @@ import (
 
 // doctorFlags are the flags of sync that doctor takes: where the
 // subscriptions are and how to read them.
-var doctorFlags = []string{"spreadsheet", "workbook", "credentials", "tab", "currency", "locale"}
+var doctorFlags = []string{"spreadsheet", "workbook", "credentials", "tab", "currency", "locale", "segment"}
 
 // doctor checks the whole setup in the order a sync and a post need it,
 // and prints one line per check: "✓ what is fine", or "✗ what is wrong"
@@ -265,7 +265,12 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 
 	loaded, err := load()
 	var he *sheets.HeaderError
+	var se *sheets.SegmentError
 	switch {
+	case errors.As(err, &se):
+		d.fail(fmt.Sprintf("tab %q: %v", tab, se), "give --segment the title of one of those columns (case, spaces and punctuation do not matter)")
+		d.skip("rows and FX rates not checked: the segment columns are read with the rows")
+		return
 	case errors.As(err, &he) && slices.Contains(he.Missing, "rate"):
 		// Only the FX table requires a rate column.
 		d.fail(fmt.Sprintf("tab %q has no header row naming currency and rate", fxTab),
@@ -281,6 +286,13 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 		return
 	}
 	d.pass("header row %d: %s", loaded.HeaderRow, describeHeader(loaded.Header))
+	if len(loaded.Segments) > 0 {
+		cols := make([]string, len(loaded.Segments))
+		for i, col := range loaded.Segments {
+			cols[i] = fmt.Sprintf("%q (column %s)", col.Title, col.Letter)
+		}
+		d.pass("segment columns: %s", strings.Join(cols, ", "))
+	}
 
 	// A row left out only because its currency has no rate is counted
 	// under the FX check, not here.

@@ -489,6 +489,22 @@ func TestDoctorWorkbook(t *testing.T) {
 	}
 }
 
+// TestDoctorSegments checks the --segment columns: found with their
+// column, or a misspelt one named with the headers the tab has.
+func TestDoctorSegments(t *testing.T) {
+	book := fixtureWorkbook(t)
+	env := with(doctorEnv(sheetstest.New(t), slacktest.New(t)), "MRRBOT_SPREADSHEET", "")
+	checks, _, _ := doctor(t, env, "--workbook", book, "--segment", "Billing Cycle")
+	if c := findCheck(t, checks, "segment columns"); c.Mark != "✓" || c.Text != `segment columns: "Billing Cycle" (column F)` {
+		t.Errorf("segment check %+v", c)
+	}
+	checks, _, _ = doctor(t, env, "--workbook", book, "--segment", "Regoin")
+	c := findCheck(t, checks, "Regoin")
+	if c.Mark != "✗" || !strings.Contains(c.Text, "Customer ID, Company") || !strings.Contains(c.Fix, "--segment") {
+		t.Errorf("misspelt segment check %+v", c)
+	}
+}
+
 func TestDoctorUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"--spreadsheet", sheetID, "--workbook", "x.xlsx"},
