@@ -40,16 +40,19 @@ func (c Cohort) LogoRetention(k int) decimal.NullDecimal {
 	return ratio(decimal.NewFromInt(int64(c.Paying[k])), decimal.NewFromInt(int64(c.Paying[0])))
 }
 
-// cohortTable collects, for each cohort i and month j of a result's n
-// months, the change in the cohort's MRR and paying customers in month j.
+// cohortTable collects, for each cohort i of a result's n months and each
+// month j from i on, the change in the cohort's MRR and paying customers in
+// month j. A cohort's row is made when its first customer comes, so a
+// sheet whose months span centuries because of one mistyped year costs one
+// long row, not months².
 type cohortTable struct {
 	n      int
-	mrr    []Sum   // [i*n+j]
-	paying []int32 // [i*n+j]
+	mrr    [][]Sum   // [i][j-i]; nil for a month in which no customer first paid
+	paying [][]int32 // likewise
 }
 
 func newCohortTable(n int) *cohortTable {
-	return &cohortTable{n: n, mrr: make([]Sum, n*n), paying: make([]int32, n*n)}
+	return &cohortTable{n: n, mrr: make([][]Sum, n), paying: make([][]int32, n)}
 }
 
 // customer adds one customer's movements, in month order, to its cohort:
@@ -59,10 +62,12 @@ func (t *cohortTable) customer(moves []Movement, first Month) {
 		return
 	}
 	i := int(moves[0].Month - first)
-	mrr := t.mrr[i*t.n : (i+1)*t.n]
-	paying := t.paying[i*t.n : (i+1)*t.n]
+	if t.mrr[i] == nil {
+		t.mrr[i], t.paying[i] = make([]Sum, t.n-i), make([]int32, t.n-i)
+	}
+	mrr, paying := t.mrr[i], t.paying[i]
 	for _, mv := range moves {
-		j := int(mv.Month - first)
+		j := int(mv.Month-first) - i
 		mrr[j].Add(mv.After - mv.Before)
 		switch {
 		case mv.Before == 0 && mv.After != 0:
@@ -75,9 +80,17 @@ func (t *cohortTable) customer(moves []Movement, first Month) {
 
 // merge adds the customers of u to t.
 func (t *cohortTable) merge(u *cohortTable) {
-	for i := range t.mrr {
-		t.mrr[i].AddSum(u.mrr[i])
-		t.paying[i] += u.paying[i]
+	for i := range u.mrr {
+		switch {
+		case u.mrr[i] == nil:
+		case t.mrr[i] == nil:
+			t.mrr[i], t.paying[i] = u.mrr[i], u.paying[i]
+		default:
+			for j := range u.mrr[i] {
+				t.mrr[i][j].AddSum(u.mrr[i][j])
+				t.paying[i][j] += u.paying[i][j]
+			}
+		}
 	}
 }
 
@@ -91,16 +104,16 @@ func (r *Result) Cohorts() []Cohort {
 	first := r.Months[0].Month
 	var out []Cohort
 	for i := range t.n {
-		if t.paying[i*t.n+i] == 0 {
+		if t.mrr[i] == nil {
 			continue
 		}
 		c := Cohort{Month: first + Month(i), MRR: make([]Sum, t.n-i), Paying: make([]int, t.n-i)}
 		var mrr Sum
 		paying := 0
-		for j := i; j < t.n; j++ {
-			mrr.AddSum(t.mrr[i*t.n+j])
-			paying += int(t.paying[i*t.n+j])
-			c.MRR[j-i], c.Paying[j-i] = mrr, paying
+		for k := range t.mrr[i] {
+			mrr.AddSum(t.mrr[i][k])
+			paying += int(t.paying[i][k])
+			c.MRR[k], c.Paying[k] = mrr, paying
 		}
 		out = append(out, c)
 	}

@@ -513,7 +513,11 @@ func (p *part) sweep(lo, hi int) {
 		}
 		p.cohorts.customer(moves, p.s.first)
 		p.segs.customer(uint32(c), rows, moves, &sc)
-		p.outlook.customer(p.s, uint32(c), rows)
+		reported := Fixed(0) // the customer's MRR on the as-of date
+		if len(moves) > 0 {
+			reported = moves[len(moves)-1].After
+		}
+		p.outlook.customer(p.s, uint32(c), rows, reported)
 		p.warnings = p.b.overlaps(rows, p.warnings)
 	}
 }

@@ -204,11 +204,14 @@ type RowPrint struct {
 	Start    Date
 	End      Date
 	MRR      Fixed
+	// Currency is the row's currency when it has monthly rates (MRR is
+	// then in that currency, converted month by month), otherwise "".
+	Currency string
 	Hash     uint64 // [RowPrint.ContentHash] of the fields above but Row
 }
 
 // ContentHash returns the FNV-64a hash of the print's customer, plan,
-// start, end and MRR (not its row). It depends on nothing but those values,
+// start, end, MRR and currency, if any (not its row). It depends on nothing but those values,
 // so it is the same in every run and on every machine, and a print read
 // back from storage can be checked against it.
 func (p RowPrint) ContentHash() uint64 {
@@ -224,6 +227,11 @@ func (p RowPrint) ContentHash() uint64 {
 	binary.LittleEndian.PutUint32(buf[4:], uint32(p.End))
 	binary.LittleEndian.PutUint64(buf[8:], uint64(p.MRR))
 	h.bytes(buf[:16])
+	if p.Currency != "" {
+		// Only then, so the prints of rows without monthly rates keep the
+		// hashes they were recorded with.
+		h.string(p.Currency)
+	}
 	return uint64(h)
 }
 
@@ -263,6 +271,9 @@ func (b *Book) Prints() []RowPrint {
 				Start:    r.start,
 				End:      r.end,
 				MRR:      r.mrr,
+			}
+			if r.cur != 0 {
+				p.Currency = b.monthly[r.cur-1].code
 			}
 			p.Hash = p.ContentHash()
 			out = append(out, p)
@@ -361,7 +372,7 @@ func Restatements(old History, oldPrints []RowPrint, res *Result, newPrints []Ro
 			rs := &out[i]
 			day := rs.Month.LastDay()
 			for _, ch := range changes {
-				if ch.old.contribution(day) != ch.new.contribution(day) {
+				if ch.old.contribution(day) != ch.new.contribution(day) || ch.old.currency() != ch.new.currency() {
 					rs.Rows = append(rs.Rows, ch.RowChange)
 				}
 			}
@@ -443,6 +454,13 @@ type rowChange struct {
 
 // contribution returns the print's MRR on day, or 0 when its dates do not
 // cover the day or there is no print.
+func (p *RowPrint) currency() string {
+	if p == nil {
+		return ""
+	}
+	return p.Currency
+}
+
 func (p *RowPrint) contribution(day Date) Fixed {
 	if p == nil || day < p.Start || day > p.End {
 		return 0

@@ -131,7 +131,9 @@ func lockedCustomer(c uint32, recorded []HistoryEntry, open []Movement, through,
 	// the customer from its MRR so far to after, so that a month's FX
 	// impact stays FX impact rather than turning into expansion.
 	j := 0 // into open
-	sheetMonth := func(m Month, after Fixed) bool {
+	// monthOf returns the sheet's movements of month m, the first month
+	// with any at or after open[j].
+	monthOf := func(m Month) []Movement {
 		for j < len(open) && open[j].Month < m {
 			j++
 		}
@@ -139,10 +141,10 @@ func lockedCustomer(c uint32, recorded []HistoryEntry, open []Movement, through,
 		for k < len(open) && open[k].Month == m {
 			k++
 		}
-		if k == j || open[j].Before != mrr || open[k-1].After != after {
-			return false
-		}
-		for _, mv := range open[j:k] {
+		return open[j:k]
+	}
+	replay := func(moves []Movement) {
+		for _, mv := range moves {
 			mv.Customer = c
 			if mv.Kind != FXImpact {
 				mv.Kind = classify(mv.Before, mv.After, everPaid)
@@ -150,10 +152,30 @@ func lockedCustomer(c uint32, recorded []HistoryEntry, open []Movement, through,
 			visit(mv)
 			everPaid = true
 		}
+	}
+	sheetMonth := func(m Month, after Fixed) bool {
+		moves := monthOf(m)
+		if len(moves) == 0 || moves[0].Before != mrr || moves[len(moves)-1].After != after {
+			return false
+		}
+		replay(moves)
 		mrr = after
 		return true
 	}
+	// quietUntil replays the sheet's months before m that leave the
+	// customer where it was (an FX impact and a movement that cancel): the
+	// history records no change there.
+	quietUntil := func(m Month) {
+		for j < len(open) && open[j].Month < m {
+			moves := monthOf(open[j].Month)
+			if moves[0].Before == mrr && moves[len(moves)-1].After == mrr && len(moves) > 1 {
+				replay(moves)
+			}
+			j += len(moves)
+		}
+	}
 	for _, e := range recorded {
+		quietUntil(e.Month)
 		if !sheetMonth(e.Month, e.MRR) {
 			move(e.Month, e.MRR)
 		}
@@ -161,12 +183,22 @@ func lockedCustomer(c uint32, recorded []HistoryEntry, open []Movement, through,
 	if through >= last {
 		return
 	}
+	quietUntil(through + 1)
 	var sheet Fixed // the sheet's MRR at the end of the first open month
 	i := 0
 	for ; i < len(open) && open[i].Month <= through+1; i++ {
 		sheet = open[i].After
 	}
 	if !sheetMonth(through+1, sheet) {
+		// The books and the sheet disagree on where the customer stood.
+		// The rates still moved: the sheet's FX impact of the month comes
+		// first, then the rest is the restatement's movement.
+		for _, mv := range monthOf(through + 1) {
+			if fx := mv.After - mv.Before; mv.Kind == FXImpact && mrr != 0 && sheet != 0 && mrr+fx > 0 {
+				visit(Movement{Month: through + 1, Customer: c, Kind: FXImpact, Before: mrr, After: mrr + fx})
+				mrr += fx
+			}
+		}
 		move(through+1, sheet)
 	}
 	for _, mv := range open[i:] {

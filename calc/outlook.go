@@ -70,7 +70,7 @@ func (r *Result) Outlook(from Date, days ...int) Outlook {
 	}
 	ol := newOutlooker(from, days, s.monthly)
 	for c := range len(s.offsets) - 1 {
-		ol.customer(s, uint32(c), s.customerRows(uint32(c)))
+		ol.customer(s, uint32(c), s.customerRows(uint32(c)), -1)
 	}
 	return ol.finish()
 }
@@ -103,8 +103,11 @@ func newOutlooker(from Date, days []int, monthly []monthlyRates) *outlooker {
 	return ol
 }
 
-// customer weighs customer c, whose rows are rows.
-func (ol *outlooker) customer(s *sweep, c uint32, rows []int32) {
+// customer weighs customer c, whose rows are rows. reported is the
+// customer's MRR on the outlook's day as the waterfall reports it, or −1
+// when the caller does not know it: the sum of the rows paying that day
+// can differ from it by the engine's rounding tolerance.
+func (ol *outlooker) customer(s *sweep, c uint32, rows []int32, reported Fixed) {
 	o := &ol.o
 	for i := range ol.on {
 		clear(ol.on[i])
@@ -133,13 +136,19 @@ func (ol *outlooker) customer(s *sweep, c uint32, rows []int32) {
 		return
 	}
 	mrr := valueAt(ol.on[0], ol.rates)
+	if reported >= 0 {
+		mrr = reported
+	}
 	if mrr == 0 {
 		return
 	}
 	o.MRR.Add(mrr)
+	// Each row's MRR is rounded to 10⁻⁹: the same amount entered as two
+	// rows and renewed as one can differ by a few 10⁻⁹, which is no drop.
+	tolerance := Fixed(len(rows))
 	for h := range o.Horizons {
 		after := valueAt(ol.on[h+1], ol.rates)
-		if after >= mrr {
+		if after >= mrr || mrr-after <= tolerance && after != 0 {
 			continue
 		}
 		hz := &o.Horizons[h]

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mrrbot/mrrbot/calc"
@@ -43,7 +44,7 @@ type Horizon struct {
 	AtRisk    decimal.Decimal
 	Customers int
 	// Top are the biggest drops, at most five; only the longest horizon
-	// lists them.
+	// with customers at risk lists them.
 	Top []AtRiskCustomer
 }
 
@@ -100,7 +101,7 @@ func newOutlook(res *calc.Result, from calc.Date) *Outlook {
 	out := &Outlook{From: from, MRR: o.MRR.Decimal(), Committed: o.Committed.Decimal()}
 	for i, h := range o.Horizons {
 		hz := Horizon{Days: h.Days, AtRisk: h.AtRisk.Decimal(), Customers: len(h.Customers)}
-		if i == len(o.Horizons)-1 {
+		if i == lastWithCustomers(o.Horizons) {
 			for _, c := range h.Customers[:min(len(h.Customers), atRiskNames)] {
 				cust := res.Customers[c.Customer]
 				hz.Top = append(hz.Top, AtRiskCustomer{
@@ -115,6 +116,17 @@ func newOutlook(res *calc.Result, from calc.Date) *Outlook {
 		out.Horizons = append(out.Horizons, hz)
 	}
 	return out
+}
+
+// lastWithCustomers returns the index of the longest horizon with
+// customers at risk, or −1.
+func lastWithCustomers(hs []calc.Horizon) int {
+	for i := len(hs) - 1; i >= 0; i-- {
+		if len(hs[i].Customers) > 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // fxText is " · FX impact +$12.34" when the book has monthly rates, else "".
@@ -148,9 +160,9 @@ func (d *Digest) outlookLines(escape func(string) string) []string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Committed MRR %s · scheduled to churn:", Money(o.Committed, d.Currency))
-	if n := len(o.Horizons); n == 0 || o.Horizons[n-1].Customers == 0 {
+	if !slices.ContainsFunc(o.Horizons, func(h Horizon) bool { return h.Customers > 0 }) {
 		days := 0
-		if n > 0 {
+		if n := len(o.Horizons); n > 0 {
 			days = o.Horizons[n-1].Days
 		}
 		return []string{fmt.Sprintf("Committed MRR %s · nothing scheduled to churn in the next %d days", Money(o.Committed, d.Currency), days)}
@@ -162,8 +174,10 @@ func (d *Digest) outlookLines(escape func(string) string) []string {
 		fmt.Fprintf(&b, " %s in %d days (%s)", Money(h.AtRisk, d.Currency), h.Days, plural(h.Customers, "customer", "customers"))
 	}
 	lines := []string{b.String()}
-	if n := len(o.Horizons); n > 0 && len(o.Horizons[n-1].Top) > 0 {
-		h := o.Horizons[n-1]
+	// The customers of the longest horizon that has any (a renewal after
+	// a gap can leave a later horizon with none).
+	if i := slices.IndexFunc(o.Horizons, func(h Horizon) bool { return len(h.Top) > 0 }); i >= 0 {
+		h := o.Horizons[i]
 		var parts []string
 		for _, c := range h.Top {
 			p := fmt.Sprintf("%s %s (last day %s", escape(shortName(c.Customer)), minus+Money(c.Drop, d.Currency), c.LastDay)

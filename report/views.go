@@ -16,6 +16,11 @@ const (
 	scaleHigh = "#63be7b"
 )
 
+// maxCohortAges is the number of months since start the cohorts tab shows:
+// ten years. A sheet whose first row was typed a century early still makes
+// a tab a spreadsheet can hold (Google allows 18,278 columns).
+const maxCohortAges = 120
+
 // Section titles of the cohorts tab.
 const (
 	titleMRRRetention  = "MRR retention (net, by cohort)"
@@ -35,6 +40,7 @@ func cohortsTab(res *calc.Result, name string) sheets.Tab {
 	for _, c := range cohorts {
 		ages = max(ages, len(c.MRR))
 	}
+	ages = min(ages, maxCohortAges)
 	cols := []sheets.TabColumn{
 		{Title: "Cohort", Format: sheets.FormatDate, Pattern: patternMonth, Width: widthMonth},
 		countColumn("Customers"),
@@ -67,7 +73,7 @@ func cohortsTab(res *calc.Result, name string) sheets.Tab {
 				sheets.IntCell(c.Customers()),
 				money(c.MRR[0].Decimal()),
 			}
-			for k := range c.MRR {
+			for k := range min(len(c.MRR), ages) {
 				row = append(row, percentCell(share(c, k)))
 			}
 			rows = append(rows, row)
@@ -133,7 +139,17 @@ func segmentsTab(res *calc.Result, name string) sheets.Tab {
 	segs := res.Segments()
 	rows := make([][]sheets.Cell, 0, len(segs)*len(res.Months))
 	for i := range res.Months {
-		total := res.Months[i].Ending.Decimal()
+		// Shares are of the column's total, which is the month's Ending,
+		// except in a locked result's restated months, whose segments are
+		// the sheet's as it is now.
+		totals := map[string]calc.Sum{}
+		for _, s := range segs {
+			if j := int(res.Months[i].Month - s.Months[0].Month); j >= 0 && j < len(s.Months) {
+				t := totals[s.Column]
+				t.AddSum(s.Months[j].Ending)
+				totals[s.Column] = t
+			}
+		}
 		for _, s := range segs {
 			// A locked result's months may start before the sheet's.
 			j := int(res.Months[i].Month - s.Months[0].Month)
@@ -160,7 +176,7 @@ func segmentsTab(res *calc.Result, name string) sheets.Tab {
 				row = append(row, money(wf.FXImpact))
 			}
 			share := decimal.NullDecimal{}
-			if !total.IsZero() {
+			if total := totals[s.Column].Decimal(); !total.IsZero() {
 				share = decimal.NewNullDecimal(wf.Ending.Decimal().Div(total))
 			}
 			row = append(row, money(wf.Ending), sheets.IntCell(wf.Customers), percentCell(share))

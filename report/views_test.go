@@ -53,3 +53,28 @@ func TestSegmentsTabLocked(t *testing.T) {
 		}
 	}
 }
+
+// TestCohortsTabWidth: a start date typed a century early makes a result
+// of some 1,200 months; the cohorts tab still shows at most ten years.
+func TestCohortsTabWidth(t *testing.T) {
+	book, err := calc.NewBook("USD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, start := range []string{"1925-01-10", "2025-01-10"} {
+		d, _ := calc.ParseDate(start)
+		if err := book.Add(&calc.Subscription{Row: i + 2, CustomerID: start, Amount: 100 * calc.One, Quantity: calc.One, Start: d, End: calc.NoEnd}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := book.Compute(calc.DateOf(2026, time.March, 31))
+	tab := cohortsTab(res, "MRR Cohorts")
+	if got, want := len(tab.Columns), 3+maxCohortAges; got != want {
+		t.Errorf("cohorts tab has %d columns, want %d", got, want)
+	}
+	for _, row := range tab.Rows {
+		if len(row) > len(tab.Columns) {
+			t.Fatalf("a row of %d cells under %d columns", len(row), len(tab.Columns))
+		}
+	}
+}

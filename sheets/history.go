@@ -56,7 +56,11 @@ func HistoryTab(b Books) Tab {
 		if p.End != calc.NoEnd {
 			end = p.End.String()
 		}
-		v, _ := json.Marshal([]any{p.Row, p.Plan, p.Start.String(), end, p.MRR.String(), strconv.FormatUint(p.Hash, 16)})
+		fields := []any{p.Row, p.Plan, p.Start.String(), end, p.MRR.String(), strconv.FormatUint(p.Hash, 16)}
+		if p.Currency != "" {
+			fields = append(fields, p.Currency) // a row with monthly rates
+		}
+		v, _ := json.Marshal(fields)
 		t.Rows = append(t.Rows, []Cell{TextCell("row"), TextCell(p.Customer), TextCell(string(v))})
 	}
 	return t
@@ -113,7 +117,7 @@ func DecodeHistory(r RowReader) (*Books, error) {
 			entries = append(entries, calc.HistoryEntry{Customer: customer, Month: m, MRR: v})
 		case "row":
 			var f []any
-			if err := json.Unmarshal([]byte(value), &f); err != nil || len(f) != 6 {
+			if err := json.Unmarshal([]byte(value), &f); err != nil || len(f) < 6 || len(f) > 7 {
 				return nil, bad(fmt.Sprintf("%q is not a row print", value))
 			}
 			p, err := decodePrint(customer, f)
@@ -150,6 +154,13 @@ func decodePrint(customer string, f []any) (calc.RowPrint, error) {
 	end, ok4 := f[3].(string)
 	mrr, ok5 := f[4].(string)
 	hash, ok6 := f[5].(string)
+	if len(f) == 7 {
+		cur, ok := f[6].(string)
+		if !ok || cur == "" {
+			return p, errors.New("a row print has fields of the wrong kind")
+		}
+		p.Currency = cur
+	}
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
 		return p, errors.New("a row print has fields of the wrong kind")
 	}
