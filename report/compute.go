@@ -35,15 +35,43 @@ type jsonFigures struct {
 	Outlook  *jsonOutlook  `json:"outlook"`
 }
 
+// jsonMovements opens a month of the JSON: the month and its waterfall up
+// to Net New, for the totals and for each segment alike.
+type jsonMovements struct {
+	Month        string `json:"month"`
+	StartingMRR  string `json:"starting_mrr"`
+	New          string `json:"new"`
+	Expansion    string `json:"expansion"`
+	Reactivation string `json:"reactivation"`
+	Contraction  string `json:"contraction"`
+	Churn        string `json:"churn"`
+	NetNew       string `json:"net_new"`
+}
+
+func movementsJSON(wf *calc.Waterfall) jsonMovements {
+	return jsonMovements{
+		Month:        wf.Month.String(),
+		StartingMRR:  Cents(wf.Starting.Decimal()),
+		New:          Cents(wf.New.Decimal()),
+		Expansion:    Cents(wf.Expansion.Decimal()),
+		Reactivation: Cents(wf.Reactivation.Decimal()),
+		Contraction:  Cents(wf.Contraction.Decimal()),
+		Churn:        Cents(wf.Churn.Decimal()),
+		NetNew:       Cents(wf.NetNew.Decimal()),
+	}
+}
+
+// fxJSON is a month's FX impact, or nil when the book has no monthly rates.
+func fxJSON(res *calc.Result, wf *calc.Waterfall) *string {
+	if !res.MonthlyFX {
+		return nil
+	}
+	fx := Cents(wf.FXImpact.Decimal())
+	return &fx
+}
+
 type jsonMonth struct {
-	Month                string  `json:"month"`
-	StartingMRR          string  `json:"starting_mrr"`
-	New                  string  `json:"new"`
-	Expansion            string  `json:"expansion"`
-	Reactivation         string  `json:"reactivation"`
-	Contraction          string  `json:"contraction"`
-	Churn                string  `json:"churn"`
-	NetNew               string  `json:"net_new"`
+	jsonMovements
 	EndingMRR            string  `json:"ending_mrr"`
 	ARR                  string  `json:"arr"`
 	Customers            int     `json:"customers"`
@@ -83,14 +111,7 @@ func WriteJSON(w io.Writer, f *Figures) error {
 		wf := &f.Result.Months[i]
 		m := wf.Metrics()
 		out.Months = append(out.Months, jsonMonth{
-			Month:                wf.Month.String(),
-			StartingMRR:          Cents(wf.Starting.Decimal()),
-			New:                  Cents(wf.New.Decimal()),
-			Expansion:            Cents(wf.Expansion.Decimal()),
-			Reactivation:         Cents(wf.Reactivation.Decimal()),
-			Contraction:          Cents(wf.Contraction.Decimal()),
-			Churn:                Cents(wf.Churn.Decimal()),
-			NetNew:               Cents(wf.NetNew.Decimal()),
+			jsonMovements:        movementsJSON(wf),
 			EndingMRR:            Cents(wf.Ending.Decimal()),
 			ARR:                  Cents(m.ARR),
 			Customers:            wf.Customers,
@@ -104,11 +125,8 @@ func WriteJSON(w io.Writer, f *Figures) error {
 			NetMRRChurn:          nullString(m.NetMRRChurn, ratioString),
 			NRR:                  nullString(m.NRR, ratioString),
 			QuickRatio:           nullString(m.QuickRatio, ratioString),
+			FXImpact:             fxJSON(f.Result, wf),
 		})
-		if f.Result.MonthlyFX {
-			fx := Cents(wf.FXImpact.Decimal())
-			out.Months[i].FXImpact = &fx
-		}
 	}
 	out.Cohorts, out.Segments, out.Outlook = jsonViews(f.Result)
 	return json.NewEncoder(w).Encode(out)

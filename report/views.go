@@ -209,17 +209,10 @@ type jsonSegment struct {
 }
 
 type jsonSegmentMonth struct {
-	Month        string  `json:"month"`
-	StartingMRR  string  `json:"starting_mrr"`
-	New          string  `json:"new"`
-	Expansion    string  `json:"expansion"`
-	Reactivation string  `json:"reactivation"`
-	Contraction  string  `json:"contraction"`
-	Churn        string  `json:"churn"`
-	NetNew       string  `json:"net_new"`
-	FXImpact     *string `json:"fx_impact,omitempty"`
-	EndingMRR    string  `json:"ending_mrr"`
-	Customers    int     `json:"customers"`
+	jsonMovements
+	FXImpact  *string `json:"fx_impact,omitempty"`
+	EndingMRR string  `json:"ending_mrr"`
+	Customers int     `json:"customers"`
 }
 
 type jsonOutlook struct {
@@ -270,23 +263,12 @@ func jsonViews(res *calc.Result) ([]jsonCohort, []jsonSegment, *jsonOutlook) {
 			if wf.Starting.Sign() == 0 && wf.Ending.Sign() == 0 {
 				continue
 			}
-			m := jsonSegmentMonth{
-				Month:        wf.Month.String(),
-				StartingMRR:  Cents(wf.Starting.Decimal()),
-				New:          Cents(wf.New.Decimal()),
-				Expansion:    Cents(wf.Expansion.Decimal()),
-				Reactivation: Cents(wf.Reactivation.Decimal()),
-				Contraction:  Cents(wf.Contraction.Decimal()),
-				Churn:        Cents(wf.Churn.Decimal()),
-				NetNew:       Cents(wf.NetNew.Decimal()),
-				EndingMRR:    Cents(wf.Ending.Decimal()),
-				Customers:    wf.Customers,
-			}
-			if res.MonthlyFX {
-				fx := Cents(wf.FXImpact.Decimal())
-				m.FXImpact = &fx
-			}
-			js.Months = append(js.Months, m)
+			js.Months = append(js.Months, jsonSegmentMonth{
+				jsonMovements: movementsJSON(wf),
+				FXImpact:      fxJSON(res, wf),
+				EndingMRR:     Cents(wf.Ending.Decimal()),
+				Customers:     wf.Customers,
+			})
 		}
 		segments = append(segments, js)
 	}

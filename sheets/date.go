@@ -77,6 +77,39 @@ type dateToken struct {
 	num bool
 }
 
+// dateTokens splits s into runs of digits and runs of letters, separated by
+// / - . space or comma, into toks; a dot after letters ends an abbreviated
+// month name ("Jan."). It returns how many it found, and false when s holds
+// another character or more tokens than toks has room for.
+func dateTokens(s string, toks []dateToken) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9', isLetter(c):
+			j := i
+			num := c >= '0' && c <= '9'
+			for j < len(s) && (num && s[j] >= '0' && s[j] <= '9' || !num && isLetter(s[j])) {
+				j++
+			}
+			if n == len(toks) {
+				return n, false
+			}
+			toks[n] = dateToken{s: s[i:j], num: num}
+			n++
+			if !num && j < len(s) && s[j] == '.' {
+				j++
+			}
+			i = j
+		case c == '/' || c == '-' || c == '.' || c == ' ' || c == ',':
+			i++
+		default:
+			return n, false
+		}
+	}
+	return n, true
+}
+
 // dateProblem says why a text is not a date.
 type dateProblem uint8
 
@@ -127,31 +160,9 @@ func parseDateText(s string, order dateOrder) (calc.Date, dateProblem) {
 		s = t
 	}
 	var toks [4]dateToken
-	n := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9', isLetter(c):
-			j := i
-			num := c >= '0' && c <= '9'
-			for j < len(s) && (num && s[j] >= '0' && s[j] <= '9' || !num && isLetter(s[j])) {
-				j++
-			}
-			if n == len(toks) {
-				return 0, notADate
-			}
-			toks[n] = dateToken{s: s[i:j], num: num}
-			n++
-			// A dot ends an abbreviated month name ("Jan.").
-			if !num && j < len(s) && s[j] == '.' {
-				j++
-			}
-			i = j
-		case c == '/' || c == '-' || c == '.' || c == ' ' || c == ',':
-			i++
-		default:
-			return 0, notADate
-		}
+	n, ok := dateTokens(s, toks[:])
+	if !ok {
+		return 0, notADate
 	}
 	t := toks[:n]
 	if len(t) == 4 && !t[0].num && weekdayName(t[0].s) {

@@ -651,32 +651,7 @@ func parseMonth(c Cell, order dateOrder) (m calc.Month, msg string) {
 // words, so that it may be a date.
 func monthText(s string) (m calc.Month, p dateProblem, ok bool) {
 	var toks [2]dateToken
-	n := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9', isLetter(c):
-			j := i
-			num := c >= '0' && c <= '9'
-			for j < len(s) && (num && s[j] >= '0' && s[j] <= '9' || !num && isLetter(s[j])) {
-				j++
-			}
-			if n == len(toks) {
-				return 0, 0, false
-			}
-			toks[n] = dateToken{s: s[i:j], num: num}
-			n++
-			if !num && j < len(s) && s[j] == '.' {
-				j++
-			}
-			i = j
-		case c == '/' || c == '-' || c == '.' || c == ' ' || c == ',':
-			i++
-		default:
-			return 0, 0, false
-		}
-	}
-	if n != 2 {
+	if n, ok := dateTokens(s, toks[:]); !ok || n != 2 {
 		return 0, 0, false
 	}
 	a, b := toks[0], toks[1]

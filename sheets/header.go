@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -149,26 +150,15 @@ type SegmentError struct {
 
 // Error names the segments asked for and the headers the table has.
 func (e *SegmentError) Error() string {
-	var b strings.Builder
-	b.WriteString("segment column")
-	if len(e.Missing) > 1 {
-		b.WriteString("s")
-	}
+	quoted := make([]string, len(e.Missing))
 	for i, m := range e.Missing {
-		if i == 0 {
-			b.WriteString(" ")
-		} else {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%q", m)
+		quoted[i] = strconv.Quote(m)
 	}
+	noun, verb := "column", "is"
 	if len(e.Missing) > 1 {
-		b.WriteString(" are")
-	} else {
-		b.WriteString(" is")
+		noun, verb = "columns", "are"
 	}
-	fmt.Fprintf(&b, " not in the header (headers: %s)", strings.Join(e.Saw, ", "))
-	return b.String()
+	return fmt.Sprintf("segment %s %s %s not in the header (headers: %s)", noun, strings.Join(quoted, ", "), verb, strings.Join(e.Saw, ", "))
 }
 
 // normalizeHeader lowercases h and drops everything but letters and digits.
