@@ -66,6 +66,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, method string)
 		s.conversationsInfo(w, r)
 	case "conversations.list":
 		s.conversationsList(w, r)
+	case "conversations.members":
+		s.conversationsMembers(w, r)
+	case "users.info":
+		s.usersInfo(w, r)
+	case "usergroups.list":
+		s.usergroupsList(w, r)
+	case "usergroups.users.list":
+		s.usergroupsUsersList(w, r)
 	case "files.getUploadURLExternal":
 		s.getUploadURL(w, r)
 	case "files.completeUploadExternal":
