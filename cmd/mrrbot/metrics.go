@@ -22,7 +22,7 @@ const (
 	// Outcomes of a sync or a slash command.
 	resultOK      = "ok"
 	resultError   = "error"
-	resultRefused = "refused" // a slash command failed verification, or no report answers its channel
+	resultRefused = "refused" // a slash command failed verification, no report answers its channel, or its sender may not run it
 
 	// Outcomes of a digest post.
 	digestPosted        = "posted"
@@ -101,7 +101,7 @@ func newMetrics(now func() time.Time) *metrics {
 		}, []string{"service", "status"}),
 		slashCommands: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_slash_commands_total",
-			Help: "Slash commands, by command (month_to_date, month, sync, help, unknown) and result (ok, error, or refused: the request failed verification or no report is bound to its channel).",
+			Help: "Slash commands, by command (month_to_date, month, sync, help, unknown) and result (ok, error, or refused: the request failed verification, no report is bound to its channel, or its sender may not run it).",
 		}, []string{"command", "result"}),
 		digestPosts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_digest_posts_total",

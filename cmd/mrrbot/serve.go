@@ -50,6 +50,14 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := c.logger()
+	apiURL := c.getenv("SLACK_API_URL")
+	dir := notify.NewDirectory(notify.DirectoryConfig{
+		Token: c.getenv("SLACK_BOT_TOKEN"), APIURL: apiURL, HTTPClient: c.httpClient,
+		Logger: log, Now: c.now, Hooks: c.metrics.slackHooks(),
+	})
+	if err := bindReports(ctx, bots, dir, log); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -70,18 +78,18 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		})
 	}
 	route := func(ctx context.Context, cmd notify.Command) notify.Message {
-		b := pickBot(bots, cmd)
+		b, refusal := c.admit(ctx, bots, dir, cmd)
 		if b == nil {
-			c.metrics.slash(commandKind(strings.TrimSpace(cmd.Text)), resultRefused)
-			return textMessage("No MRR report is set up for this channel. Ask whoever runs mrrbot to bind one to it in the config file.")
+			return refusal
 		}
 		return b.answer(ctx, cmd)
 	}
 	if appToken != "" {
 		wg.Go(func() {
 			err := notify.RunSocketMode(ctx, notify.SocketConfig{
-				AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: c.getenv("SLACK_API_URL"),
+				AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: apiURL,
 				HTTPClient: c.httpClient, Logger: log, Hooks: c.metrics.slackHooks(),
+				Refused: func(_ context.Context, cmd notify.Command, err error) { c.refuseResponseURL(cmd, err) },
 			}, route)
 			if err != nil && ctx.Err() == nil {
 				errs <- fmt.Errorf("socket mode: %w", err)
@@ -95,7 +103,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", c.metrics.handler())
-	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient, metrics: c.metrics})
+	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient, metrics: c.metrics,
+		apiURL: apiURL, refuseURL: c.refuseResponseURL})
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -171,24 +180,10 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 			bf.segments = r.Segments
 		}
 		bf.currency = r.Currency
-		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor})
+		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor,
+			access: reportAccess{allowUsers: r.AllowUsers, allowGroups: r.AllowUsergroups, allowSync: r.AllowSync}})
 	}
 	return bots, nil
-}
-
-// pickBot returns the bot bound to the channel a command came from, or
-// the only bot when there is one.
-func pickBot(bots []*bot, cmd notify.Command) *bot {
-	for _, b := range bots {
-		ch := strings.TrimPrefix(b.channel, "#")
-		if ch != "" && (ch == cmd.ChannelID || ch == cmd.ChannelName) {
-			return b
-		}
-	}
-	if len(bots) == 1 {
-		return bots[0]
-	}
-	return nil
 }
 
 // bot answers commands and posts digests for one report.
@@ -198,8 +193,9 @@ type bot struct {
 	flags    syncFlags
 	loc      *time.Location
 	sched    schedule
-	channel  string // where its digest goes and whose /mrr it answers
+	channel  string // where its digest goes, as configured (an ID or a name)
 	cacheFor time.Duration
+	access   reportAccess // who may run its commands; see access.go
 
 	group  singleflight.Group
 	mu     sync.Mutex
@@ -334,6 +330,10 @@ type commandHandler struct {
 	wg         *sync.WaitGroup
 	httpClient *http.Client
 	metrics    *metrics
+	// apiURL (SLACK_API_URL) is, besides hooks.slack.com, the one host
+	// answers may go to; refuseURL records a command that named another.
+	apiURL    string
+	refuseURL func(notify.Command, error)
 }
 
 func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -359,6 +359,13 @@ func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil || cmd.ResponseURL == "" {
 		h.metrics.slash(slashUnknown, resultRefused)
 		http.Error(w, "not a slash command", http.StatusBadRequest)
+		return
+	}
+	// Signed or not, an answer goes to Slack only: never to an address the
+	// request chose.
+	if err := notify.CheckResponseURL(cmd.ResponseURL, h.apiURL); err != nil {
+		h.refuseURL(cmd, err)
+		http.Error(w, "response_url is not a Slack URL", http.StatusBadRequest)
 		return
 	}
 	// Answer on the response URL, after the ack: Slack waits 3 seconds at
