@@ -42,8 +42,9 @@ const (
 //   - a link to the spreadsheet, when there is one.
 //
 // Amounts are written as people write them ("$12,480.50", "−$1,099.00").
-// Customer names are escaped for mrkdwn and cut to a readable length, so the
-// message stays within Block Kit's limits whatever the sheet holds.
+// Customer, plan and segment names are escaped for mrkdwn (they cannot
+// format, link or mention; see escapeMrkdwn) and cut to a readable length,
+// so the message stays within Block Kit's limits whatever the sheet holds.
 // [Digest.Headline] is the message's fallback text.
 func (d *Digest) Blocks() []slack.Block {
 	blocks := []slack.Block{d.headerBlock(), d.headlineBlock(), d.movementsBlock()}
@@ -65,7 +66,7 @@ func (d *Digest) Blocks() []slack.Block {
 		for _, r := range d.Restated {
 			sb.WriteString("\n• " + escapeMrkdwn(r))
 		}
-		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, truncate(sb.String(), 2900), false, false), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(sheetMrkdwn(truncate(sb.String(), 2900)), nil, nil))
 	}
 	if b := d.linkBlock(); b != nil {
 		blocks = append(blocks, b)
@@ -167,7 +168,7 @@ func (d *Digest) moversBlock() slack.Block {
 		for _, mv := range ms.Top {
 			fmt.Fprintf(&b, "\n%s %s", escapeMrkdwn(shortName(mv.Customer)), signedMoney(mv.Amount, d.Currency))
 		}
-		fields = append(fields, mrkdwn(b.String()))
+		fields = append(fields, sheetMrkdwn(b.String()))
 	}
 	return slack.NewSectionBlock(mrkdwn("*Top movers*"), fields, nil, slack.SectionBlockOptionBlockID(blockMovers))
 }
@@ -180,7 +181,7 @@ func (d *Digest) issuesBlock() slack.Block {
 	}
 	verb, tab := d.issues()
 	text := fmt.Sprintf(":warning: %d %s: see the *%s* tab.", d.Issues, verb, escapeMrkdwn(tab))
-	return slack.NewContextBlock(blockIssues, mrkdwn(text))
+	return slack.NewContextBlock(blockIssues, sheetMrkdwn(text))
 }
 
 // linkBlock links to the spreadsheet, or returns nil when there is no link.
@@ -203,19 +204,41 @@ func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
 
-// mrkdwnEscaper escapes the three characters that mrkdwn treats as markup
-// (https://docs.slack.dev/messaging/formatting-message-text#escaping).
-var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+// sheetMrkdwn is a mrkdwn text object for text that carries what the sheet
+// says (customer, plan and segment names), escaped with escapeMrkdwn. It is
+// verbatim: Slack then turns no bare URL, channel name or "@here" in it
+// into a link or a mention, as it would in its default preprocessing.
+// mrrbot's own markup (bold, the spreadsheet's <url|text> link) still
+// renders.
+func sheetMrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, true)
+}
+
+// mrkdwnEscaper makes sheet text inert in mrkdwn. "&", "<" and ">" become
+// the entities Slack documents
+// (https://docs.slack.dev/messaging/formatting-message-text#escaping), so
+// that "<!channel>" or "<https://…|…>" shows as written and cannot mention
+// or link. Slack documents no escape for "*", "_", "~" and "`", which
+// would make bold, italic, strikethrough or code of a name such as
+// "*Acme*": they become their full-width forms (＊ ＿ ～ ｀), which look
+// alike and never format.
+var mrkdwnEscaper = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"*", "＊", "_", "＿", "~", "～", "`", "｀",
+)
 
 // escapeMrkdwn makes text from the sheet safe to put in mrkdwn: a name such
-// as "Smith & <Sons>" shows as written and cannot open a link or mention.
+// as "Smith & <Sons>" or "*ACME* `beta`" shows as written and cannot open a
+// link, mention anyone or change the message's formatting.
 func escapeMrkdwn(s string) string { return mrkdwnEscaper.Replace(s) }
 
-// escapeLink makes a URL safe inside <url|text>: the mrkdwn escapes, and a
-// "|" percent-encoded so that it cannot end the URL early.
-func escapeLink(u string) string {
-	return strings.ReplaceAll(escapeMrkdwn(u), "|", "%7C")
-}
+// linkEscaper makes a URL safe inside <url|text>: the three entities, and a
+// "|" percent-encoded so that it cannot end the URL early. The URL's other
+// characters ("_" and "~" are common in them) stay as they are.
+var linkEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", "%7C")
+
+// escapeLink makes a URL safe inside <url|text>.
+func escapeLink(u string) string { return linkEscaper.Replace(u) }
 
 // shortName puts a customer's name on one line and cuts it to
 // maxCustomerRunes characters, ending with "…" when it was cut.

@@ -213,7 +213,7 @@ func (d *Digest) segmentBlock() slack.Block {
 	if l == "" {
 		return nil
 	}
-	return slack.NewContextBlock(blockSegment, mrkdwn(l))
+	return slack.NewContextBlock(blockSegment, sheetMrkdwn(l))
 }
 
 // outlookBlock is the committed MRR and the MRR scheduled to churn, with
@@ -225,5 +225,5 @@ func (d *Digest) outlookBlock() slack.Block {
 	}
 	head, rest, _ := strings.Cut(lines[0], " · ")
 	lines[0] = "*" + head + "*\n" + strings.ToUpper(rest[:1]) + rest[1:]
-	return slack.NewSectionBlock(mrkdwn(truncate(strings.Join(lines, "\n"), 2900)), nil, nil, slack.SectionBlockOptionBlockID(blockOutlook))
+	return slack.NewSectionBlock(sheetMrkdwn(truncate(strings.Join(lines, "\n"), 2900)), nil, nil, slack.SectionBlockOptionBlockID(blockOutlook))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/mrrbot/mrrbot/notify/slacktest"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"github.com/slack-go/slack"
+	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
 // The people of these tests: Alice and a guest are in #finance, where the
@@ -498,5 +499,30 @@ func TestServeAccessStartErrors(t *testing.T) {
 				t.Errorf("serve = %v, want an error about report us and %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestServeSheetTextCannotFormat: a customer name written to make mischief
+// in Slack shows as written in /mrr's answer: it makes no bold, italic,
+// strikethrough or code, and mentions and links no one.
+func TestServeSheetTextCannotFormat(t *testing.T) {
+	sheetsSrv := sheetstest.New(t)
+	sheetsSrv.AddSpreadsheet(sheetID, "Subscriptions", "en_US")
+	sheetsSrv.AddSheet(sheetID, "Subscriptions", 0, 0)
+	sheetsSrv.SetCells(sheetID, "Subscriptions!A1", [][]*sheetsapi.CellData{
+		{sheetstest.String("Account"), sheetstest.String("Company"), sheetstest.String("Price"), sheetstest.String("Start")},
+		{sheetstest.String("A-1"), sheetstest.String("*ACME* _beta_ ~x~ `y` <!channel> <@U0CEO>"), sheetstest.Currency(100), sheetstest.Date(2026, 2, 1)},
+	})
+	slackSrv := workspace(t)
+	addr, _ := serveLogged(t, accessEnv(sheetsSrv, slackSrv))
+	// The blocks as sent: JSON, with "&", "<" and ">" as \u escapes.
+	got := strings.NewReplacer(`\u0026`, "&", `\u003c`, "<", `\u003e`, ">").Replace(ask(t, addr, slackSrv, alice, finID, "2026-02"))
+	if !strings.Contains(got, "＊ACME＊ ＿beta＿ ～x～ ｀y｀ &lt;!channel&gt; &lt;@U0CEO&gt; +$100.00") {
+		t.Errorf("the name is not shown as written:\n%s", got)
+	}
+	for _, bad := range []string{"*ACME*", "_beta_", "~x~", "`y`", "<!channel>", "<@U0CEO>"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("the answer carries %s", bad)
+		}
 	}
 }
