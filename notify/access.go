@@ -255,7 +255,7 @@ func (d *Directory) ChannelID(ctx context.Context, ref string) (string, error) {
 		return ref, nil
 	}
 	if d.token == "" {
-		return "", fmt.Errorf("find slack channel %s: %w", ref, errNoToken)
+		return "", fmt.Errorf("find slack channel %s: %w, or give the channel's ID (C0123456789) instead", ref, errNoToken)
 	}
 	s := &Slack{api: d.api, channel: ref, logger: d.retry.logger, retry: d.retry}
 	ch, err := s.lookup(ctx)

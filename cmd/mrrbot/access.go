@@ -238,6 +238,16 @@ func (c *cli) refuseResponseURL(cmd notify.Command, err error) {
 	c.audit(cmd, "", kind, notify.Decision{Reason: "foreign_response_url", Err: err})
 }
 
+// postTo is where the bot's scheduled digest goes: the channel bound at
+// start, by ID, so that a channel that took the configured name since gets
+// no figures.
+func (b *bot) postTo() string {
+	if b.access.channelID != "" {
+		return b.access.channelID
+	}
+	return b.channel
+}
+
 // pickBot returns the bot bound to the channel a command came from, by
 // the channel's ID, or the only bot when there is one. A channel's name is
 // never compared: anyone can rename a channel.

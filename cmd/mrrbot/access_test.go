@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"github.com/slack-go/slack"
@@ -486,7 +490,7 @@ func TestServeAccessStartErrors(t *testing.T) {
 	for _, tc := range []struct{ name, report, env, want string }{
 		{"unknown channel name", "channel: \"#nowhere\"", "", "channel_not_found"},
 		{"unknown user group", "channel: C0FIN\n    allow_usergroups: [nobody]", "", "nobody"},
-		{"a name without a token", "channel: \"#finance\"", "SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN"},
+		{"a name without a token", "channel: \"#finance\"", "SLACK_BOT_TOKEN", "set SLACK_BOT_TOKEN, or give the channel's ID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := map[string]string{
@@ -524,5 +528,45 @@ func TestServeSheetTextCannotFormat(t *testing.T) {
 		if strings.Contains(got, bad) {
 			t.Errorf("the answer carries %s", bad)
 		}
+	}
+}
+
+// TestScheduledDigestGoesToTheBoundChannel: serve's monthly digest goes to
+// the channel bound at start, even after a new channel took its name, and
+// the ledger keeps the name as configured.
+func TestScheduledDigestGoesToTheBoundChannel(t *testing.T) {
+	slackSrv := workspace(t)
+	env := map[string]string{"SLACK_API_URL": slackSrv.URL(), "SLACK_BOT_TOKEN": slackSrv.Token(), "SLACK_CHANNEL": "#finance"}
+	var stderr strings.Builder
+	c := &cli{getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: &stderr, now: func() time.Time { return fixedNow }}
+	var f syncFlags
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	f.register(fs, c.getenv)
+	if err := fs.Parse([]string{"--workbook", fixtureWorkbook(t)}); err != nil {
+		t.Fatal(err)
+	}
+	bots, err := c.bots(&f, "", "off", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := notify.NewDirectory(notify.DirectoryConfig{Token: slackSrv.Token(), APIURL: slackSrv.URL()})
+	if err := bindReports(t.Context(), bots, dir, c.logger()); err != nil {
+		t.Fatal(err)
+	}
+	slackSrv.RenameChannel(finID, "finance-old")
+	slackSrv.AddChannel(slacktest.Channel{ID: "C0EVIL", Name: "finance", Members: []string{bob}})
+
+	if err := bots[0].postDigest(t.Context(), calc.MonthOf(2026, time.February)); err != nil {
+		t.Fatalf("postDigest: %v\n%s", err, stderr.String())
+	}
+	var channels []string
+	for _, m := range slackSrv.Messages() {
+		channels = append(channels, m.Channel)
+	}
+	if diff := cmp.Diff([]string{finID}, channels); diff != "" {
+		t.Errorf("the digest went to (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(stderr.String(), `channel=#finance`) {
+		t.Errorf("the log does not name the channel as configured:\n%s", stderr.String())
 	}
 }

@@ -459,9 +459,12 @@ func (b *bot) postDigest(ctx context.Context, month calc.Month) (err error) {
 	if err != nil {
 		return err
 	}
-	poster, channel, err := b.cli.poster(b.channel)
+	poster, channel, err := b.cli.poster(b.postTo())
 	if err != nil {
 		return err
+	}
+	if channel == b.postTo() {
+		channel = b.channel // the ledger's key, as it was before channels were bound
 	}
 	posted, err = notify.PostOnce(ctx, poster, s.ledger, notify.DigestKey(channel, month.String()), b.cli.postNote(), digestMessage(s, d, month, b.cli), false)
 	if err != nil {
