@@ -43,7 +43,7 @@ const (
 //
 // Amounts are written as people write them ("$12,480.50", "−$1,099.00").
 // Customer, plan and segment names are escaped for mrkdwn (they cannot
-// format, link or mention; see escapeMrkdwn) and cut to a readable length,
+// format, link or mention; see EscapeMrkdwn) and cut to a readable length,
 // so the message stays within Block Kit's limits whatever the sheet holds.
 // [Digest.Headline] is the message's fallback text.
 func (d *Digest) Blocks() []slack.Block {
@@ -64,7 +64,7 @@ func (d *Digest) Blocks() []slack.Block {
 		var sb strings.Builder
 		sb.WriteString("*Restated since they were recorded*")
 		for _, r := range d.Restated {
-			sb.WriteString("\n• " + escapeMrkdwn(r))
+			sb.WriteString("\n• " + EscapeMrkdwn(r))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(sheetMrkdwn(truncate(sb.String(), 2900)), nil, nil))
 	}
@@ -166,7 +166,7 @@ func (d *Digest) moversBlock() slack.Block {
 		var b strings.Builder
 		fmt.Fprintf(&b, "*%s*", ms.Kind)
 		for _, mv := range ms.Top {
-			fmt.Fprintf(&b, "\n%s %s", escapeMrkdwn(shortName(mv.Customer)), signedMoney(mv.Amount, d.Currency))
+			fmt.Fprintf(&b, "\n%s %s", EscapeMrkdwn(shortName(mv.Customer)), signedMoney(mv.Amount, d.Currency))
 		}
 		fields = append(fields, sheetMrkdwn(b.String()))
 	}
@@ -180,7 +180,7 @@ func (d *Digest) issuesBlock() slack.Block {
 		return nil
 	}
 	verb, tab := d.issues()
-	text := fmt.Sprintf(":warning: %d %s: see the *%s* tab.", d.Issues, verb, escapeMrkdwn(tab))
+	text := fmt.Sprintf(":warning: %d %s: see the *%s* tab.", d.Issues, verb, EscapeMrkdwn(tab))
 	return slack.NewContextBlock(blockIssues, sheetMrkdwn(text))
 }
 
@@ -205,7 +205,7 @@ func mrkdwn(s string) *slack.TextBlockObject {
 }
 
 // sheetMrkdwn is a mrkdwn text object for text that carries what the sheet
-// says (customer, plan and segment names), escaped with escapeMrkdwn. It is
+// says (customer, plan and segment names), escaped with EscapeMrkdwn. It is
 // verbatim: Slack then turns no bare URL, channel name or "@here" in it
 // into a link or a mention, as it would in its default preprocessing.
 // mrrbot's own markup (bold, the spreadsheet's <url|text> link) still
@@ -227,10 +227,12 @@ var mrkdwnEscaper = strings.NewReplacer(
 	"*", "＊", "_", "＿", "~", "～", "`", "｀",
 )
 
-// escapeMrkdwn makes text from the sheet safe to put in mrkdwn: a name such
+// EscapeMrkdwn makes text from the sheet safe to put in mrkdwn: a name such
 // as "Smith & <Sons>" or "*ACME* `beta`" shows as written and cannot open a
-// link, mention anyone or change the message's formatting.
-func escapeMrkdwn(s string) string { return mrkdwnEscaper.Replace(s) }
+// link, mention anyone or change the message's formatting. Every message
+// that carries sheet text escapes it so: the digest's blocks, and the
+// plain-text reply to /mrr sync.
+func EscapeMrkdwn(s string) string { return mrkdwnEscaper.Replace(s) }
 
 // linkEscaper makes a URL safe inside <url|text>: the three entities, and a
 // "|" percent-encoded so that it cannot end the URL early. The URL's other

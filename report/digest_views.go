@@ -209,7 +209,7 @@ func noEscape(s string) string { return s }
 
 // segmentBlock is the segment that moved most, or nil.
 func (d *Digest) segmentBlock() slack.Block {
-	l := d.segmentLine(escapeMrkdwn)
+	l := d.segmentLine(EscapeMrkdwn)
 	if l == "" {
 		return nil
 	}
@@ -219,7 +219,7 @@ func (d *Digest) segmentBlock() slack.Block {
 // outlookBlock is the committed MRR and the MRR scheduled to churn, with
 // the customers, or nil when nothing is paying.
 func (d *Digest) outlookBlock() slack.Block {
-	lines := d.outlookLines(escapeMrkdwn)
+	lines := d.outlookLines(EscapeMrkdwn)
 	if len(lines) == 0 {
 		return nil
 	}

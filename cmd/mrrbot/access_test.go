@@ -531,6 +531,44 @@ func TestServeSheetTextCannotFormat(t *testing.T) {
 	}
 }
 
+// TestServeSyncReplyCannotFormat: /mrr sync's reply carries sheet text
+// too (the spreadsheet's title, and the customers whose past months were
+// restated); like the digest, it shows as written and cannot format,
+// mention or link.
+func TestServeSyncReplyCannotFormat(t *testing.T) {
+	const mischief = "*ACME* _beta_ ~x~ `y` <!channel> <@U0CEO> <https://evil.example|log in>"
+	sheetsSrv := sheetstest.New(t)
+	sheetsSrv.AddSpreadsheet(sheetID, "*Books* <!here>", "en_US")
+	sheetsSrv.AddSheet(sheetID, "Subscriptions", 0, 0)
+	sheetsSrv.SetCells(sheetID, "Subscriptions!A1", [][]*sheetsapi.CellData{
+		{sheetstest.String("Account"), sheetstest.String("Company"), sheetstest.String("Price"), sheetstest.String("Start")},
+		{sheetstest.String("A-1"), sheetstest.String(mischief), sheetstest.Currency(100), sheetstest.Date(2025, 6, 1)},
+	})
+	slackSrv := workspace(t)
+	addr, _ := serveLogged(t, accessEnv(sheetsSrv, slackSrv))
+
+	first := ask(t, addr, slackSrv, carol, finID, "sync")
+	// A past month changes: the next sync names the customer.
+	sheetsSrv.SetCells(sheetID, "Subscriptions!C2", [][]*sheetsapi.CellData{{sheetstest.Currency(150)}})
+	second := ask(t, addr, slackSrv, carol, finID, "sync")
+	if !strings.Contains(second, "Restated") {
+		t.Fatalf("the second sync restated nothing: %q", second)
+	}
+	for _, got := range []string{first, second} {
+		if !strings.Contains(got, "Synced *＊Books＊ &lt;!here&gt;*") {
+			t.Errorf("the title is not shown as written: %q", got)
+		}
+		for _, bad := range []string{"*Books*", "<!here>", "*ACME*", "_beta_", "~x~", "`y`", "<!channel>", "<@U0CEO>", "<https://evil"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("the sync reply carries %s: %q", bad, got)
+			}
+		}
+	}
+	if want := "＊ACME＊ ＿beta＿ ～x～ ｀y｀ &lt;!channel&gt; &lt;@U0CEO&gt; &lt;https://evil.example|log in&gt;: $100.00 → $150.00"; !strings.Contains(second, want) {
+		t.Errorf("the restated customer is not shown as written: %q", second)
+	}
+}
+
 // TestScheduledDigestGoesToTheBoundChannel: serve's monthly digest goes to
 // the channel bound at start, even after a new channel took its name, and
 // the ledger keeps the name as configured.

@@ -295,12 +295,17 @@ func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 
 func textMessage(s string) notify.Message { return notify.Message{Text: s} }
 
-// syncMessage says what a sync wrote.
+// syncMessage says what a sync wrote. Slack reads it as mrkdwn, so the
+// spreadsheet's title, the tab names and the restated customers' names are
+// escaped: they cannot format, mention or link.
 func syncMessage(s *synced) notify.Message {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "Synced *%s*:", s.title)
+	fmt.Fprintf(&sb, "Synced *%s*:", report.EscapeMrkdwn(s.title))
 	for _, t := range s.tabs() {
-		fmt.Fprintf(&sb, " %s (%d rows)", t.Name, len(t.Rows))
+		if t.Hidden {
+			continue // the bot's own bookkeeping, as `mrrbot sync` prints it
+		}
+		fmt.Fprintf(&sb, " %s (%d rows)", report.EscapeMrkdwn(t.Name), len(t.Rows))
 	}
 	if n := len(s.result.Months); n > 0 {
 		last := s.result.Months[n-1]
@@ -314,7 +319,7 @@ func syncMessage(s *synced) notify.Message {
 	if len(s.restated) > 0 {
 		sb.WriteString("\n*Restated* since the last sync recorded them:")
 		for _, line := range report.RestatedLines(s.restated, customerNames(s.result.Customers), s.result.Currency) {
-			sb.WriteString("\n• " + line)
+			sb.WriteString("\n• " + report.EscapeMrkdwn(line))
 		}
 	}
 	return textMessage(sb.String())
