@@ -411,6 +411,51 @@ func TestServeForeignResponseURL(t *testing.T) {
 	}
 }
 
+// TestServeResponseURLRedirect: an answer is never carried to another
+// host by a redirect. The response URL passes the check (here SLACK_API_URL's
+// host, which stands for hooks.slack.com) and answers 307 toward another
+// address: the figures must not follow.
+func TestServeResponseURLRedirect(t *testing.T) {
+	sheetsSrv := sheetstest.New(t)
+	fixtureSheet(t, sheetsSrv)
+	other, hits := recorder(t)
+	var redirected atomic.Int64
+	slackish := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirected.Add(1)
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(slackish.Close)
+	// Alice is named, so that no Slack lookup is needed: every request
+	// to the stand-in's host is the answer.
+	config := writeConfig(t, "reports:\n  - name: us\n    spreadsheet: "+sheetID+"\n    channel: "+finID+"\n    schedule: \"off\"\n    allow_users: ["+alice+"]\n")
+	env := map[string]string{
+		"MRRBOT_SHEETS_ENDPOINT": sheetsSrv.URL(), "SLACK_SIGNING_SECRET": signingSecret,
+		"SLACK_API_URL": slackish.URL + "/api/", "SLACK_BOT_TOKEN": "xoxb-test",
+	}
+	addr, logs := serveLogged(t, env, "--config", config)
+	resp, err := http.DefaultClient.Do(signedRequest(t, addr, url.Values{
+		"command": {"/mrr"}, "text": {"2026-02"}, "channel_id": {finID}, "user_id": {alice},
+		"response_url": {slackish.URL + "/commands/T0/1/x"},
+	}, fixedNow, signingSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && !strings.Contains(logs.String(), "answering a slash command") {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if redirected.Load() == 0 {
+		t.Fatalf("the answer was never sent:\n%s", logs.String())
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("a redirect carried the answer to another host (%d requests)", n)
+	}
+	if !strings.Contains(logs.String(), "answering a slash command") {
+		t.Errorf("the undelivered answer is not logged")
+	}
+}
+
 // TestServeAccessOverSocketMode applies the same rules to commands that
 // arrive over Socket Mode.
 func TestServeAccessOverSocketMode(t *testing.T) {
