@@ -361,13 +361,14 @@ func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cmd, err := notify.ParseCommand(body)
-	if err != nil || cmd.ResponseURL == "" {
+	if err != nil {
 		h.metrics.slash(slashUnknown, resultRefused)
 		http.Error(w, "not a slash command", http.StatusBadRequest)
 		return
 	}
 	// Signed or not, an answer goes to Slack only: never to an address the
-	// request chose.
+	// request chose. A command without a response_url is refused here too,
+	// with its audit line: Slack always sends one.
 	if err := notify.CheckResponseURL(cmd.ResponseURL, h.apiURL); err != nil {
 		h.refuseURL(cmd, err)
 		http.Error(w, "response_url is not a Slack URL", http.StatusBadRequest)
