@@ -139,6 +139,13 @@ func lastMeasured(asOf Date) Month {
 	return m
 }
 
+// ToDate tells whether month m of the result is measured on the as-of date
+// before the month's last day: the month in progress, whose figures are
+// the month to date and will still move.
+func (r *Result) ToDate(m Month) bool {
+	return m == r.AsOf.Month() && r.AsOf < m.LastDay()
+}
+
 // LastClosed returns the last closed month as of asOf: the month before
 // asOf's, the last that ended before asOf.
 func LastClosed(asOf Date) Month { return asOf.Month() - 1 }
