@@ -57,9 +57,9 @@ func TestDigestByHand(t *testing.T) {
 	dec := decimal.RequireFromString
 	movers := func(kind calc.Kind, ms ...Mover) Movers { return Movers{Kind: kind, Top: ms} }
 	want := &Digest{
-		Month:     calc.MonthOf(2026, time.January),
-		Currency:  "USD",
-		Through:   calc.DateOf(2026, time.January, 31),
+		Month:    calc.MonthOf(2026, time.January),
+		Currency: "USD",
+		Through:  calc.DateOf(2026, time.January, 31),
 		// Each customer's MRR in cents: Nakatomi's 28.305 is 28.31.
 		Ending:    dec("3208.13"),
 		NetNew:    dec("-128.31"),
