@@ -4,16 +4,20 @@ import "slices"
 
 // Segments. A segment is the rows that share a value of one column: the
 // plan, or a column named with [Book.SetSegments]. Each segment has its own
-// waterfall, made by the rules of Compute from the segment's rows, with one
-// difference: New, Reactivation and Churn are the customer's, not the
-// segment's. A customer that starts paying in a segment while it already
-// pays in another expands there (and contracts in the one it leaves), so a
-// plan change is Contraction in the old plan and Expansion in the new one.
+// waterfall, made by the rules of Compute from a customer's share of its
+// MRR in the segment, with one difference: New, Reactivation and Churn are
+// the customer's, not the segment's. A customer that starts paying in a
+// segment while it already pays in another expands there (and contracts in
+// the one it leaves), so a plan change is Contraction in the old plan and
+// Expansion in the new one. A customer's MRR, rounded to the cent as a
+// whole, is shared out among its segments by the largest remainder method
+// (see [allocate]), so the shares are whole cents that add up to it.
 //
-// So in every month the segments of one column add up to the result:
-// Starting, Ending, Net New, New, Reactivation, Churn and FX impact sum to
-// the result's, and so does Expansion − Contraction; Expansion and
-// Contraction each exceed the result's by the moves between segments.
+// So in every month the segments of one column add up to the result, to
+// the cent: Starting, Ending, Net New, New, Reactivation, Churn and FX
+// impact sum to the result's, and so does Expansion − Contraction;
+// Expansion and Contraction each exceed the result's by the moves between
+// segments.
 
 // PlanColumn is the Segment.Column of the breakdown by plan.
 const PlanColumn = "Plan"
