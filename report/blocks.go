@@ -29,7 +29,8 @@ const (
 
 // Blocks renders the digest as Slack Block Kit, in this order:
 //
-//   - a header, "MRR · October 2026";
+//   - a header, "MRR · October 2026" ("MRR · March 2026 to date" for the
+//     month in progress);
 //   - the headline: ending MRR in bold, Net New MRR and MoM growth (and the
 //     day it was measured on, for a month still running);
 //   - the five movements, ARR and customers as section fields;
@@ -103,6 +104,9 @@ func MonthToDate(res *calc.Result) (*Digest, error) {
 
 func (d *Digest) headerBlock() slack.Block {
 	text := fmt.Sprintf("MRR · %s %d", d.Month.Mon(), d.Month.Year())
+	if d.Partial {
+		text += " to date"
+	}
 	return slack.NewHeaderBlock(plainText(text), slack.HeaderBlockOptionBlockID(blockHeader))
 }
 

@@ -161,7 +161,7 @@ func TestMonthToDate(t *testing.T) {
 	if d.Issues != 0 || d.Link != "" {
 		t.Errorf("issues = %d, link = %q, want none", d.Issues, d.Link)
 	}
-	if got, want := d.Headline(), "MRR for March 2026 as of 2026-03-15: $2,908.13 (−$216.67, −6.9% MoM)"; got != want {
+	if got, want := d.Headline(), "MRR for March 2026 to date (as of 2026-03-15): $2,908.13 (−$216.67, −6.9% MoM)"; got != want {
 		t.Errorf("headline = %q, want %q", got, want)
 	}
 

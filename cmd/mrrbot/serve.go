@@ -274,6 +274,9 @@ func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 		}
 		d, err := report.MonthToDate(s.result)
 		if err != nil {
+			if s.allLeftOut() {
+				return textMessage(leftOutReply(s))
+			}
 			return textMessage("No paying subscriptions yet.")
 		}
 		return notify.Message{Text: d.Headline(), Blocks: d.ShortBlocks()}
@@ -288,12 +291,20 @@ func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 	}
 	d, err := s.digest(m)
 	if err != nil {
+		if len(s.result.Months) == 0 && s.allLeftOut() {
+			return textMessage(leftOutReply(s))
+		}
 		return textMessage(fmt.Sprintf("There are no figures for %s.", m))
 	}
 	return notify.Message{Text: d.Headline(), Blocks: d.Blocks()}
 }
 
 func textMessage(s string) notify.Message { return notify.Message{Text: s} }
+
+// leftOutReply answers /mrr when every row of the sheet was left out.
+func leftOutReply(s *synced) string {
+	return report.LeftOutMessage(s.loaded.Rows) + ": `/mrr sync` lists the problems in the " + report.DefaultTabNames.Issues + " tab."
+}
 
 // syncMessage says what a sync wrote. Slack reads it as mrkdwn, so the
 // spreadsheet's title, the tab names and the restated customers' names are
