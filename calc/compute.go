@@ -231,7 +231,7 @@ func (s *sweep) moves(c uint32, events []event, tolerance Fixed, visit func(Move
 	for i := 0; i < len(events); {
 		m := events[i].month
 		for ; i < len(events) && events[i].month == m; i++ {
-			actual = s.add(c, actual, events[i].delta, warnings)
+			actual = s.add(c, events[i].pos, actual, events[i].delta, warnings)
 		}
 		before, cur := shown, actual
 		if cur == before || before != 0 && cur != 0 && abs(cur-before) <= tolerance {
@@ -244,22 +244,36 @@ func (s *sweep) moves(c uint32, events []event, tolerance Fixed, visit func(Move
 }
 
 // add returns sum + delta, or sum with a warning when that would pass the
-// range of a Fixed.
-func (s *sweep) add(c uint32, sum, delta Fixed, warnings *[]Issue) Fixed {
+// range of a Fixed. pos is the position, among c's rows, of the row that
+// delta comes from, or noPos for an amount converted at a monthly rate;
+// the warning names that row, or else c's first row.
+func (s *sweep) add(c uint32, pos uint16, sum, delta Fixed, warnings *[]Issue) Fixed {
 	v, ok := addChecked(sum, delta)
 	if ok {
 		return v
 	}
 	if warnings != nil {
+		rows := s.customerRows(c)
+		line := int32(0)
+		switch {
+		case int(pos) < len(rows) && pos != noPos:
+			line = s.row(rows[pos]).line
+		case len(rows) > 0:
+			line = s.row(rows[0]).line
+		}
 		id := s.ids.get(c)
 		*warnings = append(*warnings, Issue{
+			Row:     int(line),
 			Column:  FieldAmount,
 			Value:   id,
-			Message: fmt.Sprintf("customer %s: MRR is too large to count exactly; a row is left out", id),
+			Message: fmt.Sprintf("customer %s: MRR with this row passes %s a month, the most mrrbot counts exactly; the row is not added, so the customer's figures are short", id, maxFixed),
 		})
 	}
 	return sum
 }
+
+// maxFixed is the largest Fixed, as people read it.
+var maxFixed = Fixed(math.MaxInt64).StringFixed(2)
 
 // walkFX is walk for rows of which some are in a currency with monthly
 // rates. The customer's MRR then changes every month its rates do, so the
@@ -270,15 +284,16 @@ func (s *sweep) add(c uint32, sum, delta Fixed, warnings *[]Issue) Fixed {
 func (s *sweep) walkFX(c uint32, rows []int32, sc *scratch, visit func(Movement), warnings *[]Issue) {
 	events := sc.events[:0]
 	defer func() { sc.events = events }()
-	for _, ri := range rows {
+	for i, ri := range rows {
 		r := s.row(ri)
 		ms, me, ok := activeMonths(r.start, r.end, s.asOf, s.last)
 		if !ok {
 			continue
 		}
-		events = append(events, event{month: int32(ms - s.first), cur: r.cur, delta: r.mrr})
+		pos := uint16(min(i, noPos))
+		events = append(events, event{month: int32(ms - s.first), cur: r.cur, pos: pos, delta: r.mrr})
 		if me < s.last {
-			events = append(events, event{month: int32(me + 1 - s.first), cur: r.cur, delta: -r.mrr})
+			events = append(events, event{month: int32(me + 1 - s.first), cur: r.cur, pos: pos, delta: -r.mrr})
 		}
 	}
 	if len(events) == 0 {
@@ -298,7 +313,7 @@ func (s *sweep) walkFX(c uint32, rows []int32, sc *scratch, visit func(Movement)
 		revalued := s.value(c, native, m, warnings) // last month's amounts at this month's rates
 		for ; i < len(events) && events[i].month == m; i++ {
 			e := events[i]
-			native[e.cur] = s.add(c, native[e.cur], e.delta, warnings)
+			native[e.cur] = s.add(c, e.pos, native[e.cur], e.delta, warnings)
 		}
 		cur := s.value(c, native, m, warnings)
 		month := s.first + Month(m)
@@ -365,7 +380,7 @@ func (s *sweep) value(c uint32, native []Fixed, m int32, warnings *[]Issue) Fixe
 		if !ok {
 			conv = 0
 		}
-		v = s.add(c, v, conv, warnings)
+		v = s.add(c, noPos, v, conv, warnings)
 	}
 	return v
 }
