@@ -74,6 +74,14 @@ type Cell struct {
 	Text string
 	// Format is the number format of a Number cell.
 	Format Format
+	// Currency is the currency a Number cell's number format shows: an ISO
+	// code ("EUR" for "#,##0.00 [$€-407]"), or the sign itself when
+	// several currencies write it and the format does not say which ("¥"),
+	// or "" when the format shows none.
+	Currency string
+	// Formula is the formula that computes the cell, as the sheet keeps it
+	// ("SUM(D2:D9)", with or without its "="), or "" for a value typed in.
+	Formula string
 }
 
 // blank reports whether c holds nothing but spaces.

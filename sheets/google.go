@@ -211,6 +211,7 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 			return nil, fmt.Errorf("read tab %q: %w", fxTab, err)
 		}
 		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
+		opts.fxLeftOut = t.leftOut
 	}
 	book, err := l.newBook(opts.currency())
 	if err != nil {

@@ -55,6 +55,7 @@ func ReadWorkbook(path string, opts Options) (*Loaded, error) {
 			return nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
 		}
 		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
+		opts.fxLeftOut = t.leftOut
 	}
 	book, err := l.newBook(opts.currency())
 	if err != nil {
