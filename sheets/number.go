@@ -429,7 +429,7 @@ func numberCellFixed(s string) (calc.Fixed, error) {
 	const floatDigits = 15
 	c := d.Coefficient()
 	if digits := len(c.Abs(c).String()); digits > floatDigits {
-		d = d.Round(int32(floatDigits - digits) - d.Exponent())
+		d = d.Round(int32(floatDigits-digits) - d.Exponent())
 	}
 	if !d.Round(calc.Scale).Equal(d) {
 		return 0, calc.ErrPrecision

@@ -225,7 +225,7 @@ func TestDoctorFailures(t *testing.T) {
 		what:   "no header row",
 		failed: 1,
 		want: doctorCheck{Mark: "✗", Text: `tab "Empty" has no header row: no row names two known columns (first row: "who", "what")`,
-			Fix: "add a header row naming at least customer_id (customerid, customer, account, accountid or client), amount (amount, price or listprice) and start_date (startdate, start or started); case, spaces and punctuation do not matter"},
+			Fix: "add a header row naming at least customer_id (customerid, accountid, customer, account or client), amount (amount, price or listprice) and start_date (startdate, start or started); case, spaces and punctuation do not matter"},
 	}, {
 		name: "currency without a rate",
 		setup: func(t *testing.T, sheetsSrv *sheetstest.Server, _ **slacktest.Server) {
