@@ -176,7 +176,7 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 		return err
 	}
 	res := loaded.Book.Compute(asOf)
-	fig := &report.Figures{Result: res, Errors: withFXErrors(loaded), Warnings: res.Warnings}
+	fig := &report.Figures{Result: res, Errors: withFXErrors(loaded), Warnings: rowWarnings(loaded, res)}
 	switch *format {
 	case "json":
 		return report.WriteJSON(c.stdout, fig)

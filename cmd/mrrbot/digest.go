@@ -85,7 +85,7 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 
 // digest is the digest of month m.
 func (s *synced) digest(m calc.Month) (*report.Digest, error) {
-	d, err := report.NewDigest(s.result, m, report.IssueRows(s.errors, s.result.Warnings), s.link)
+	d, err := report.NewDigest(s.result, m, report.IssueRows(s.errors, s.remarks), s.link)
 	if err != nil {
 		return nil, fmt.Errorf("digest for %s: %w", m, err)
 	}

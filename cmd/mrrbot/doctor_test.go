@@ -92,7 +92,7 @@ func goodSheet(t *testing.T, srv *sheetstest.Server) {
 		{s("Our customers")},
 		{s("Customer ID"), s("Company"), s("Price"), s("Currency"), s("Billing Cycle"), s("Start Date")},
 		{s("C1"), s("Acme"), sheetstest.Currency(100), s("USD"), s("Monthly"), sheetstest.Date(2025, 1, 10)},
-		{s("C2"), s("Globex"), sheetstest.Currency(90), s("EUR"), s("Monthly"), sheetstest.Date(2025, 2, 1)},
+		{s("C2"), s("Globex"), sheetstest.FormattedNumber(90, "CURRENCY", "[$€]#,##0.00"), s("EUR"), s("Monthly"), sheetstest.Date(2025, 2, 1)},
 		{s("C3"), s("Initech"), sheetstest.Currency(1200), s(""), s("Annual"), sheetstest.Date(2025, 3, 1)},
 	})
 	srv.AddSheet(sheetID, "FX", 0, 0)
@@ -230,7 +230,7 @@ func TestDoctorFailures(t *testing.T) {
 		name: "currency without a rate",
 		setup: func(t *testing.T, sheetsSrv *sheetstest.Server, _ **slacktest.Server) {
 			sheetsSrv.SetCells(sheetID, "Subscriptions!A6", [][]*sheetsapi.CellData{{
-				sheetstest.String("C4"), sheetstest.String("Hooli"), sheetstest.Currency(80), sheetstest.String("gbp"),
+				sheetstest.String("C4"), sheetstest.String("Hooli"), sheetstest.FormattedNumber(80, "CURRENCY", "[$£]#,##0.00"), sheetstest.String("gbp"),
 				sheetstest.String("Monthly"), sheetstest.Date(2025, 4, 1),
 			}})
 		},
@@ -267,7 +267,7 @@ func TestDoctorFailures(t *testing.T) {
 		},
 		what:   "left out of MRR",
 		failed: 1,
-		want: doctorCheck{Mark: "✗", Text: `1 of 3 rows has problems and is left out of MRR (first: row 4, start_date: "03/04/2025x" is not a date)`,
+		want: doctorCheck{Mark: "✗", Text: `1 of 3 rows has problems and is left out of MRR (first: row 4, Start Date: "03/04/2025x" is not a date)`,
 			Fix: `"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`},
 	}, {
 		name: "bad Slack token",
@@ -448,11 +448,12 @@ func TestDoctorFixture(t *testing.T) {
 		t.Errorf("doctor returned %v, want doctor: 2 checks failed", err)
 	}
 	want := []doctorCheck{
-		{Mark: "✗", Text: "7 of 33 rows have problems and are left out of MRR (first: row 11, customer_id: customer is missing)",
+		{Mark: "✓", Text: `columns not read: "Notes" (M)`},
+		{Mark: "✗", Text: "7 of 33 rows have problems and are left out of MRR (first: row 11, Customer ID: customer is missing)",
 			Fix: `"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`},
 		{Mark: "✗", Text: "no FX rate for GBP, used by 1 row", Fix: "add a row to the FX tab: GBP, <how many USD one GBP is worth>"},
 	}
-	if diff := cmp.Diff(want, checks[4:6]); diff != "" {
+	if diff := cmp.Diff(want, checks[4:7]); diff != "" {
 		t.Errorf("checks (-want +got):\n%s", diff)
 	}
 }
