@@ -266,7 +266,7 @@ func (s *sweep) add(c uint32, pos uint16, sum, delta Fixed, warnings *[]Issue) F
 			Row:     int(line),
 			Column:  FieldAmount,
 			Value:   id,
-			Message: fmt.Sprintf("customer %s: MRR with this row passes %s a month, the most mrrbot counts exactly; the row is not added, so the customer's figures are short", id, maxFixed),
+			Message: fmt.Sprintf("customer %q: MRR with this row passes %s a month, the most mrrbot counts exactly; the row is not added, so the customer's figures are short", id, maxFixed),
 		})
 	}
 	return sum

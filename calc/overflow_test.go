@@ -28,7 +28,7 @@ func TestOverflowWarningNamesTheRow(t *testing.T) {
 		t.Fatal("no warning for an MRR past the range of a Fixed")
 	}
 	w := res.Warnings[0]
-	if w.Row != 7 || w.Column != calc.FieldAmount || !strings.Contains(w.Message, "customer big") || !strings.Contains(w.Message, "9223372036.85") {
+	if w.Row != 7 || w.Column != calc.FieldAmount || !strings.Contains(w.Message, `customer "big"`) || !strings.Contains(w.Message, "9223372036.85") {
 		t.Errorf("warning = %+v, want row 7, amount, naming customer big and the limit", w)
 	}
 }

@@ -93,7 +93,7 @@ func (d *decoder) totalRow() bool {
 		return true
 	}
 	if a := d.cell(fAmount); a.Formula != "" && sumsRowsAbove(a.Formula, d.row) {
-		d.leaveOut(fAmount, a, fmt.Sprintf("the amount is =%s, a total of the rows above, not a subscription: left out", strings.TrimPrefix(a.Formula, "=")))
+		d.leaveOut(fAmount, a, fmt.Sprintf("the amount is %q, a total of the rows above, not a subscription: left out", "="+strings.TrimPrefix(a.Formula, "=")))
 		return true
 	}
 	return false

@@ -236,7 +236,13 @@ func (w *workbookReader) cell(col int, v string) (Cell, error) {
 	}
 	// Strings, inline strings, formula strings, ISO dates (t="d") and error
 	// values (#N/A) are text.
-	return Cell{Kind: Text, Text: v}, nil
+	c := Cell{Kind: Text, Text: v}
+	if t == excelize.CellTypeFormula {
+		if c.Formula, err = w.f.GetCellFormula(w.sheet, ref); err != nil {
+			return Cell{}, err
+		}
+	}
+	return c, nil
 }
 
 // format returns what the number format of a style says, cached.
