@@ -117,11 +117,11 @@ var regionCurrencies = map[string]string{
 
 // formatCurrency returns the currency a number format shows, from the
 // first section of its code: an ISO code when the format settles one
-// ("EUR" for "#,##0.00 [$€-407]" or "£#,##0.00"; "JPY" for "[$¥-411]#,##0",
-// whose locale settles the shared ¥), the sign itself when several
-// currencies share it and nothing settles which ("¥#,##0"), or "" when
-// the format shows no currency. A bracketed "[$-409]" names only a
-// locale, for dates.
+// ("EUR" for "#,##0.00 [$€-407]"; "JPY" for "[$¥-411]#,##0", whose locale
+// settles the shared ¥), the sign itself when other currencies write it
+// too and nothing settles which ("¥#,##0"; "$", which is USD unless the
+// row's Currency column names another dollar), or "" when the format
+// shows no currency. A bracketed "[$-409]" names only a locale, for dates.
 func formatCurrency(code string) string {
 	for i := 0; i < len(code); i++ {
 		var tok, region string

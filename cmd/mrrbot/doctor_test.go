@@ -571,3 +571,38 @@ func tokenServer(t *testing.T) string {
 	t.Cleanup(srv.Close)
 	return srv.URL + "/token"
 }
+
+// TestDoctorColumnsNotRead: doctor lists the header's columns it does not
+// read, saying which field a hidden or looser-named column lost to, and
+// fails, naming both, when two columns name a field equally well.
+func TestDoctorColumnsNotRead(t *testing.T) {
+	env := with(doctorEnv(sheetstest.New(t), slacktest.New(t)), "MRRBOT_SPREADSHEET", "")
+	c := &messyCase{
+		Subscriptions: [][]messyCell{
+			{text("Customer ID"), text("List Price"), text("Price"), text("Start Date"), text("Notes")},
+			{text("C1"), num(120), num(100), {Date: "2025-01-01"}, text("list price kept for reference")},
+		},
+		Hidden: []string{"B"},
+	}
+	book := filepath.Join(t.TempDir(), "hidden.xlsx")
+	writeMessyWorkbook(t, c, book)
+	checks, _, _ := doctor(t, env, "--workbook", book)
+	if got := findCheck(t, checks, "columns not read"); got.Mark != "✓" ||
+		got.Text != `columns not read: "List Price" (B, hidden; amount is read from "Price", C), "Notes" (E)` {
+		t.Errorf("columns check %+v", got)
+	}
+
+	c.Subscriptions[0][1] = text("Price")
+	c.Hidden = nil
+	writeMessyWorkbook(t, c, book)
+	checks, _, _ = doctor(t, env, "--workbook", book)
+	want := doctorCheck{Mark: "✗",
+		Text: `tab "Subscriptions": header row 1 has two amount columns, "Price" (column B) and "Price" (column C), and nothing says which one to read: rename or delete one`,
+		Fix:  "keep one amount column: rename or delete the other, or hide it (a visible column wins over a hidden one)"}
+	if diff := cmp.Diff(want, findCheck(t, checks, "two amount columns")); diff != "" {
+		t.Errorf("tie check (-want +got):\n%s", diff)
+	}
+}
+
+func text(s string) messyCell { return messyCell{Text: &s} }
+func num(n float64) messyCell { return messyCell{N: &n} }
