@@ -1,11 +1,13 @@
 package sheets
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mrrbot/mrrbot/calc"
 )
@@ -136,6 +138,8 @@ func Decode(r RowReader, book *calc.Book, opts Options) (*Report, error) {
 type adder interface {
 	Add(s *calc.Subscription) error
 	Currency() string
+	// Customers is the number of customers the rows taken so far have.
+	Customers() int
 }
 
 func decode(r RowReader, book adder, opts Options) (*Report, error) {
@@ -157,6 +161,7 @@ func decode(r RowReader, book adder, opts Options) (*Report, error) {
 	if rep.Rows, err = readRows(r, d); err != nil {
 		return nil, err
 	}
+	d.caseWarnings()
 	rep.Errors, rep.Warnings = d.issues, d.warnings
 	return rep, nil
 }
@@ -255,11 +260,13 @@ type decoder struct {
 	seps   [nFields]separators
 	orders [nFields]dayOrder
 
-	// ids maps each customer ID, case folded, to the ID as first written
-	// and its row, to warn about IDs that differ only in case.
-	ids      map[string]firstID
-	warnedID map[string]bool
-	lastID   string
+	// The customers book.Add took, in order: their IDs as first written
+	// (idText, each ending at idEnds) and first rows, to warn about IDs
+	// that differ only in case.
+	customers int
+	idText    []byte
+	idEnds    []uint32
+	idRows    []int32
 
 	fxLeftOut map[string]calc.Issue
 
@@ -273,16 +280,10 @@ type decoder struct {
 	warnings []calc.Issue
 }
 
-// firstID is the first writing of a customer ID, and its row.
-type firstID struct {
-	id  string
-	row int
-}
-
 // newDecoder returns a decoder for the rows below header h, with the
 // segment columns segs.
 func newDecoder(h header, segs []Column, loc locale, book adder) *decoder {
-	d := &decoder{loc: loc, book: book, reporting: book.Currency(), ids: make(map[string]firstID)}
+	d := &decoder{loc: loc, book: book, reporting: book.Currency()}
 	copy(d.cols[:], h.cols)
 	for f, i := range d.cols {
 		if i >= 0 {
@@ -452,14 +453,15 @@ func (d *decoder) decodeRow() {
 	if d.bad || d.wait || d.mode == readLearn {
 		return
 	}
-	d.checkCase(s.CustomerID)
 	if d.segs != nil {
 		d.loadSegments()
 		s.Segments = d.segs
 	}
 	if err := d.book.Add(s); err != nil {
 		d.refused(err)
+		return
 	}
+	d.noteCustomer(s.CustomerID)
 }
 
 // loadSegments puts the current row's segment values in d.segs: each
@@ -593,9 +595,9 @@ func (d *decoder) number(f field, c Cell, what string, money bool) (v calc.Fixed
 	switch c.Kind {
 	case Number:
 		v, err := numberCellFixed(c.Text)
-		if money && c.Currency != "" {
-			if sg, known := currencyToken(c.Currency); known {
-				m = moneyMark{tok: c.Currency, sign: sg, formatted: true}
+		if cur := c.currency(); money && cur != "" {
+			if sg, known := currencyToken(cur); known {
+				m = moneyMark{tok: cur, sign: sg, formatted: true}
 			}
 		}
 		return v, m, d.fixedOK(f, c, err, what)
@@ -710,64 +712,74 @@ func (d *decoder) date(f field, c Cell) (calc.Date, bool) {
 	return 0, false
 }
 
-// checkCase warns when id differs from an ID already read only in case:
-// "C001" and "c001" are two customers, as written, which is seldom meant.
-func (d *decoder) checkCase(id string) {
-	if id == d.lastID {
+// noteCustomer records the current row's customer ID when book.Add took it
+// as a new customer: the IDs' first writings and rows, in order, for
+// caseWarnings. Only a new customer costs anything here, and nothing is
+// looked up: a sheet has a million rows.
+func (d *decoder) noteCustomer(id string) {
+	n := d.book.Customers()
+	if n == d.customers {
 		return
 	}
-	d.lastID = id
-	var buf [64]byte
-	folded := foldCase(id, buf[:0])
-	var first firstID
-	var seen bool
-	if folded != nil {
-		first, seen = d.ids[string(folded)] // indexing with string(b) does not copy
-	} else {
-		first, seen = d.ids[id]
-	}
-	if !seen {
-		first = firstID{id: strings.Clone(id), row: d.row}
-		if folded != nil {
-			d.ids[string(folded)] = first
-		} else {
-			d.ids[first.id] = first
-		}
-		return
-	}
-	if first.id == id || d.warnedID[id] {
-		return
-	}
-	if d.warnedID == nil {
-		d.warnedID = make(map[string]bool)
-	}
-	d.warnedID[strings.Clone(id)] = true
-	d.warn(fCustomerID, Cell{Kind: Text, Text: id}, fmt.Sprintf("customer ID %q differs from %q (row %d) only in case: they are counted as two customers", id, first.id, first.row))
+	d.customers = n
+	d.idEnds = append(d.idEnds, uint32(len(d.idText)+len(id)))
+	d.idText = append(d.idText, id...)
+	d.idRows = append(d.idRows, int32(d.row))
 }
 
-// foldCase returns id in lower case, appended to buf, or nil when id has
-// nothing to fold.
-func foldCase(id string, buf []byte) []byte {
-	fold := false
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if c >= 0x80 {
-			if lower := strings.ToLower(id); lower != id {
-				return append(buf, lower...)
-			}
-			return nil
+// caseWarnings warns about customer IDs that differ from an earlier one
+// only in case: "C001" and "c001" are two customers, as written, which is
+// seldom meant. It runs once, over the customers, after the last row.
+func (d *decoder) caseWarnings() {
+	first := make(map[string]int, len(d.idRows))
+	start := uint32(0)
+	var warnings []calc.Issue
+	for i, end := range d.idEnds {
+		id := d.idText[start:end]
+		start = end
+		key := foldID(id)
+		j, seen := first[key]
+		if !seen {
+			first[key] = i
+			continue
 		}
-		fold = fold || c >= 'A' && c <= 'Z'
+		earlier := d.idText[startOf(d.idEnds, j):d.idEnds[j]]
+		warnings = append(warnings, calc.Issue{
+			Row:     int(d.idRows[i]),
+			Column:  fieldNames[fCustomerID],
+			Header:  d.titles[fCustomerID],
+			Value:   string(id),
+			Message: fmt.Sprintf("customer ID %q differs from %q (row %d) only in case: they are counted as two customers", id, earlier, d.idRows[j]),
+		})
 	}
-	if !fold {
-		return nil
+	if warnings == nil {
+		return
 	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
+	d.warnings = append(d.warnings, warnings...)
+	slices.SortStableFunc(d.warnings, func(a, b calc.Issue) int { return cmp.Compare(a.Row, b.Row) })
+}
+
+// startOf returns where the i-th ID starts, given where each ends.
+func startOf(ends []uint32, i int) uint32 {
+	if i == 0 {
+		return 0
+	}
+	return ends[i-1]
+}
+
+// foldID returns id in lower case, as a map key.
+func foldID(id []byte) string {
+	for _, c := range id {
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(string(id))
+		}
+	}
+	b := make([]byte, len(id))
+	for i, c := range id {
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		buf = append(buf, c)
+		b[i] = c
 	}
-	return buf
+	return string(b)
 }

@@ -257,12 +257,12 @@ type gridReader struct {
 	cells    []Cell
 	merged   *merged
 	hidden   map[int]bool
-	patterns map[string]string // the currency each number format pattern shows
+	patterns map[string]*CellExtra // what each number format pattern shows, or nil
 }
 
 // newGridReader returns a reader of a tab as spreadsheets.get returned it.
 func newGridReader(sh *sheetsapi.Sheet) *gridReader {
-	r := &gridReader{data: sh.Data, hidden: map[int]bool{}, patterns: map[string]string{}}
+	r := &gridReader{data: sh.Data, hidden: map[int]bool{}, patterns: map[string]*CellExtra{}}
 	var areas []mergedArea
 	for _, m := range sh.Merges {
 		if m == nil || m.EndRowIndex <= m.StartRowIndex || m.EndColumnIndex <= m.StartColumnIndex {
@@ -318,7 +318,7 @@ func (r *gridReader) Next() (int, []Cell, error) {
 }
 
 // cell converts a cell of the Sheets API, with the currency its number
-// format's pattern shows.
+// format's pattern shows and its formula.
 func (r *gridReader) cell(cd *sheetsapi.CellData) Cell {
 	c := apiCell(cd)
 	if c.Kind != Number {
@@ -326,17 +326,19 @@ func (r *gridReader) cell(cd *sheetsapi.CellData) Cell {
 	}
 	if f := cd.EffectiveFormat; f != nil && f.NumberFormat != nil && f.NumberFormat.Pattern != "" {
 		p := f.NumberFormat.Pattern
-		cur, ok := r.patterns[p]
+		extra, ok := r.patterns[p]
 		if !ok {
-			cur = formatCurrency(p)
+			if cur := formatCurrency(p); cur != "" {
+				extra = &CellExtra{Currency: cur}
+			}
 			if r.patterns != nil {
-				r.patterns[p] = cur
+				r.patterns[p] = extra
 			}
 		}
-		c.Currency = cur
+		c.Extra = extra // shared by the cells of one pattern, never changed
 	}
 	if v := cd.UserEnteredValue; v != nil && v.FormulaValue != nil {
-		c.Formula = *v.FormulaValue
+		c.Extra = &CellExtra{Currency: c.currency(), Formula: *v.FormulaValue}
 	}
 	return c
 }

@@ -37,10 +37,15 @@ var totalWords = set(
 // trailing colon or dot and the spaces around and between words. It does
 // not allocate for the usual cell, which has digits or is too long.
 func isTotalLabel(s string) bool {
-	s = strings.TrimSpace(s)
-	if len(s) < 3 || len(s) > 32 || strings.ContainsAny(s, "0123456789") {
+	if len(s) < 3 || len(s) > 40 {
 		return false
 	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' {
+			return false
+		}
+	}
+	s = strings.TrimSpace(s)
 	s = strings.TrimSpace(strings.TrimRight(s, ":."))
 	var buf [32]byte
 	b := buf[:0]
@@ -92,8 +97,8 @@ func (d *decoder) totalRow() bool {
 		d.leaveOut(at, Cell{Kind: Text, Text: label}, fmt.Sprintf("%q marks a total row, not a subscription: left out", label))
 		return true
 	}
-	if a := d.cell(fAmount); a.Formula != "" && sumsRowsAbove(a.Formula, d.row) {
-		d.leaveOut(fAmount, a, fmt.Sprintf("the amount is %q, a total of the rows above, not a subscription: left out", "="+strings.TrimPrefix(a.Formula, "=")))
+	if a := d.cell(fAmount); a.formula() != "" && sumsRowsAbove(a.formula(), d.row) {
+		d.leaveOut(fAmount, a, fmt.Sprintf("the amount is %q, a total of the rows above, not a subscription: left out", "="+strings.TrimPrefix(a.formula(), "=")))
 		return true
 	}
 	return false

@@ -122,8 +122,8 @@ type workbookReader struct {
 
 // cellFormat is what a style's number format says of a number.
 type cellFormat struct {
-	format   Format
-	currency string // see Cell.Currency
+	format Format
+	extra  *CellExtra // the currency it shows, or nil; shared, never changed
 }
 
 func newWorkbookReader(f *excelize.File, sheet string, date1904 bool) (*workbookReader, error) {
@@ -221,7 +221,7 @@ func (w *workbookReader) cell(col int, v string) (Cell, error) {
 			return Cell{}, err
 		}
 		cf := w.format(style)
-		c := Cell{Kind: Number, Text: v, Format: cf.format, Currency: cf.currency}
+		c := Cell{Kind: Number, Text: v, Format: cf.format, Extra: cf.extra}
 		if c.Format == FormatDate && w.date1904 {
 			// Serial days of the 1904 date system start 1462 days later.
 			if d, err := decimal.NewFromString(v); err == nil {
@@ -229,8 +229,12 @@ func (w *workbookReader) cell(col int, v string) (Cell, error) {
 			}
 		}
 		// A total row's amount is a formula over the rows above.
-		if c.Formula, err = w.f.GetCellFormula(w.sheet, ref); err != nil {
+		formula, err := w.f.GetCellFormula(w.sheet, ref)
+		if err != nil {
 			return Cell{}, err
+		}
+		if formula != "" {
+			c.Extra = &CellExtra{Currency: c.currency(), Formula: formula}
 		}
 		return c, nil
 	}
@@ -238,9 +242,11 @@ func (w *workbookReader) cell(col int, v string) (Cell, error) {
 	// values (#N/A) are text.
 	c := Cell{Kind: Text, Text: v}
 	if t == excelize.CellTypeFormula {
-		if c.Formula, err = w.f.GetCellFormula(w.sheet, ref); err != nil {
+		formula, err := w.f.GetCellFormula(w.sheet, ref)
+		if err != nil {
 			return Cell{}, err
 		}
+		c.Extra = &CellExtra{Formula: formula}
 	}
 	return c, nil
 }
@@ -254,7 +260,9 @@ func (w *workbookReader) format(style int) cellFormat {
 	if st, err := w.f.GetStyle(style); err == nil && st != nil {
 		if st.CustomNumFmt != nil {
 			f.format = customFormat(*st.CustomNumFmt)
-			f.currency = formatCurrency(*st.CustomNumFmt)
+			if cur := formatCurrency(*st.CustomNumFmt); cur != "" {
+				f.extra = &CellExtra{Currency: cur}
+			}
 		} else {
 			f.format = builtinFormat(st.NumFmt)
 		}

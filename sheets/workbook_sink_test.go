@@ -270,7 +270,9 @@ func wantCells(tab Tab) [][]Cell {
 		for i, c := range row {
 			if c.Kind == Number {
 				c.Format = customFormat(tab.Columns[i].Pattern)
-				c.Currency = formatCurrency(tab.Columns[i].Pattern)
+				if cur := formatCurrency(tab.Columns[i].Pattern); cur != "" {
+					c.Extra = &CellExtra{Currency: cur}
+				}
 			}
 			r[i] = c
 		}
