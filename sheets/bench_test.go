@@ -99,8 +99,8 @@ type discard struct{}
 
 func (discard) Add(*calc.Subscription) error { return nil }
 
-func (discard) Customers() int { return 0 }
-func (discard) Currency() string             { return "USD" }
+func (discard) Customers() int   { return 0 }
+func (discard) Currency() string { return "USD" }
 
 // BenchmarkDecodeCSV is BenchmarkReadCSV without the book: the cost of
 // sheets alone over encoding/csv.
