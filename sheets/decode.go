@@ -260,6 +260,14 @@ type decoder struct {
 	seps   [nFields]separators
 	orders [nFields]dayOrder
 
+	// above sums the amounts since the last total row, to know a total
+	// that lost its formula; amount is the current row's, when read, and
+	// totalled is true when the current row is a total.
+	above     amountsAbove
+	amount    calc.Fixed
+	hasAmount bool
+	totalled  bool
+
 	// The customers book.Add took, in order: their IDs as first written
 	// (idText, each ending at idEnds) and first rows, to warn about IDs
 	// that differ only in case.
@@ -304,9 +312,15 @@ func newDecoder(h header, segs []Column, loc locale, book adder) *decoder {
 func (d *decoder) try(n int, cells []Cell, mode readMode) bool {
 	ni, nw := len(d.issues), len(d.warnings)
 	d.row, d.cells, d.mode = n, cells, mode
+	d.hasAmount, d.totalled = false, false
 	d.decodeRow()
-	if d.wait || mode == readLearn {
+	switch {
+	case d.wait || mode == readLearn:
 		d.issues, d.warnings = d.issues[:ni], d.warnings[:nw]
+	case d.totalled:
+		d.above = amountsAbove{}
+	case d.hasAmount:
+		d.above.add(d.amount)
 	}
 	return !d.wait
 }
@@ -399,6 +413,7 @@ func (d *decoder) decodeRow() {
 		d.fail(fAmount, c, "amount is missing")
 	} else if v, m, ok := d.money(fAmount, c, "an amount"); ok {
 		s.Amount = v
+		d.amount, d.hasAmount = v, true
 		if m.tok != "" {
 			d.amountCurrency(c, m)
 		}

@@ -409,3 +409,30 @@ func TestEncodings(t *testing.T) {
 		})
 	}
 }
+
+// TestTotalWithoutFormula: a CSV export keeps a total's value, not its
+// formula. With no customer, an amount that is the sum of two or more
+// amounts above it, since the last total, is a total.
+func TestTotalWithoutFormula(t *testing.T) {
+	csv := "Customer ID,Amount,Start\n" +
+		"c1,100,2025-01-01\n" +
+		"c2,\"1,000.50\",2025-01-01\n" +
+		",\"1,100.50\",2025-01-01\n" + // the total of rows 2 and 3
+		"c3,40,2025-01-01\n" +
+		",40,2025-01-01\n" // one row since the total: not a total
+	got, issues, _ := readAmounts(t, csv, "")
+	if diff := cmp.Diff(map[string]string{"c1": "100 from 2025-01-01", "c2": "1000.5 from 2025-01-01", "c3": "40 from 2025-01-01"}, got); diff != "" {
+		t.Errorf("amounts (-want +got):\n%s", diff)
+	}
+	var msgs []string
+	for _, is := range issues {
+		msgs = append(msgs, is.Error())
+	}
+	want := []string{
+		"row 6, Customer ID: customer is missing",
+		"row 4, Amount: the amount 1,100.50 is the total of the 2 rows above, not a subscription: left out",
+	}
+	if diff := cmp.Diff(want, msgs); diff != "" {
+		t.Errorf("issues (-want +got):\n%s", diff)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mrrbot/mrrbot/calc"
 )
 
 // A subscriptions tab often ends with a total: a row whose label says
@@ -17,7 +19,10 @@ import (
 //     "Totalis GmbH" or "Total Care" is not;
 //   - or its amount is computed by a formula that sums rows above it
 //     (=SUM(D2:D9), =SUBTOTAL(9,D2:D9)), as a workbook or a Google Sheet
-//     keeps it.
+//     keeps it;
+//   - or, as a CSV export keeps it without its formula, its customer ID is
+//     blank and its amount is the sum of the two or more amounts above it,
+//     since the last total.
 
 // totalWords are the labels of total rows, lower case, in the languages
 // spreadsheets are kept in.
@@ -97,18 +102,73 @@ func (d *decoder) totalRow() bool {
 		d.leaveOut(at, Cell{Kind: Text, Text: label}, fmt.Sprintf("%q marks a total row, not a subscription: left out", label))
 		return true
 	}
-	if a := d.cell(fAmount); a.formula() != "" && sumsRowsAbove(a.formula(), d.row) {
+	a := d.cell(fAmount)
+	if a.formula() != "" && sumsRowsAbove(a.formula(), d.row) {
 		d.leaveOut(fAmount, a, fmt.Sprintf("the amount is %q, a total of the rows above, not a subscription: left out", "="+strings.TrimPrefix(a.formula(), "=")))
 		return true
+	}
+	// A CSV export keeps the total, not its formula: with no customer, an
+	// amount that is the sum of two or more amounts above it is one.
+	if id.Kind == Empty && d.above.rows >= 2 {
+		if v, ok := d.plainAmount(a); ok && v == d.above.sum {
+			d.leaveOut(fAmount, a, fmt.Sprintf("the amount %s is the total of the %d rows above, not a subscription: left out", a.Text, d.above.rows))
+			return true
+		}
 	}
 	return false
 }
 
-// leaveOut records a warning for a row left out on purpose.
+// amountsAbove is the sum of the amounts read since the table's start or
+// its last total row.
+type amountsAbove struct {
+	sum  calc.Fixed
+	rows int
+}
+
+// add adds the amount of a row read; a sum past the range of a Fixed
+// stops counting until the next total.
+func (a *amountsAbove) add(v calc.Fixed) {
+	if a.rows < 0 {
+		return
+	}
+	if s := a.sum + v; v >= 0 && s >= a.sum {
+		a.sum, a.rows = s, a.rows+1
+		return
+	}
+	a.rows = -1
+}
+
+// plainAmount reads the amount cell c as a total would be written, with
+// nothing recorded: a number cell, or text whose reading the column has
+// settled.
+func (d *decoder) plainAmount(c Cell) (calc.Fixed, bool) {
+	switch {
+	case c.Kind == Number:
+		v, err := numberCellFixed(c.Text)
+		return v, err == nil
+	case c.Kind != Text:
+		return 0, false
+	case plainNumber(c.Text) && strings.IndexByte(c.Text, '.') < 0:
+		v, err := calc.ParseFixedExact(c.Text)
+		return v, err == nil
+	case d.seps[fAmount].dec != 0:
+		n, ok := scanNumber(c.Text, d.seps[fAmount].dec, true)
+		if !ok {
+			return 0, false
+		}
+		v, err := n.fixed()
+		return v, err == nil
+	}
+	return 0, false
+}
+
+// leaveOut records a warning for a row left out on purpose, a total, and
+// starts the sum of the amounts above afresh.
 func (d *decoder) leaveOut(f field, c Cell, msg string) {
 	is := d.issue(f, c, msg)
 	is.LeftOut = true
 	d.warnings = append(d.warnings, is)
+	d.totalled = true
 }
 
 // sumFunctions are the spreadsheet functions that total a range.
