@@ -1,6 +1,7 @@
 package sheets
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -744,21 +745,25 @@ func (d *decoder) noteCustomer(id string) {
 
 // caseWarnings warns about customer IDs that differ from an earlier one
 // only in case: "C001" and "c001" are two customers, as written, which is
-// seldom meant. It runs once, over the customers, after the last row.
+// seldom meant. It runs once, over the customers, after the last row, and
+// keys them by a hash of their lower case, which costs no allocation.
 func (d *decoder) caseWarnings() {
-	first := make(map[string]int, len(d.idRows))
+	first := make(map[uint64]int32, len(d.idRows))
 	start := uint32(0)
 	var warnings []calc.Issue
 	for i, end := range d.idEnds {
 		id := d.idText[start:end]
 		start = end
-		key := foldID(id)
+		key := foldedHash(id)
 		j, seen := first[key]
 		if !seen {
-			first[key] = i
+			first[key] = int32(i)
 			continue
 		}
-		earlier := d.idText[startOf(d.idEnds, j):d.idEnds[j]]
+		earlier := d.idText[startOf(d.idEnds, int(j)):d.idEnds[j]]
+		if !bytes.EqualFold(earlier, id) {
+			continue // two IDs whose hashes agree: no warning rather than a wrong one
+		}
 		warnings = append(warnings, calc.Issue{
 			Row:     int(d.idRows[i]),
 			Column:  fieldNames[fCustomerID],
@@ -782,19 +787,22 @@ func startOf(ends []uint32, i int) uint32 {
 	return ends[i-1]
 }
 
-// foldID returns id in lower case, as a map key.
-func foldID(id []byte) string {
+// foldedHash returns the FNV-1a hash of id in lower case.
+func foldedHash(id []byte) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
 	for _, c := range id {
 		if c >= utf8.RuneSelf {
-			return strings.ToLower(string(id))
+			h = offset
+			for _, c := range []byte(strings.ToLower(string(id))) {
+				h = (h ^ uint64(c)) * prime
+			}
+			return h
 		}
-	}
-	b := make([]byte, len(id))
-	for i, c := range id {
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		b[i] = c
+		h = (h ^ uint64(c)) * prime
 	}
-	return string(b)
+	return h
 }
