@@ -27,6 +27,12 @@ func TestAllocate(t *testing.T) {
 		// remainder.
 		{"parts over the total", 2 * c, []Fixed{c + 1, c + 3}, []Fixed{c, c}},
 		{"parts over the total, by a unit", 1 * c, []Fixed{c + 5, c + 1}, []Fixed{c, 0}},
+		// A row the customer's sum could not hold still counts in its
+		// part: the parts are far from the total, and the largest give the
+		// difference back at once rather than a cent at a time.
+		{"parts far over the total", 5_000_000_000 * One, []Fixed{5_000_000_000 * One, 5_000_000_000 * One}, []Fixed{0, 5_000_000_000 * One}},
+		{"three parts far over the total", 100 * c, []Fixed{4_000_000_000 * One, 3_000_000_000 * One, 100 * c}, []Fixed{0, 0, 100 * c}},
+		{"parts far under the total", 9_000_000_000 * One, []Fixed{c, 2 * c}, []Fixed{c, 9_000_000_000*One - c}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -110,6 +110,10 @@ func (b *Book) Currency() string { return b.currency }
 // Len returns the number of rows that count towards MRR.
 func (b *Book) Len() int { return b.rows.len() }
 
+// Customers returns the number of customers with rows that count: a reader
+// learns from it that the row it added brought a new customer.
+func (b *Book) Customers() int { return b.ids.len() }
+
 // Add checks s against the rules between its fields and, when it counts
 // towards MRR, stores its monthly amount. It returns an *Issue naming the
 // field at fault when the row must be left out. Trial, free and zero-value

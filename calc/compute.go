@@ -252,7 +252,7 @@ func (s *sweep) moves(c uint32, events []event, visit func(Movement), warnings *
 	for i := 0; i < len(events); {
 		m := events[i].month
 		for ; i < len(events) && events[i].month == m; i++ {
-			actual = s.add(c, actual, events[i].delta, warnings)
+			actual = s.add(c, events[i].pos, actual, events[i].delta, warnings)
 		}
 		cur := roundTo(actual, s.unit)
 		if cur == shown {
@@ -265,22 +265,36 @@ func (s *sweep) moves(c uint32, events []event, visit func(Movement), warnings *
 }
 
 // add returns sum + delta, or sum with a warning when that would pass the
-// range of a Fixed.
-func (s *sweep) add(c uint32, sum, delta Fixed, warnings *[]Issue) Fixed {
+// range of a Fixed. pos is the position, among c's rows, of the row that
+// delta comes from, or noPos for an amount converted at a monthly rate;
+// the warning names that row, or else c's first row.
+func (s *sweep) add(c uint32, pos uint16, sum, delta Fixed, warnings *[]Issue) Fixed {
 	v, ok := addChecked(sum, delta)
 	if ok {
 		return v
 	}
 	if warnings != nil {
+		rows := s.customerRows(c)
+		line := int32(0)
+		switch {
+		case int(pos) < len(rows) && pos != noPos:
+			line = s.row(rows[pos]).line
+		case len(rows) > 0:
+			line = s.row(rows[0]).line
+		}
 		id := s.ids.get(c)
 		*warnings = append(*warnings, Issue{
+			Row:     int(line),
 			Column:  FieldAmount,
 			Value:   id,
-			Message: fmt.Sprintf("customer %s: MRR is too large to count exactly; a row is left out", id),
+			Message: fmt.Sprintf("customer %q: MRR with this row passes %s a month, the most mrrbot counts exactly; the row is not added, so the customer's figures are short", id, maxFixed),
 		})
 	}
 	return sum
 }
+
+// maxFixed is the largest Fixed, as people read it.
+var maxFixed = Fixed(math.MaxInt64).StringFixed(2)
 
 // walkFX is walk for rows of which some are in a currency with monthly
 // rates, whose events are in sc.events. The customer's MRR then changes
@@ -307,7 +321,7 @@ func (s *sweep) walkFX(c uint32, sc *scratch, visit func(Movement), warnings *[]
 		revalued := roundTo(s.value(c, native, m, warnings), s.unit)
 		for ; i < len(events) && events[i].month == m; i++ {
 			e := events[i]
-			native[e.cur] = s.add(c, native[e.cur], e.delta, warnings)
+			native[e.cur] = s.add(c, e.pos, native[e.cur], e.delta, warnings)
 		}
 		cur := roundTo(s.value(c, native, m, warnings), s.unit)
 		month := s.first + Month(m)
@@ -355,7 +369,7 @@ func (s *sweep) value(c uint32, native []Fixed, m int32, warnings *[]Issue) Fixe
 		if !ok {
 			conv = 0
 		}
-		v = s.add(c, v, conv, warnings)
+		v = s.add(c, noPos, v, conv, warnings)
 	}
 	return v
 }

@@ -31,10 +31,23 @@ var ErrRange = errors.New("number out of range")
 // ErrSyntax reports text that is not a plain decimal number.
 var ErrSyntax = errors.New("not a number")
 
+// ErrPrecision reports a number with a non-zero digit past the ninth
+// decimal place, which a Fixed cannot hold: [ParseFixedExact] refuses it
+// rather than round it away.
+var ErrPrecision = errors.New("more than nine decimal places")
+
 // ParseFixed reads a plain decimal number: an optional sign, digits, and an
 // optional fraction ("1200", "-3.5", ".25"). Digits past the ninth decimal
 // place are rounded half away from zero. It does not allocate.
-func ParseFixed(s string) (Fixed, error) {
+func ParseFixed(s string) (Fixed, error) { return parseFixed(s, false) }
+
+// ParseFixedExact is ParseFixed for a number that must be read exactly:
+// a non-zero digit past the ninth decimal place is ErrPrecision, since
+// rounding it would change the number ("0.0000000004" is not 0). Zeros
+// there are fine ("1.50000000000"). It does not allocate.
+func ParseFixedExact(s string) (Fixed, error) { return parseFixed(s, true) }
+
+func parseFixed(s string, exact bool) (Fixed, error) {
 	if s == "" {
 		return 0, ErrSyntax
 	}
@@ -48,7 +61,7 @@ func ParseFixed(s string) (Fixed, error) {
 	}
 	var v uint64
 	digits, frac := 0, -1
-	roundUp := false
+	roundUp, lost := false, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '.' {
@@ -62,7 +75,7 @@ func ParseFixed(s string) (Fixed, error) {
 			// Scientific notation appears when a source renders very small or
 			// large numbers; accept it by the slow path.
 			if c == 'e' || c == 'E' {
-				return parseFixedSlow(s, neg)
+				return parseFixedSlow(s, neg, exact)
 			}
 			return 0, ErrSyntax
 		}
@@ -74,6 +87,7 @@ func ParseFixed(s string) (Fixed, error) {
 				if frac == Scale {
 					roundUp = c >= '5'
 				}
+				lost = lost || c != '0'
 				frac++
 				continue
 			}
@@ -81,7 +95,7 @@ func ParseFixed(s string) (Fixed, error) {
 		}
 		if v > (math.MaxInt64-uint64(c-'0'))/10 {
 			if strings.ContainsAny(s[i:], "eE") {
-				return parseFixedSlow(s, neg)
+				return parseFixedSlow(s, neg, exact)
 			}
 			return 0, ErrRange
 		}
@@ -89,6 +103,9 @@ func ParseFixed(s string) (Fixed, error) {
 	}
 	if digits == 0 {
 		return 0, ErrSyntax
+	}
+	if exact && lost {
+		return 0, ErrPrecision
 	}
 	if frac < 0 {
 		frac = 0
@@ -111,13 +128,16 @@ func ParseFixed(s string) (Fixed, error) {
 	return Fixed(v), nil
 }
 
-func parseFixedSlow(s string, neg bool) (Fixed, error) {
+func parseFixedSlow(s string, neg, exact bool) (Fixed, error) {
 	d, err := decimal.NewFromString(s)
 	if err != nil {
 		return 0, ErrSyntax
 	}
 	if neg {
 		d = d.Neg()
+	}
+	if exact && !d.Round(Scale).Equal(d) {
+		return 0, ErrPrecision
 	}
 	return FixedFromDecimal(d)
 }

@@ -259,6 +259,25 @@ func allocate(total Fixed, exact, out []Fixed, unit Fixed) {
 		}
 		sum += out[i]
 	}
+	// The parts add up to about total unless a row the customer's sum
+	// could not hold (see sweep.add) is in a part: then the largest parts
+	// give or take the difference at once, so the parts still add up and
+	// the loops below stay short.
+	n := Fixed(len(exact))
+	for d := (total - sum) / unit; d > n || -d > n; d = (total - sum) / unit {
+		largest := -1
+		for i := range exact {
+			if (d > 0 || out[i] > 0) && (largest < 0 || out[i] > out[largest]) {
+				largest = i
+			}
+		}
+		if largest < 0 {
+			break
+		}
+		before := out[largest]
+		out[largest] = max(0, before+d*unit)
+		sum += out[largest] - before
+	}
 	for left := (total - sum) / unit; left > 0; left-- {
 		best := -1
 		for i := range exact {

@@ -228,18 +228,31 @@ const (
 )
 
 // Issue is a problem with one row: an error (the row is left out) or a
-// warning (the row is counted).
+// warning (the row is counted, unless LeftOut says otherwise).
 type Issue struct {
 	Row     int    // the row number the spreadsheet shows
 	Column  string // the field, e.g. "start_date"
 	Value   string // the cell as written, when there is one
 	Message string
+	// Header is the column's header as the sheet writes it ("Start Date"),
+	// when the issue is about a column the sheet has; people see it in
+	// place of Column.
+	Header string
+	// LeftOut marks a warning about a row that is left out on purpose,
+	// such as a total row: it is not an error in the sheet, and it is not
+	// counted either.
+	LeftOut bool
 }
 
-// Error formats the issue as "row 30, start_date: message".
+// Error formats the issue as "row 30, Start Date: message": the column as
+// the sheet heads it, or else the field.
 func (e *Issue) Error() string {
-	if e.Row > 0 {
-		return fmt.Sprintf("row %d, %s: %s", e.Row, e.Column, e.Message)
+	col := e.Column
+	if e.Header != "" {
+		col = e.Header
 	}
-	return fmt.Sprintf("%s: %s", e.Column, e.Message)
+	if e.Row > 0 {
+		return fmt.Sprintf("row %d, %s: %s", e.Row, col, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", col, e.Message)
 }

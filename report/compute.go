@@ -101,6 +101,11 @@ type jsonIssue struct {
 	Column  string `json:"column"`
 	Message string `json:"message"`
 	Value   string `json:"value,omitempty"`
+	// Header is the column as the sheet heads it ("Start Date"); Column
+	// stays the field ("start_date"), which scripts match on.
+	Header string `json:"header,omitempty"`
+	// LeftOut marks a warning about a row left out on purpose.
+	LeftOut bool `json:"left_out,omitempty"`
 }
 
 // WriteJSON writes f in the JSON shape of DESIGN.md: amounts as decimal
@@ -155,7 +160,7 @@ func nullString(r decimal.NullDecimal, format func(decimal.Decimal) string) *str
 func jsonIssues(issues []calc.Issue) []jsonIssue {
 	out := make([]jsonIssue, 0, len(issues))
 	for _, is := range issues {
-		out = append(out, jsonIssue{Row: is.Row, Column: is.Column, Message: is.Message, Value: is.Value})
+		out = append(out, jsonIssue{Row: is.Row, Column: is.Column, Message: is.Message, Value: is.Value, Header: is.Header, LeftOut: is.LeftOut})
 	}
 	return out
 }

@@ -47,7 +47,9 @@ func loadFixture(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	res := l.Book.Compute(fixtureAsOf)
-	return fixture{res: res, errs: append(l.FXErrors, l.Errors...), warnings: res.Warnings}
+	warnings := append(l.Warnings, res.Warnings...)
+	l.Label(warnings) // as the commands do: the sheet's headers
+	return fixture{res: res, errs: append(l.FXErrors, l.Errors...), warnings: warnings}
 }
 
 // checkGolden compares got with testdata/name, or rewrites the file with

@@ -312,9 +312,10 @@ func movementsTab(res *calc.Result, name string) sheets.Tab {
 	}
 }
 
-// issuesTab lists the rows left out (errs), then the rows counted with a
-// remark (warnings), each by row number, keeping the order of the issues
-// of one row.
+// issuesTab lists the rows left out (errs), then the remarks on rows
+// (warnings: counted, or left out on purpose), each by row number, keeping
+// the order of the issues of one row. The Column is the sheet's header
+// where the issue knows it.
 func issuesTab(errs, warnings []calc.Issue, name string) sheets.Tab {
 	cols := []sheets.TabColumn{
 		{Title: "Row", Format: sheets.FormatNumber, Pattern: patternCount, Width: widthRow},
@@ -333,12 +334,22 @@ func issuesTab(errs, warnings []calc.Issue, name string) sheets.Tab {
 			if is.Row > 0 {
 				row = sheets.IntCell(is.Row)
 			}
+			// The column as the sheet heads it, when the issue knows it.
+			column := is.Column
+			if is.Header != "" {
+				column = is.Header
+			}
+			// A warning about a row left out on purpose (a total row).
+			eff := effect
+			if is.LeftOut {
+				eff = effectLeftOut
+			}
 			rows = append(rows, []sheets.Cell{
 				row,
-				sheets.TextCell(is.Column),
+				sheets.TextCell(column),
 				sheets.TextCell(is.Value),
 				sheets.TextCell(is.Message),
-				sheets.TextCell(effect),
+				sheets.TextCell(eff),
 			})
 		}
 	}

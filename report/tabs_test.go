@@ -277,6 +277,16 @@ func TestIssuesByHand(t *testing.T) {
 	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
 	}
+	// The tab names each column as the fixture's header row does.
+	headers := map[string]string{
+		"customer_id": "Customer ID", "start_date": "Start Date", "end_date": "End Date", "amount": "Price",
+		"interval": "Billing Cycle", "currency": "Currency", "discount": "Discount",
+	}
+	for _, list := range [][]key{want.Errors, want.Warnings} {
+		for i := range list {
+			list[i].Column = headers[list[i].Column]
+		}
+	}
 	var got struct{ Errors, Warnings []key }
 	for _, row := range issues.Rows {
 		n, err := strconv.Atoi(row[0].Text)

@@ -23,12 +23,17 @@ func benchCSV(n int) []byte {
 	for i := range n {
 		cust := i / 3
 		amount := fmt.Sprintf("%d.%02d", 10+i%490, i%100)
-		if i%5 == 0 {
-			amount = fmt.Sprintf("\"$%d,%03d.00\"", 1+i%9, i%1000)
-		}
 		currency := ""
 		if i%7 == 0 {
 			currency = "EUR"
+		}
+		if i%5 == 0 {
+			// A price written with a sign is in the row's currency.
+			sign := "$"
+			if currency == "EUR" {
+				sign = "€"
+			}
+			amount = fmt.Sprintf("\"%s%d,%03d.00\"", sign, 1+i%9, i%1000)
 		}
 		discount := ""
 		switch i % 10 {
@@ -93,7 +98,9 @@ func BenchmarkCSVBaseline(b *testing.B) {
 type discard struct{}
 
 func (discard) Add(*calc.Subscription) error { return nil }
-func (discard) Currency() string             { return "USD" }
+
+func (discard) Customers() int   { return 0 }
+func (discard) Currency() string { return "USD" }
 
 // BenchmarkDecodeCSV is BenchmarkReadCSV without the book: the cost of
 // sheets alone over encoding/csv.

@@ -69,11 +69,44 @@ func (f Format) String() string {
 // Cell is one typed cell of a table.
 type Cell struct {
 	Kind CellKind
+	// Format is the number format of a Number cell.
+	Format Format
 	// Text is the cell as the source gave it: the string of a Text cell, the
 	// decimal literal of a Number, TRUE or FALSE for a Bool.
 	Text string
-	// Format is the number format of a Number cell.
-	Format Format
+	// Extra is what a workbook or a Google Sheet says of the cell beyond
+	// its value, or nil, as for every cell of a CSV file.
+	Extra *CellExtra
+}
+
+// CellExtra is what a source says of a cell beyond its value and kind. It
+// is apart from Cell, which a sheet has millions of, because few cells
+// have it.
+type CellExtra struct {
+	// Currency is the currency a Number cell's number format shows: an ISO
+	// code ("EUR" for "#,##0.00 [$€-407]"), or the sign itself when other
+	// currencies write it too and the format does not say which ("¥",
+	// "$"), or "" when the format shows none.
+	Currency string
+	// Formula is the formula that computes the cell, as the sheet keeps it
+	// ("SUM(D2:D9)", with or without its "="), or "" for a value typed in.
+	Formula string
+}
+
+// currency returns the currency c's number format shows, or "".
+func (c Cell) currency() string {
+	if c.Extra == nil {
+		return ""
+	}
+	return c.Extra.Currency
+}
+
+// formula returns the formula that computes c, or "".
+func (c Cell) formula() string {
+	if c.Extra == nil {
+		return ""
+	}
+	return c.Extra.Formula
 }
 
 // blank reports whether c holds nothing but spaces.

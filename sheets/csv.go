@@ -2,7 +2,6 @@ package sheets
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -49,6 +48,7 @@ func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
 			return nil, fmt.Errorf("read fx csv: %w", err)
 		}
 		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
+		opts.fxLeftOut = t.leftOut
 	}
 	book, err := l.newBook(opts.currency())
 	if err != nil {
@@ -86,17 +86,20 @@ type CSVReader struct {
 	r     *bufio.Reader
 	csv   *csv.Reader
 	cells []Cell
-	extra int // line breaks inside quoted fields so far
+	extra int   // line breaks inside quoted fields so far
+	err   error // why the text cannot be read, if it cannot
 }
 
-// NewCSVReader returns a RowReader over the CSV text of r.
+// NewCSVReader returns a RowReader over the CSV text of r: UTF-8, or
+// UTF-16 or Windows-1252, which it decodes (see encoding.go). A file it
+// cannot decode makes Next fail with an *EncodingError.
 func NewCSVReader(r io.Reader) *CSVReader {
-	br := bufio.NewReaderSize(r, 64<<10)
-	// A UTF-8 byte order mark, as Excel writes, would otherwise stick to the
-	// first header and make a quoted one a syntax error.
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
-		_, _ = br.Discard(3)
+	raw := bufio.NewReaderSize(r, 64<<10)
+	text, err := utf8Text(raw)
+	if err != nil {
+		return &CSVReader{err: err}
 	}
+	br := bufio.NewReaderSize(text, 64<<10)
 	cr := csv.NewReader(br)
 	cr.Comma = sniffComma(br)
 	cr.FieldsPerRecord = -1
@@ -142,6 +145,9 @@ func sniffComma(br *bufio.Reader) rune {
 // Next returns the next record. Blank lines are skipped, and counted in the
 // row numbers.
 func (c *CSVReader) Next() (int, []Cell, error) {
+	if c.err != nil {
+		return 0, nil, c.err
+	}
 	rec, err := c.csv.Read()
 	if err != nil {
 		return 0, nil, err

@@ -40,19 +40,19 @@ func TestReadCSVBadRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []calc.Issue{
-		{Row: 5, Column: "customer_id", Message: "customer is missing"},
-		{Row: 6, Column: "start_date", Value: "2025-02-30", Message: `"2025-02-30" is not a date`},
-		{Row: 7, Column: "amount", Value: "lots", Message: `"lots" is not an amount`},
-		{Row: 8, Column: "amount", Value: "(120.00)", Message: "amount -120 is negative"},
-		{Row: 9, Column: "quantity", Value: "-2", Message: "quantity -2 is negative"},
-		{Row: 10, Column: "interval", Value: "fortnightly", Message: `"fortnightly" is not a billing interval (use monthly, quarterly, annual, weekly, "N months" or "N years")`},
-		{Row: 11, Column: "status", Value: "paused", Message: `"paused" is not a status (use active, trial, free or cancelled)`},
-		{Row: 12, Column: "end_date", Value: "2025-02-28", Message: "ends on 2025-02-28, before it starts on 2025-03-01"},
-		{Row: 13, Column: "end_date", Message: "cancelled without an end date (give the last day of service)"},
-		{Row: 14, Column: "currency", Value: "GBP", Message: "no FX rate for GBP (add it to the FX tab)"},
-		{Row: 15, Column: "discount", Value: "120", Message: "discount 120 is larger than the price 100"},
+		{Row: 5, Column: "customer_id", Header: "Customer ID", Message: "customer is missing"},
+		{Row: 6, Column: "start_date", Header: "Start date", Value: "2025-02-30", Message: `"2025-02-30" is not a date`},
+		{Row: 7, Column: "amount", Header: "Price", Value: "lots", Message: `"lots" is not an amount`},
+		{Row: 8, Column: "amount", Header: "Price", Value: "(120.00)", Message: "amount -120 is negative"},
+		{Row: 9, Column: "quantity", Header: "Seats", Value: "-2", Message: "quantity -2 is negative"},
+		{Row: 10, Column: "interval", Header: "Billing period", Value: "fortnightly", Message: `"fortnightly" is not a billing interval (use monthly, quarterly, annual, weekly, "N months" or "N years")`},
+		{Row: 11, Column: "status", Header: "Status", Value: "paused", Message: `"paused" is not a status (use active, trial, free or cancelled)`},
+		{Row: 12, Column: "end_date", Header: "End date", Value: "2025-02-28", Message: "ends on 2025-02-28, before it starts on 2025-03-01"},
+		{Row: 13, Column: "end_date", Header: "End date", Message: "cancelled without an end date (give the last day of service)"},
+		{Row: 14, Column: "currency", Header: "Currency", Value: "GBP", Message: "no FX rate for GBP (add it to the FX tab)"},
+		{Row: 15, Column: "discount", Header: "Discount", Value: "120", Message: "discount 120 is larger than the price 100"},
 		// Row 16 spans two lines, row 17 is blank.
-		{Row: 18, Column: "customer_id", Message: "customer is missing"},
+		{Row: 18, Column: "customer_id", Header: "Customer ID", Message: "customer is missing"},
 	}
 	if diff := cmp.Diff(want, l.Errors); diff != "" {
 		t.Errorf("Errors (-want +got):\n%s", diff)
@@ -96,12 +96,17 @@ func TestReadCSVForms(t *testing.T) {
 			wantRows: 2, wantLen: 2,
 		},
 		{
-			name:     "ambiguous dates without a locale",
+			name:     "ambiguous dates settled by a date further down",
 			csv:      "customer,amount,start\nc1,10,03/04/2025\nc2,10,04/03/2025\nc3,10,13/04/2025\n",
+			wantRows: 3, wantLen: 3,
+		},
+		{
+			name:     "ambiguous dates that nothing settles",
+			csv:      "customer,amount,start\nc1,10,03/04/2025\nc2,10,04/03/2025\nc3,10,2025-04-13\n",
 			wantRows: 3, wantLen: 1,
 			errors: []calc.Issue{
-				{Row: 2, Column: "start_date", Value: "03/04/2025", Message: `"03/04/2025" cannot be read without guessing whether the day or the month comes first: write YYYY-MM-DD or set the spreadsheet's locale`},
-				{Row: 3, Column: "start_date", Value: "04/03/2025", Message: `"04/03/2025" cannot be read without guessing whether the day or the month comes first: write YYYY-MM-DD or set the spreadsheet's locale`},
+				{Row: 2, Column: "start_date", Header: "start", Value: "03/04/2025", Message: `"03/04/2025" cannot be read without guessing whether the day or the month comes first: write YYYY-MM-DD or set the spreadsheet's locale`},
+				{Row: 3, Column: "start_date", Header: "start", Value: "04/03/2025", Message: `"04/03/2025" cannot be read without guessing whether the day or the month comes first: write YYYY-MM-DD or set the spreadsheet's locale`},
 			},
 		},
 		{
@@ -132,7 +137,7 @@ func TestReadCSVErrors(t *testing.T) {
 		want          string
 	}{
 		{name: "empty", csv: "", want: "read subscriptions csv: no header row"},
-		{name: "not a table", csv: "hello world\nthis is prose\n", want: `read subscriptions csv: no header row: no row names at least two known columns customer_id (customerid, customer, account, accountid, client), amount (amount, price, listprice), start_date (startdate, start, started); first row has: "hello world"`},
+		{name: "not a table", csv: "hello world\nthis is prose\n", want: `read subscriptions csv: no header row: no row names at least two known columns customer_id (customerid, accountid, customer, account, client), amount (amount, price, listprice), start_date (startdate, start, started); first row has: "hello world"`},
 		{name: "missing column", csv: "customer,plan,amount\nc1,pro,10\n", want: `read subscriptions csv: header row 1 lacks required column start_date (startdate, start, started); headers seen: "customer", "plan", "amount"`},
 		{name: "bad quoting", csv: "customer,amount,start\nc1,\"10,2025-01-01\n", want: "read subscriptions csv: parse error on line 2"},
 		{name: "fx without rate column", csv: "customer,amount,start\n", fx: "currency,value\nEUR,1.1\n", want: "read fx csv: no header row"},
@@ -190,13 +195,13 @@ NOK,abc,
 		t.Errorf("rates (-want +got):\n%s", diff)
 	}
 	wantIssues := []calc.Issue{
-		{Row: 5, Column: "currency", Value: "GBP", Message: "GBP is given again (first in row 4)"},
-		{Row: 7, Column: "rate", Value: "-1", Message: "rate -1 is not positive"},
-		{Row: 8, Column: "currency", Value: "XX", Message: `"XX" is not a currency code (use an ISO code such as EUR)`},
-		{Row: 9, Column: "currency", Message: "currency is missing"},
-		{Row: 11, Column: "rate", Value: "0.9", Message: "the rate of the reporting currency USD must be 1, not 0.9"},
-		{Row: 12, Column: "rate", Message: "rate is missing"},
-		{Row: 13, Column: "rate", Value: "abc", Message: `"abc" is not a number`},
+		{Row: 5, Column: "currency", Header: "Currency", Value: "GBP", Message: "GBP is given again (first in row 4)"},
+		{Row: 7, Column: "rate", Header: "Rate", Value: "-1", Message: "rate -1 is not positive"},
+		{Row: 8, Column: "currency", Header: "Currency", Value: "XX", Message: `"XX" is not a currency code (use an ISO code such as EUR)`},
+		{Row: 9, Column: "currency", Header: "Currency", Message: "currency is missing"},
+		{Row: 11, Column: "rate", Header: "Rate", Value: "0.9", Message: "the rate of the reporting currency USD must be 1, not 0.9"},
+		{Row: 12, Column: "rate", Header: "Rate", Message: "rate is missing"},
+		{Row: 13, Column: "rate", Header: "Rate", Value: "abc", Message: `"abc" is not a number`},
 	}
 	if diff := cmp.Diff(wantIssues, issues); diff != "" {
 		t.Errorf("issues (-want +got):\n%s", diff)

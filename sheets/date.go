@@ -238,6 +238,40 @@ func parseDateText(s string, order dateOrder) (calc.Date, dateProblem) {
 	return date, dateOK
 }
 
+// dayMonth tells what a date written with its day and month as numbers
+// before a four-digit year (03/04/2025, 13.03.2025) says of their order:
+// the order it proves, when one of the two is above 12 (13/03/2025 puts
+// the day first), or ambiguous, when both are 12 or less and differ.
+// Other dates (ISO, month names, 04/04/2025) say nothing.
+func dayMonth(s string) (proof dateOrder, ambiguous bool) {
+	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+		return orderUnknown, false
+	}
+	s = strings.TrimSpace(s)
+	if t, ok := cutTime(s); ok {
+		s = t
+	}
+	var toks [4]dateToken
+	n, ok := dateTokens(s, toks[:])
+	t := toks[:n]
+	if ok && len(t) == 4 && !t[0].num && weekdayName(t[0].s) {
+		t = t[1:]
+	}
+	if !ok || len(t) != 3 || !t[0].num || !t[1].num || !t[2].num || len(t[0].s) > 2 || len(t[1].s) > 2 || len(t[2].s) != 4 {
+		return orderUnknown, false
+	}
+	a, b := num(t[0].s), num(t[1].s)
+	switch {
+	case a > 12 && b > 12, a == b:
+		return orderUnknown, false
+	case a > 12:
+		return orderDMY, false
+	case b > 12:
+		return orderMDY, false
+	}
+	return orderUnknown, true
+}
+
 // cutTime removes a time of day after a date: "1/10/2025 14:30:00",
 // "2025-01-10T00:00:00Z", "Jan 10, 2025 9:00 AM".
 func cutTime(s string) (string, bool) {

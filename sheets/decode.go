@@ -1,14 +1,16 @@
 package sheets
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
-	"time"
+	"unicode/utf8"
 
 	"github.com/mrrbot/mrrbot/calc"
-	"github.com/shopspring/decimal"
 )
 
 // Options says how to read a source.
@@ -19,10 +21,11 @@ type Options struct {
 	// "Subscriptions".
 	Tab string
 	// Locale is the spreadsheet's locale, such as "en_US" or "de_DE". It
-	// settles dates written with the day and month as numbers (03/04/2025
-	// is March 4 in en_US, 3 April in en_GB) and whether text numbers use a
-	// decimal comma (1.200,50 in de_DE). With no locale such a date is read
-	// only when it is unambiguous, and the decimal separator is a point.
+	// settles, where a column's own cells do not, dates written with the
+	// day and month as numbers (03/04/2025 is March 4 in en_US, 3 April in
+	// en_GB) and whether a text number such as 1.200 has a decimal point
+	// or groups thousands (1.2 in en_US, 1200 in de_DE). With no locale, a
+	// cell nothing settles is a row problem, never a guess.
 	Locale string
 	// Segments names extra columns of the subscriptions table to break MRR
 	// down by, such as "Region" (the CLI's repeatable --segment). Each is
@@ -31,6 +34,10 @@ type Options struct {
 	// field's column ("Currency", "Status"). A segment no header cell names
 	// makes the table unreadable: a *SegmentError.
 	Segments []string
+
+	// fxLeftOut holds, by currency, the first row of the FX table that was
+	// left out, so that a row with no rate for the currency can say why.
+	fxLeftOut map[string]calc.Issue
 }
 
 // DefaultCurrency is the reporting currency when Options.Currency is blank.
@@ -55,8 +62,15 @@ type RowReader interface {
 	// (the first row of the sheet or file is 1) and its cells, left to
 	// right; trailing cells may be missing. Rows may be skipped (a source
 	// need not return blank rows) but never reordered. The cells are valid
-	// until the next call. At the end Next returns io.EOF.
+	// until the next call, and their texts for good. At the end Next
+	// returns io.EOF.
 	Next() (row int, cells []Cell, err error)
+}
+
+// columnHider is a RowReader that knows which columns the sheet hides.
+type columnHider interface {
+	// columnHidden reports whether the zero-based column i is hidden.
+	columnHidden(i int) bool
 }
 
 // Report tells what [Decode] read.
@@ -64,6 +78,10 @@ type Report struct {
 	// Errors are the rows that were left out, one issue per problem, in
 	// row order.
 	Errors []calc.Issue
+	// Warnings are remarks on rows that were read: most are counted (a
+	// discount of 0.2 that is not a percentage, customer IDs that differ
+	// only in case), and total rows are left out (Issue.LeftOut).
+	Warnings []calc.Issue
 	// Rows counts the non-blank rows below the header, good and bad.
 	Rows int
 	// HeaderRow is the row number of the header.
@@ -72,24 +90,47 @@ type Report struct {
 	Header map[string]Column
 	// Segments are the columns of Options.Segments, in that order.
 	Segments []Column
+	// Ignored are the header row's other columns, which are not read.
+	Ignored []IgnoredColumn
+}
+
+// Label fills in the Header of each issue about a column of the table,
+// from the header row: "Start Date" for calc.FieldStartDate. The engine's
+// warnings know fields only; people know their headers.
+func (r *Report) Label(issues []calc.Issue) {
+	for i := range issues {
+		if issues[i].Header != "" {
+			continue
+		}
+		if col, ok := r.Header[issues[i].Column]; ok {
+			issues[i].Header = col.Title
+		}
+	}
 }
 
 // Decode reads a subscriptions table from r into book. It finds the header
 // row, then reads each non-blank row below it into a calc.Subscription and
-// adds it to book. A row that cannot be read, or that book refuses, is left
-// out and reported in Report.Errors. Decode returns an error only when the
-// table as a whole cannot be read: no header row, a required column
-// missing (a *HeaderError), a segment column missing (a *SegmentError), a
+// adds it to book, in the table's order. A row that cannot be read, or that
+// book refuses, is left out and reported in Report.Errors. Decode returns
+// an error only when the table as a whole cannot be read: no header row, a
+// required column missing (a *HeaderError), two columns for one field (a
+// *DuplicateColumnError), a segment column missing (a *SegmentError), a
 // bad locale, or r failing.
+//
+// A text number or date that reads two ways is settled by its column's
+// evidence, or by the locale, or is a problem (see evidence.go). A row
+// whose cell awaits evidence from rows further down is held back, with
+// the rows after it, until the evidence comes or the table ends; rows
+// still reach book in the table's order.
 //
 // Each subscription's Segments are the row's cells in the columns of
 // opts.Segments, trimmed, as text (a date cell as YYYY-MM-DD, a number as
 // its literal); book must have been given the same segments with
 // [calc.Book.SetSegments].
 //
-// Each problem names the field (calc.FieldStartDate, …), the cell as
-// written and the reason; a row with several problems yields one issue for
-// each.
+// Each problem names the field (calc.FieldStartDate, …), the header as the
+// sheet writes it, the cell as written and the reason; a row with several
+// problems yields one issue for each.
 func Decode(r RowReader, book *calc.Book, opts Options) (*Report, error) {
 	return decode(r, book, opts)
 }
@@ -98,6 +139,8 @@ func Decode(r RowReader, book *calc.Book, opts Options) (*Report, error) {
 type adder interface {
 	Add(s *calc.Subscription) error
 	Currency() string
+	// Customers is the number of customers the rows taken so far have.
+	Customers() int
 }
 
 func decode(r RowReader, book adder, opts Options) (*Report, error) {
@@ -114,23 +157,13 @@ func decode(r RowReader, book adder, opts Options) (*Report, error) {
 		return nil, err
 	}
 	d := newDecoder(h, segs, loc, book)
-	rep := &Report{HeaderRow: h.row, Header: h.columns, Segments: segs}
-	for {
-		n, cells, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if blankRow(cells) {
-			continue
-		}
-		rep.Rows++
-		d.row, d.cells = n, cells
-		d.decodeRow()
+	d.fxLeftOut = opts.fxLeftOut
+	rep := &Report{HeaderRow: h.row, Header: h.columns, Segments: segs, Ignored: h.ignored(segs)}
+	if rep.Rows, err = readRows(r, d); err != nil {
+		return nil, err
 	}
-	rep.Errors = d.issues
+	d.caseWarnings()
+	rep.Errors, rep.Warnings = d.issues, d.warnings
 	return rep, nil
 }
 
@@ -143,12 +176,79 @@ func blankRow(cells []Cell) bool {
 	return true
 }
 
+// rowTrier reads the rows of a table one at a time, in order.
+type rowTrier interface {
+	// try reads row n in mode and reports whether it is done. In readNow
+	// it may report false: the row waits for evidence further down, and
+	// nothing it did counts but what its cells proved of their columns.
+	try(n int, cells []Cell, mode readMode) bool
+}
+
+// heldRow is a row held back while an earlier one waits.
+type heldRow struct {
+	n     int
+	cells []Cell
+}
+
+// readRows reads every non-blank row of r with t, holding rows back while
+// one waits for evidence (see evidence.go), and returns the number of
+// non-blank rows.
+func readRows(r RowReader, t rowTrier) (int, error) {
+	var held []heldRow
+	rows := 0
+	for {
+		n, cells, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return rows, err
+		}
+		if blankRow(cells) {
+			continue
+		}
+		rows++
+		if len(held) == 0 {
+			if t.try(n, cells, readNow) {
+				continue
+			}
+			held = append(held, heldRow{n, slices.Clone(cells)})
+			continue
+		}
+		t.try(n, cells, readLearn)
+		held = append(held, heldRow{n, slices.Clone(cells)})
+		held = release(t, held, len(held) >= maxWaiting)
+	}
+	release(t, held, true)
+	return rows, nil
+}
+
+// release reads the held rows that no longer wait, from the first; with
+// final, all of them. It returns the rows still held.
+func release(t rowTrier, held []heldRow, final bool) []heldRow {
+	mode := readNow
+	if final {
+		mode = readFinal
+	}
+	i := 0
+	for i < len(held) && t.try(held[i].n, held[i].cells, mode) {
+		i++
+	}
+	if i == 0 {
+		return held
+	}
+	n := copy(held, held[i:])
+	clear(held[n:])
+	return held[:n]
+}
+
 // decoder reads rows of a subscriptions table whose header it knows.
 type decoder struct {
 	loc       locale
 	book      adder
 	reporting string
 	cols      [nFields]int
+	titles    [nFields]string // the header of each field's column
 	// sub is the row being read. It lives here rather than on the stack so
 	// that handing it to book.Add through an interface costs no allocation.
 	sub calc.Subscription
@@ -157,11 +257,36 @@ type decoder struct {
 	segCols []int
 	segs    []string
 
-	row    int
-	cells  []Cell
-	fields [nFields]Cell // the row's cells by field, trimmed
-	bad    bool          // the current row has a problem
-	issues []calc.Issue
+	// What each column's text numbers and dates have shown so far.
+	seps   [nFields]separators
+	orders [nFields]dayOrder
+
+	// above sums the amounts since the last total row, to know a total
+	// that lost its formula; amount is the current row's, when read, and
+	// totalled is true when the current row is a total.
+	above     amountsAbove
+	amount    calc.Fixed
+	hasAmount bool
+	totalled  bool
+
+	// The customers book.Add took, in order: their IDs as first written
+	// (idText, each ending at idEnds) and first rows, to warn about IDs
+	// that differ only in case.
+	customers int
+	idText    []byte
+	idEnds    []uint32
+	idRows    []int32
+
+	fxLeftOut map[string]calc.Issue
+
+	row      int
+	cells    []Cell
+	mode     readMode
+	fields   [nFields]Cell // the row's cells by field, trimmed
+	bad      bool          // the current row has a problem
+	wait     bool          // the current row waits for evidence
+	issues   []calc.Issue
+	warnings []calc.Issue
 }
 
 // newDecoder returns a decoder for the rows below header h, with the
@@ -169,6 +294,11 @@ type decoder struct {
 func newDecoder(h header, segs []Column, loc locale, book adder) *decoder {
 	d := &decoder{loc: loc, book: book, reporting: book.Currency()}
 	copy(d.cols[:], h.cols)
+	for f, i := range d.cols {
+		if i >= 0 {
+			d.titles[f] = h.titles[i]
+		}
+	}
 	if len(segs) > 0 {
 		d.segCols = make([]int, len(segs))
 		for k, c := range segs {
@@ -177,6 +307,23 @@ func newDecoder(h header, segs []Column, loc locale, book adder) *decoder {
 		d.segs = make([]string, len(segs))
 	}
 	return d
+}
+
+// try reads row n (see rowTrier).
+func (d *decoder) try(n int, cells []Cell, mode readMode) bool {
+	ni, nw := len(d.issues), len(d.warnings)
+	d.row, d.cells, d.mode = n, cells, mode
+	d.hasAmount, d.totalled = false, false
+	d.decodeRow()
+	switch {
+	case d.wait || mode == readLearn:
+		d.issues, d.warnings = d.issues[:ni], d.warnings[:nw]
+	case d.totalled:
+		d.above = amountsAbove{}
+	case d.hasAmount:
+		d.above.add(d.amount)
+	}
+	return !d.wait
 }
 
 // load picks the current row's cell of each field, trimmed; a blank cell
@@ -207,17 +354,44 @@ func (d *decoder) cell(f field) Cell { return d.fields[f] }
 // fail records a problem with field f of the current row.
 func (d *decoder) fail(f field, c Cell, msg string) {
 	d.bad = true
-	d.issues = append(d.issues, calc.Issue{
+	d.issues = append(d.issues, d.issue(f, c, msg))
+}
+
+// warn records a remark on field f of the current row.
+func (d *decoder) warn(f field, c Cell, msg string) {
+	d.warnings = append(d.warnings, d.issue(f, c, msg))
+}
+
+func (d *decoder) issue(f field, c Cell, msg string) calc.Issue {
+	return calc.Issue{
 		Row:     d.row,
 		Column:  fieldNames[f],
+		Header:  d.titles[f],
 		Value:   strings.Clone(c.text()),
 		Message: msg,
-	})
+	}
+}
+
+// settle takes what a reader of a text cell found: a problem, or that the
+// cell waits for evidence.
+func (d *decoder) settle(f field, c Cell, problem string, wait bool) bool {
+	switch {
+	case wait:
+		d.wait = true
+		return false
+	case problem != "":
+		d.fail(f, c, problem)
+		return false
+	}
+	return true
 }
 
 func (d *decoder) decodeRow() {
-	d.bad = false
+	d.bad, d.wait = false, false
 	d.load()
+	if d.mode != readLearn && d.totalRow() {
+		return
+	}
 	d.sub = calc.Subscription{Row: d.row, Quantity: calc.One, End: calc.NoEnd}
 	s := &d.sub
 
@@ -238,20 +412,11 @@ func (d *decoder) decodeRow() {
 
 	if c := d.cell(fAmount); c.Kind == Empty {
 		d.fail(fAmount, c, "amount is missing")
-	} else if v, code, msg := d.money(c, "an amount"); msg != "" {
-		d.fail(fAmount, c, msg)
-	} else {
+	} else if v, m, ok := d.money(fAmount, c, "an amount"); ok {
 		s.Amount = v
-		switch {
-		case code == "" || code == s.Currency:
-		case s.Currency == "":
-			// With a bad currency cell, already reported, the amount's
-			// code settles nothing.
-			if d.cell(fCurrency).Kind == Empty {
-				s.Currency = code
-			}
-		default:
-			d.fail(fAmount, c, fmt.Sprintf("%q is in %s but the currency is %s", c.Text, code, d.rowCurrency(s)))
+		d.amount, d.hasAmount = v, true
+		if m.tok != "" {
+			d.amountCurrency(c, m)
 		}
 	}
 
@@ -264,36 +429,25 @@ func (d *decoder) decodeRow() {
 	}
 
 	if c := d.cell(fQuantity); c.Kind != Empty {
-		v, msg := d.quantity(c)
-		if msg != "" {
-			d.fail(fQuantity, c, msg)
+		if v, _, ok := d.number(fQuantity, c, "a number", false); ok {
+			s.Quantity = v
 		}
-		s.Quantity = v
 	}
 
 	if c := d.cell(fDiscount); c.Kind != Empty {
-		disc, code, msg := d.discount(c)
-		if msg == "" && code != "" && code != d.rowCurrency(s) {
-			msg = fmt.Sprintf("%q is in %s but the currency is %s", c.Text, code, d.rowCurrency(s))
+		if disc, m, ok := d.discount(c); ok && d.fitsRow(fDiscount, c, m) {
+			s.Discount = disc
 		}
-		if msg != "" {
-			d.fail(fDiscount, c, msg)
-		}
-		s.Discount = disc
 	}
 
 	if c := d.cell(fStartDate); c.Kind == Empty {
 		d.fail(fStartDate, c, "start date is missing")
-	} else if date, msg := d.date(c); msg != "" {
-		d.fail(fStartDate, c, msg)
-	} else {
+	} else if date, ok := d.date(fStartDate, c); ok {
 		s.Start = date
 	}
 
 	if c := d.cell(fEndDate); c.Kind != Empty {
-		if date, msg := d.date(c); msg != "" {
-			d.fail(fEndDate, c, msg)
-		} else {
+		if date, ok := d.date(fEndDate, c); ok {
 			s.End = date
 		}
 	}
@@ -307,17 +461,12 @@ func (d *decoder) decodeRow() {
 	}
 
 	if c := d.cell(fSetupFee); c.Kind != Empty {
-		v, code, msg := d.money(c, "an amount")
-		if msg == "" && code != "" && code != d.rowCurrency(s) {
-			msg = fmt.Sprintf("%q is in %s but the currency is %s", c.Text, code, d.rowCurrency(s))
+		if v, m, ok := d.money(fSetupFee, c, "an amount"); ok && d.fitsRow(fSetupFee, c, m) {
+			s.SetupFee = v
 		}
-		if msg != "" {
-			d.fail(fSetupFee, c, msg)
-		}
-		s.SetupFee = v
 	}
 
-	if d.bad {
+	if d.bad || d.wait || d.mode == readLearn {
 		return
 	}
 	if d.segs != nil {
@@ -326,7 +475,9 @@ func (d *decoder) decodeRow() {
 	}
 	if err := d.book.Add(s); err != nil {
 		d.refused(err)
+		return
 	}
+	d.noteCustomer(s.CustomerID)
 }
 
 // loadSegments puts the current row's segment values in d.segs: each
@@ -349,7 +500,8 @@ func (d *decoder) loadSegments() {
 
 // refused records why the book refused the current row. The issue's Value
 // becomes the cell as written, which the book, holding typed values, cannot
-// know: "(120.00)" rather than "-120".
+// know: "(120.00)" rather than "-120". A missing FX rate says why, when the
+// FX table had a row for the currency that was left out.
 func (d *decoder) refused(err error) {
 	var is *calc.Issue
 	if !errors.As(err, &is) {
@@ -363,7 +515,14 @@ func (d *decoder) refused(err error) {
 			if c := d.cell(field(f)); c.Kind != Empty {
 				issue.Value = strings.Clone(c.Text)
 			}
+			issue.Header = d.titles[f]
 			break
+		}
+	}
+	if issue.Column == calc.FieldCurrency {
+		code := d.rowCurrency(&d.sub)
+		if fx, ok := d.fxLeftOut[code]; ok {
+			issue.Message = fmt.Sprintf("no FX rate for %s: the FX table's row %d for it was left out (%s)", code, fx.Row, fx.Message)
 		}
 	}
 	d.issues = append(d.issues, issue)
@@ -378,313 +537,272 @@ func (d *decoder) rowCurrency(s *calc.Subscription) string {
 	return d.reporting
 }
 
-// money reads an amount of money: a number, or text such as "$1,200.00".
-// code is the currency the text names, if any. what names the expected
-// thing in the message ("an amount").
-func (d *decoder) money(c Cell, what string) (v calc.Fixed, code, msg string) {
-	return d.number(c, what, true)
+// moneyMark is what a cell says of its amount's currency: the sign or code
+// written beside the number ("$", "EUR"), or that the number format shows
+// (a code, or a sign several currencies share), and what it means.
+type moneyMark struct {
+	tok       string
+	sign      sign
+	formatted bool // tok comes from the cell's number format
 }
 
-// quantity reads a number of units: "3", "2.5", "1,000".
-func (d *decoder) quantity(c Cell) (calc.Fixed, string) {
-	v, _, msg := d.number(c, "a number", false)
-	return v, msg
+// amountCurrency reconciles the currency the amount cell c shows with the
+// row's Currency column: a sign that fits it is fine; with no Currency
+// column the sign names the row's currency, unless several currencies
+// share it.
+func (d *decoder) amountCurrency(c Cell, m moneyMark) {
+	s := &d.sub
+	switch {
+	case s.Currency != "":
+		if !m.sign.fits(s.Currency) {
+			d.fail(fAmount, c, m.disagrees(c, s.Currency))
+		}
+	case d.cell(fCurrency).Kind != Empty:
+		// A bad currency cell, already reported: the amount's sign
+		// settles nothing.
+	case m.sign.code != "":
+		s.Currency = m.sign.code
+	default:
+		d.fail(fAmount, c, m.shared(c))
+	}
 }
 
-// number reads a number cell, or text in the locale's number forms; with
-// currency, text may name a currency ("$1,200.00", "99 EUR"), returned
-// as code.
-func (d *decoder) number(c Cell, what string, currency bool) (v calc.Fixed, code, msg string) {
-	var err error
+// fitsRow checks that the currency another money cell of the row shows
+// (a setup fee, a fixed discount) is the row's.
+func (d *decoder) fitsRow(f field, c Cell, m moneyMark) bool {
+	if m.tok == "" {
+		return true
+	}
+	if cur := d.rowCurrency(&d.sub); !m.sign.fits(cur) {
+		d.fail(f, c, m.disagrees(c, cur))
+		return false
+	}
+	return true
+}
+
+// disagrees says that c's currency is not cur.
+func (m moneyMark) disagrees(c Cell, cur string) string {
+	if m.formatted {
+		return fmt.Sprintf("%q is formatted as %s but the currency is %s", c.Text, m.sign.named(), cur)
+	}
+	return fmt.Sprintf("%q is in %s but the currency is %s", c.Text, m.sign.named(), cur)
+}
+
+// shared says that c's sign does not say which currency it is in.
+func (m moneyMark) shared(c Cell) string {
+	if m.formatted {
+		return fmt.Sprintf("%q is formatted with %s, which %s all write: add a Currency column to say which", c.Text, m.tok, strings.Join(m.sign.also, ", "))
+	}
+	return fmt.Sprintf("%q: %s is written for %s alike: add a Currency column to say which", c.Text, m.tok, strings.Join(m.sign.also, ", "))
+}
+
+// money reads an amount of money in column f: a number cell, whose format
+// may show a currency, or text such as "$1,200.00". what names the
+// expected thing in messages ("an amount").
+func (d *decoder) money(f field, c Cell, what string) (calc.Fixed, moneyMark, bool) {
+	return d.number(f, c, what, true)
+}
+
+// number reads a number cell, or text in the forms the column's evidence
+// settles; with money, text may show a currency ("$1,200.00", "99 EUR")
+// and a number cell's format too. A problem is recorded and ok is false;
+// so it is when the cell waits for evidence.
+func (d *decoder) number(f field, c Cell, what string, money bool) (v calc.Fixed, m moneyMark, ok bool) {
 	switch c.Kind {
 	case Number:
-		v, err = literalFixed(c.Text)
+		v, err := numberCellFixed(c.Text)
+		if cur := c.currency(); money && cur != "" {
+			if sg, known := currencyToken(cur); known {
+				m = moneyMark{tok: cur, sign: sg, formatted: true}
+			}
+		}
+		return v, m, d.fixedOK(f, c, err, what)
 	case Text:
-		if plainNumber(c.Text) && (!d.loc.comma || strings.IndexByte(c.Text, '.') < 0) {
-			v, err = calc.ParseFixed(c.Text)
-			break
-		}
-		n, ok := scanNumber(c.Text, d.loc, currency)
-		if !ok {
-			return 0, "", d.notA(c, what)
-		}
-		code = n.code
-		v, err = n.fixed()
+		return d.text(f, c, c.Text, what, money)
+	}
+	d.fail(f, c, notA(c.Text, what))
+	return 0, m, false
+}
+
+// text reads t, the number in the text of cell c of column f.
+func (d *decoder) text(f field, c Cell, t, what string, money bool) (calc.Fixed, moneyMark, bool) {
+	// The usual cell: digits and at most a decimal point, in a column
+	// whose decimal point nothing disputes.
+	if plainNumber(t) && (strings.IndexByte(t, '.') < 0 || d.seps[f].dec == '.' && (d.loc.dec != ',' || d.seps[f].byLocale)) {
+		v, err := calc.ParseFixedExact(t)
+		return v, moneyMark{}, d.fixedOK(f, c, err, what)
+	}
+	n, problem, wait := d.seps[f].read(t, d.row, d.loc, d.mode, money, what)
+	if !d.settle(f, c, problem, wait) {
+		return 0, moneyMark{}, false
+	}
+	var m moneyMark
+	if n.tok != "" {
+		m = moneyMark{tok: n.tok, sign: n.sign}
+	}
+	v, err := n.fixed()
+	return v, m, d.fixedOK(f, c, err, what)
+}
+
+// fixedOK records the problem err says of cell c, if any.
+func (d *decoder) fixedOK(f field, c Cell, err error, what string) bool {
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, calc.ErrRange):
+		d.fail(f, c, fmt.Sprintf("%q is too large", c.Text))
+	case errors.Is(err, calc.ErrPrecision):
+		d.fail(f, c, precisionProblem(c.Text))
 	default:
-		return 0, "", d.notA(c, what)
+		d.fail(f, c, notA(c.Text, what))
 	}
-	if errors.Is(err, calc.ErrRange) {
-		return 0, "", fmt.Sprintf("%q is too large", c.Text)
-	}
-	if err != nil {
-		return 0, "", d.notA(c, what)
-	}
-	return v, code, ""
+	return false
+}
+
+// precisionProblem says that s has digits past the ninth decimal place.
+func precisionProblem(s string) string {
+	return fmt.Sprintf("%q has more than 9 decimal places: mrrbot counts to 0.000000001 and does not round a number it is given", s)
 }
 
 // discount reads "20%" or a percent-formatted number as a percentage, and
-// any other number or amount as money off per billing period.
-func (d *decoder) discount(c Cell) (calc.Discount, string, string) {
+// any other number or amount as money off per billing period. Money off
+// below 1 gets a warning: 0.2 is most often meant as 20%.
+func (d *decoder) discount(c Cell) (calc.Discount, moneyMark, bool) {
 	const what = "a discount (write 20% or an amount)"
-	switch c.Kind {
-	case Number:
-		v, err := literalFixed(c.Text)
-		if err != nil {
-			return calc.Discount{}, "", d.notA(c, what)
-		}
-		return calc.Discount{Percent: c.Format == FormatPercent, Value: v}, "", ""
-	case Text:
-		t := c.Text
-		if p, ok := strings.CutSuffix(t, "%"); ok {
-			n, ok := scanNumber(p, d.loc, false)
-			if !ok {
-				return calc.Discount{}, "", d.notA(c, what)
-			}
-			v, err := n.fixed()
-			if err != nil {
-				return calc.Discount{}, "", d.notA(c, what)
-			}
-			return calc.Discount{Percent: true, Value: percentOf(v)}, "", ""
-		}
-		v, code, msg := d.money(c, what)
-		return calc.Discount{Value: v}, code, msg
+	if c.Kind == Number && c.Format == FormatPercent {
+		v, err := numberCellFixed(c.Text)
+		return calc.Discount{Percent: true, Value: v}, moneyMark{}, d.fixedOK(fDiscount, c, err, what)
 	}
-	return calc.Discount{}, "", d.notA(c, what)
+	if p, ok := strings.CutSuffix(c.Text, "%"); ok && c.Kind == Text {
+		v, _, ok := d.text(fDiscount, c, strings.TrimSpace(p), what, false)
+		if !ok {
+			return calc.Discount{}, moneyMark{}, false
+		}
+		frac, exact := percentOf(v)
+		if !exact {
+			d.fail(fDiscount, c, precisionProblem(c.Text))
+			return calc.Discount{}, moneyMark{}, false
+		}
+		return calc.Discount{Percent: true, Value: frac}, moneyMark{}, true
+	}
+	v, m, ok := d.money(fDiscount, c, what)
+	if !ok {
+		return calc.Discount{}, m, false
+	}
+	if v > 0 && v < calc.One && d.mode != readLearn {
+		pct := v.Decimal().Shift(2).String()
+		d.warn(fDiscount, c, fmt.Sprintf("%s is read as %s off each billing period, not as %s%%: write %s%% (or format the cell as a percent) for a percentage",
+			c.Text, v.StringFixed(2), pct, pct))
+	}
+	return calc.Discount{Value: v}, m, true
 }
 
-// notA says that c is not what was expected, with a hint when a decimal
-// comma is the likely cause.
-func (d *decoder) notA(c Cell, what string) string {
-	t := c.Text
-	if c.Kind == Text && !d.loc.comma && strings.IndexByte(t, ',') >= 0 {
-		if n, ok := scanNumber(t, locale{comma: true}, true); ok && strings.IndexByte(n.core, ',') >= 0 {
-			return fmt.Sprintf("%q is not %s (to read a decimal comma, set a locale that uses one, such as de_DE)", t, what)
-		}
-	}
-	return fmt.Sprintf("%q is not %s", t, what)
-}
-
-// date reads a date-formatted number as a serial day and text as a written
-// date. A number that is not date-formatted is refused: 45667 may be a
-// serial day whose format was lost, or not a date at all.
-func (d *decoder) date(c Cell) (calc.Date, string) {
+// date reads a date-formatted number as a serial day, and text as a
+// written date in the order the column's evidence settles. A number that
+// is not date-formatted is refused: 45667 may be a serial day whose format
+// was lost, or not a date at all.
+func (d *decoder) date(f field, c Cell) (calc.Date, bool) {
 	switch c.Kind {
 	case Number:
 		if c.Format != FormatDate {
-			return 0, numberNotDate.message(c.Text)
+			d.fail(f, c, numberNotDate.message(c.Text))
+			return 0, false
 		}
 		if date, ok := serialDate(c.Text); ok {
-			return date, ""
+			return date, true
 		}
 	case Text:
-		date, p := parseDateText(c.Text, d.loc.order)
-		if p == dateOK {
-			return date, ""
-		}
-		return 0, p.message(c.Text)
-	}
-	return 0, notADate.message(c.Text)
-}
-
-// FX is an FX table: units of the reporting currency per one unit of each
-// currency.
-type FX struct {
-	// Rates are the single rates, by currency code: every row of a table
-	// without a month column, or the rows with a blank month. With monthly
-	// rates, a currency's single rate covers the months before its first.
-	Rates map[string]decimal.Decimal
-	// Monthly are the rows with a month, in row order: each is a
-	// currency's rate from that month until its next. Give them to
-	// [calc.Book.SetMonthlyRates].
-	Monthly []calc.MonthlyRate
-}
-
-// DecodeFX reads an FX table from r: columns currency and rate, the units
-// of the reporting currency (opts.Currency) per one unit of that currency,
-// and optionally month. With a month, a row is that currency's rate from
-// the month on; with the month blank, or no month column, it is the
-// currency's single rate. A month is a date cell (any day of the month) or
-// text such as 2025-03, 2025-03-01, 03/2025, Mar 2025 or March 2025; a date
-// whose day and month cannot be told apart without the locale is not
-// guessed.
-//
-// A row with a bad code, a rate that is not a positive number, a month that
-// is not a month, a currency (or currency and month) given twice, or a rate
-// other than 1 for the reporting currency itself is left out and reported
-// as an issue. The error is for the table as a whole, as with [Decode].
-func DecodeFX(r RowReader, opts Options) (*FX, []calc.Issue, error) {
-	loc, err := parseLocale(opts.Locale)
-	if err != nil {
-		return nil, nil, err
-	}
-	h, err := findHeader(r, fxColumns, fxNames, []int{fxCurrency, fxRate})
-	if err != nil {
-		return nil, nil, err
-	}
-	reporting := opts.currency()
-	fx := &FX{Rates: make(map[string]decimal.Decimal)}
-	seen := make(map[string]int)
-	type key struct {
-		code  string
-		month calc.Month
-	}
-	seenMonth := make(map[key]int)
-	var issues []calc.Issue
-	for {
-		n, cells, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return fx, issues, nil
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if blankRow(cells) {
-			continue
-		}
-		get := func(f int) Cell {
-			if i := h.cols[f]; i >= 0 && i < len(cells) {
-				if c := cells[i]; !c.blank() {
-					return c
-				}
-			}
-			return Cell{}
-		}
-		bad := func(col string, c Cell, format string, args ...any) {
-			issues = append(issues, calc.Issue{Row: n, Column: col, Value: strings.Clone(c.text()), Message: fmt.Sprintf(format, args...)})
-		}
-		cc, rc, mc := get(fxCurrency), get(fxRate), get(fxMonth)
-		code, ok := currencyCode(cc.text())
-		switch {
-		case cc.Kind == Empty:
-			bad("currency", cc, "currency is missing")
-			continue
-		case !ok:
-			bad("currency", cc, "%q is not a currency code (use an ISO code such as EUR)", cc.text())
-			continue
-		}
-		var rate decimal.Decimal
-		switch rc.Kind {
-		case Empty:
-			bad("rate", rc, "rate is missing")
-			continue
-		case Number:
-			if !checkLiteral(strings.TrimSpace(rc.Text)) {
-				bad("rate", rc, "%q is not a number", rc.text())
-				continue
-			}
-			rate, err = decimal.NewFromString(strings.TrimSpace(rc.Text))
-		case Text:
-			num, ok := scanNumber(rc.Text, loc, false)
-			if !ok {
-				bad("rate", rc, "%q is not a number", rc.text())
-				continue
-			}
-			rate, err = decimal.NewFromString(num.literal())
-		default:
-			bad("rate", rc, "%q is not a number", rc.text())
-			continue
-		}
-		monthly := mc.Kind != Empty
-		var month calc.Month
-		if monthly {
-			var msg string
-			if month, msg = parseMonth(mc, loc.order); msg != "" {
-				bad("month", mc, "%s", msg)
-				continue
+		// ISO 8601, the usual form, says nothing of the order.
+		if t := c.Text; len(t) == 10 && t[4] == '-' && t[7] == '-' {
+			if date, p := parseDateText(t, orderUnknown); p == dateOK {
+				return date, true
 			}
 		}
-		k := key{code, month}
-		switch {
-		case err != nil:
-			bad("rate", rc, "%q is not a number", rc.text())
-		case !rate.IsPositive():
-			bad("rate", rc, "rate %s is not positive", rate)
-		case code == reporting && !rate.Equal(decimal.NewFromInt(1)):
-			bad("rate", rc, "the rate of the reporting currency %s must be 1, not %s", code, rate)
-		case monthly && seenMonth[k] != 0:
-			bad("month", mc, "%s for %s is given again (first in row %d)", code, month, seenMonth[k])
-		case monthly:
-			seenMonth[k] = n
-			fx.Monthly = append(fx.Monthly, calc.MonthlyRate{Currency: code, Month: month, Rate: rate})
-		case seen[code] != 0:
-			bad("currency", cc, "%s is given again (first in row %d)", code, seen[code])
-		default:
-			seen[code] = n
-			fx.Rates[code] = rate
+		date, problem, wait := d.orders[f].read(c.Text, d.row, d.loc, d.mode)
+		if !d.settle(f, c, problem, wait) {
+			return 0, false
 		}
+		return date, true
 	}
+	d.fail(f, c, notADate.message(c.Text))
+	return 0, false
 }
 
-// parseMonth reads the month of an FX row: a date cell (any day of the
-// month), or text giving a month (2025-03, 03/2025, Mar 2025, March 2025)
-// or a date (2025-03-01, Mar 1, 2025; read as dates are, never guessed).
-// msg says why c is not a month.
-func parseMonth(c Cell, order dateOrder) (m calc.Month, msg string) {
-	switch c.Kind {
-	case Number:
-		if c.Format != FormatDate {
-			return 0, fmt.Sprintf("%q is a number, not a month: format the cell as a date or write YYYY-MM", c.text())
+// noteCustomer records the current row's customer ID when book.Add took it
+// as a new customer: the IDs' first writings and rows, in order, for
+// caseWarnings. Only a new customer costs anything here, and nothing is
+// looked up: a sheet has a million rows.
+func (d *decoder) noteCustomer(id string) {
+	n := d.book.Customers()
+	if n == d.customers {
+		return
+	}
+	d.customers = n
+	d.idEnds = append(d.idEnds, uint32(len(d.idText)+len(id)))
+	d.idText = append(d.idText, id...)
+	d.idRows = append(d.idRows, int32(d.row))
+}
+
+// caseWarnings warns about customer IDs that differ from an earlier one
+// only in case: "C001" and "c001" are two customers, as written, which is
+// seldom meant. It runs once, over the customers, after the last row, and
+// keys them by a hash of their lower case, which costs no allocation.
+func (d *decoder) caseWarnings() {
+	first := make(map[uint64]int32, len(d.idRows))
+	start := uint32(0)
+	var warnings []calc.Issue
+	for i, end := range d.idEnds {
+		id := d.idText[start:end]
+		start = end
+		key := foldedHash(id)
+		j, seen := first[key]
+		if !seen {
+			first[key] = int32(i)
+			continue
 		}
-		if d, ok := serialDate(c.Text); ok {
-			return d.Month(), ""
+		earlier := d.idText[startOf(d.idEnds, int(j)):d.idEnds[j]]
+		if !bytes.EqualFold(earlier, id) {
+			continue // two IDs whose hashes agree: no warning rather than a wrong one
 		}
-	case Text:
-		t := strings.TrimSpace(c.Text)
-		if m, p, ok := monthText(t); ok {
-			if p == dateOK {
-				return m, ""
+		warnings = append(warnings, calc.Issue{
+			Row:     int(d.idRows[i]),
+			Column:  fieldNames[fCustomerID],
+			Header:  d.titles[fCustomerID],
+			Value:   string(id),
+			Message: fmt.Sprintf("customer ID %q differs from %q (row %d) only in case: they are counted as two customers", id, earlier, d.idRows[j]),
+		})
+	}
+	if warnings == nil {
+		return
+	}
+	d.warnings = append(d.warnings, warnings...)
+	slices.SortStableFunc(d.warnings, func(a, b calc.Issue) int { return cmp.Compare(a.Row, b.Row) })
+}
+
+// startOf returns where the i-th ID starts, given where each ends.
+func startOf(ends []uint32, i int) uint32 {
+	if i == 0 {
+		return 0
+	}
+	return ends[i-1]
+}
+
+// foldedHash returns the FNV-1a hash of id in lower case.
+func foldedHash(id []byte) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for _, c := range id {
+		if c >= utf8.RuneSelf {
+			h = offset
+			for _, c := range []byte(strings.ToLower(string(id))) {
+				h = (h ^ uint64(c)) * prime
 			}
-			return 0, monthProblem(p, t)
+			return h
 		}
-		d, p := parseDateText(t, order)
-		if p == dateOK {
-			return d.Month(), ""
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
 		}
-		return 0, monthProblem(p, t)
+		h = (h ^ uint64(c)) * prime
 	}
-	return 0, monthProblem(notADate, c.text())
-}
-
-// monthText reads a month written without a day: a year and a month number
-// in either order (2025-03, 2025/3, 03/2025, 3.2025) or a month name and a
-// year (Mar 2025, March 2025, Sept. 2025). ok is false when s is not two
-// words, so that it may be a date.
-func monthText(s string) (m calc.Month, p dateProblem, ok bool) {
-	var toks [2]dateToken
-	if n, ok := dateTokens(s, toks[:]); !ok || n != 2 {
-		return 0, 0, false
-	}
-	a, b := toks[0], toks[1]
-	var year, mon int
-	var yearTok dateToken
-	switch {
-	case a.num && b.num && len(a.s) == 4 && len(b.s) <= 2: // 2025-03
-		year, mon, yearTok = num(a.s), num(b.s), a
-	case a.num && b.num && len(a.s) <= 2: // 03/2025
-		year, mon, yearTok = num(b.s), num(a.s), b
-	case !a.num && b.num: // Mar 2025
-		year, mon, yearTok = num(b.s), int(monthName(a.s)), b
-	default:
-		return 0, notADate, true
-	}
-	switch {
-	case len(yearTok.s) == 2:
-		return 0, twoDigitYear, true
-	case len(yearTok.s) != 4 || year < 1 || mon < 1 || mon > 12:
-		return 0, notADate, true
-	}
-	return calc.MonthOf(year, time.Month(mon)), dateOK, true
-}
-
-// monthProblem explains why the cell text s is not a month.
-func monthProblem(p dateProblem, s string) string {
-	switch p {
-	case ambiguousDate:
-		return fmt.Sprintf("%q cannot be read without guessing whether the day or the month comes first: write YYYY-MM or set the spreadsheet's locale", s)
-	case twoDigitYear:
-		return fmt.Sprintf("%q has a two-digit year: write YYYY-MM", s)
-	case numberNotDate:
-		return fmt.Sprintf("%q is a number, not a month: format the cell as a date or write YYYY-MM", s)
-	}
-	return fmt.Sprintf("%q is not a month (write YYYY-MM, such as 2025-03)", s)
+	return h
 }

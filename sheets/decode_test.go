@@ -13,8 +13,25 @@ import (
 // and returns what the book accepted and the issues.
 func decodeRow(t *testing.T, opts Options, row map[string]Cell) ([]calc.Subscription, []calc.Issue) {
 	t.Helper()
-	header := []string{"Customer ID", "Name", "Plan", "Amount", "Currency", "Interval", "Seats", "Discount", "Start date", "End date", "Status", "Setup fee"}
+	subs, rep := decodeRowReport(t, opts, row)
+	return subs, rep.Errors
+}
+
+// rowHeaders are the headers decodeRow's table gives each field.
+var rowHeaders = map[string]string{
+	"customer_id": "Customer ID", "customer_name": "Name", "plan": "Plan", "amount": "Amount", "currency": "Currency",
+	"interval": "Interval", "quantity": "Seats", "discount": "Discount", "start_date": "Start date", "end_date": "End date",
+	"status": "Status", "setup_fee": "Setup fee",
+}
+
+// decodeRowReport is decodeRow, returning the whole report.
+func decodeRowReport(t *testing.T, opts Options, row map[string]Cell) ([]calc.Subscription, *Report) {
+	t.Helper()
 	fields := []string{"customer_id", "customer_name", "plan", "amount", "currency", "interval", "quantity", "discount", "start_date", "end_date", "status", "setup_fee"}
+	header := make([]string, len(fields))
+	for i, f := range fields {
+		header[i] = rowHeaders[f]
+	}
 	defaults := map[string]Cell{"customer_id": T("c1"), "amount": T("100"), "start_date": T("2025-01-10")}
 	cells := make([]Cell, len(fields))
 	for i, f := range fields {
@@ -32,7 +49,7 @@ func decodeRow(t *testing.T, opts Options, row map[string]Cell) ([]calc.Subscrip
 	if rep.Rows != 1 {
 		t.Errorf("Rows = %d, want 1", rep.Rows)
 	}
-	return rec.subs, rep.Errors
+	return rec.subs, rep
 }
 
 // base is the subscription decodeRow's defaults give.
@@ -47,7 +64,7 @@ func TestDecodeCells(t *testing.T) {
 		return &s
 	}
 	issue := func(col, value, msg string) []calc.Issue {
-		return []calc.Issue{{Row: 2, Column: col, Value: value, Message: msg}}
+		return []calc.Issue{{Row: 2, Column: col, Header: rowHeaders[col], Value: value, Message: msg}}
 	}
 	tests := []struct {
 		name   string
@@ -64,7 +81,26 @@ func TestDecodeCells(t *testing.T) {
 
 		// Amounts.
 		{name: "amount plain", row: map[string]Cell{"amount": T("1200")}, want: with(func(s *calc.Subscription) { s.Amount = fx("1200") })},
-		{name: "amount dollars", row: map[string]Cell{"amount": T("$1,200.00")}, want: with(func(s *calc.Subscription) { s.Amount = fx("1200") })},
+		{name: "amount dollars", row: map[string]Cell{"amount": T("$1,200.00")}, want: with(func(s *calc.Subscription) { s.Amount, s.Currency = fx("1200"), "USD" })},
+		{name: "amount dollars in CAD", row: map[string]Cell{"amount": T("$1,200.00"), "currency": T("CAD")}, issues: issue("currency", "CAD", "no FX rate for CAD (add it to the FX tab)")},
+		{name: "amount dollars in EUR", row: map[string]Cell{"amount": T("$100"), "currency": T("EUR")}, issues: issue("amount", "$100", `"$100" is in USD but the currency is EUR`)},
+		{name: "amount yen without currency", row: map[string]Cell{"amount": T("¥1000")}, issues: issue("amount", "¥1000", `"¥1000": ¥ is written for JPY, CNY alike: add a Currency column to say which`)},
+		{name: "amount yen with currency", row: map[string]Cell{"amount": T("¥1000"), "currency": T("EUR")}, issues: issue("amount", "¥1000", `"¥1000" is in JPY or CNY but the currency is EUR`)},
+		{name: "amount kronor suffix with dot", row: map[string]Cell{"amount": T("100 kr."), "currency": T("EUR")}, issues: issue("amount", "100 kr.", `"100 kr." is in SEK or NOK or DKK or ISK but the currency is EUR`)},
+		{name: "amount real", row: map[string]Cell{"amount": T("R$ 100"), "currency": T("EUR")}, issues: issue("amount", "R$ 100", `"R$ 100" is in BRL but the currency is EUR`)},
+		{name: "amount rand", row: map[string]Cell{"amount": T("R 100"), "currency": T("EUR")}, issues: issue("amount", "R 100", `"R 100" is in ZAR but the currency is EUR`)},
+		{name: "amount francs", row: map[string]Cell{"amount": T("Fr. 100")}, issues: issue("amount", "Fr. 100", `"Fr. 100": Fr. is written for CHF, XAF, XOF, XPF alike: add a Currency column to say which`)},
+		{name: "amount format names the currency", row: map[string]Cell{"amount": {Kind: Number, Text: "100", Format: FormatCurrency, Extra: &CellExtra{Currency: "EUR"}}}, want: with(func(s *calc.Subscription) { s.Amount, s.Currency = fx("100"), "EUR" })},
+		{name: "amount format disagrees", row: map[string]Cell{"amount": {Kind: Number, Text: "100", Format: FormatCurrency, Extra: &CellExtra{Currency: "GBP"}}, "currency": T("EUR")},
+			issues: issue("amount", "100", `"100" is formatted as GBP but the currency is EUR`)},
+		{name: "amount format shared sign", row: map[string]Cell{"amount": {Kind: Number, Text: "100", Format: FormatCurrency, Extra: &CellExtra{Currency: "¥"}}},
+			issues: issue("amount", "100", `"100" is formatted with ¥, which JPY, CNY all write: add a Currency column to say which`)},
+		{name: "amount format shared sign settled by currency", row: map[string]Cell{"amount": {Kind: Number, Text: "100", Format: FormatCurrency, Extra: &CellExtra{Currency: "¥"}}, "currency": T("JPY")},
+			issues: issue("currency", "JPY", "no FX rate for JPY (add it to the FX tab)")},
+		{name: "amount ten decimals", row: map[string]Cell{"amount": T("0.0000000004")},
+			issues: issue("amount", "0.0000000004", `"0.0000000004" has more than 9 decimal places: mrrbot counts to 0.000000001 and does not round a number it is given`)},
+		{name: "amount ten decimals number cell", row: map[string]Cell{"amount": N("4E-10", FormatNone)},
+			issues: issue("amount", "4E-10", `"4E-10" has more than 9 decimal places: mrrbot counts to 0.000000001 and does not round a number it is given`)},
 		{name: "amount grouped millions", row: map[string]Cell{"amount": T("1,234,567.891")}, want: with(func(s *calc.Subscription) { s.Amount = fx("1234567.891") })},
 		{name: "amount euro sign", row: map[string]Cell{"amount": T("€99")}, want: with(func(s *calc.Subscription) { s.Amount, s.Currency = fx("99"), "EUR" })},
 		{name: "amount code before", row: map[string]Cell{"amount": T("USD 99")}, want: with(func(s *calc.Subscription) { s.Amount, s.Currency = fx("99"), "USD" })},
@@ -77,10 +113,12 @@ func TestDecodeCells(t *testing.T) {
 		{name: "amount float artefact", row: map[string]Cell{"amount": N("99.990000000000009", FormatNone)}, want: with(func(s *calc.Subscription) { s.Amount = fx("99.99") })},
 		{name: "amount decimal comma de_DE", locale: "de_DE", row: map[string]Cell{"amount": T("1.200,50")}, want: with(func(s *calc.Subscription) { s.Amount = fx("1200.5") })},
 		{name: "amount spaces fr_FR", locale: "fr_FR", row: map[string]Cell{"amount": T("1 200,50 €")}, want: with(func(s *calc.Subscription) { s.Amount, s.Currency = fx("1200.5"), "EUR" })},
-		{name: "amount decimal comma without locale", row: map[string]Cell{"amount": T("1 200,50")},
-			issues: issue("amount", "1 200,50", `"1 200,50" is not an amount (to read a decimal comma, set a locale that uses one, such as de_DE)`)},
-		{name: "amount point in de_DE", locale: "de_DE", row: map[string]Cell{"amount": T("1.5")},
-			issues: issue("amount", "1.5", `"1.5" is not an amount`)},
+		{name: "amount decimal comma without locale", row: map[string]Cell{"amount": T("1 200,50")}, want: with(func(s *calc.Subscription) { s.Amount = fx("1200.5") })},
+		{name: "amount point in de_DE", locale: "de_DE", row: map[string]Cell{"amount": T("1.5")}, want: with(func(s *calc.Subscription) { s.Amount = fx("1.5") })},
+		{name: "amount ambiguous without locale", row: map[string]Cell{"amount": T("1.200")},
+			issues: issue("amount", "1.200", `"1.200" could be 1.2 or 1200, and nothing in this column settles which: write the number without a thousands separator, or set --locale to how the sheet writes numbers (en_US for 1,200.50, de_DE for 1.200,50)`)},
+		{name: "amount ambiguous de_DE", locale: "de_DE", row: map[string]Cell{"amount": T("1.200")}, want: with(func(s *calc.Subscription) { s.Amount = fx("1200") })},
+		{name: "amount ambiguous en_US", locale: "en_US", row: map[string]Cell{"amount": T("1,200")}, want: with(func(s *calc.Subscription) { s.Amount = fx("1200") })},
 		{name: "amount accounting negative", row: map[string]Cell{"amount": T("(120.00)")},
 			issues: issue("amount", "(120.00)", "amount -120 is negative")},
 		{name: "amount missing", row: map[string]Cell{"amount": T("  ")}, issues: issue("amount", "", "amount is missing")},
@@ -92,7 +130,8 @@ func TestDecodeCells(t *testing.T) {
 		// Quantity.
 		{name: "quantity text", row: map[string]Cell{"quantity": T("3")}, want: with(func(s *calc.Subscription) { s.Quantity = fx("3") })},
 		{name: "quantity decimal number", row: map[string]Cell{"quantity": N("2.5", FormatNumber)}, want: with(func(s *calc.Subscription) { s.Quantity = fx("2.5") })},
-		{name: "quantity grouped", row: map[string]Cell{"quantity": T("1,000")}, want: with(func(s *calc.Subscription) { s.Quantity = fx("1000") })},
+		{name: "quantity grouped", locale: "en_US", row: map[string]Cell{"quantity": T("1,000")}, want: with(func(s *calc.Subscription) { s.Quantity = fx("1000") })},
+		{name: "quantity decimal comma", row: map[string]Cell{"quantity": T("2,5")}, want: with(func(s *calc.Subscription) { s.Quantity = fx("2.5") })},
 		{name: "quantity with words", row: map[string]Cell{"quantity": T("3 seats")}, issues: issue("quantity", "3 seats", `"3 seats" is not a number`)},
 		{name: "quantity negative", row: map[string]Cell{"quantity": T("-2")}, issues: issue("quantity", "-2", "quantity -2 is negative")},
 
@@ -128,8 +167,7 @@ func TestDecodeCells(t *testing.T) {
 		{name: "date en_GB", locale: "en_GB", row: map[string]Cell{"start_date": T("03/04/2025")}, want: with(func(s *calc.Subscription) { s.Start = date("2025-04-03") })},
 		{name: "date de_DE dots", locale: "de_DE", row: map[string]Cell{"start_date": T("03.04.2025")}, want: with(func(s *calc.Subscription) { s.Start = date("2025-04-03") })},
 		{name: "date fr_FR with time", locale: "fr-FR", row: map[string]Cell{"start_date": T("03/04/2025 10:00:00")}, want: with(func(s *calc.Subscription) { s.Start = date("2025-04-03") })},
-		{name: "date contradicts en_US", locale: "en_US", row: map[string]Cell{"start_date": T("13/01/2025")},
-			issues: issue("start_date", "13/01/2025", `"13/01/2025" is not a date`)},
+		{name: "date proves its order against en_US", locale: "en_US", row: map[string]Cell{"start_date": T("13/01/2025")}, want: with(func(s *calc.Subscription) { s.Start = date("2025-01-13") })},
 		{name: "date two-digit year", row: map[string]Cell{"start_date": T("1/10/25")},
 			issues: issue("start_date", "1/10/25", `"1/10/25" has a two-digit year: write YYYY-MM-DD`)},
 		{name: "date impossible", row: map[string]Cell{"start_date": T("2025-13-45")}, issues: issue("start_date", "2025-13-45", `"2025-13-45" is not a date`)},
@@ -165,9 +203,9 @@ func TestDecodeCells(t *testing.T) {
 		// Several problems in one row, each reported.
 		{name: "several problems", row: map[string]Cell{"customer_id": {}, "amount": T("x"), "start_date": T("soon")},
 			issues: []calc.Issue{
-				{Row: 2, Column: "customer_id", Message: "customer is missing"},
-				{Row: 2, Column: "amount", Value: "x", Message: `"x" is not an amount`},
-				{Row: 2, Column: "start_date", Value: "soon", Message: `"soon" is not a date`},
+				{Row: 2, Column: "customer_id", Header: "Customer ID", Message: "customer is missing"},
+				{Row: 2, Column: "amount", Header: "Amount", Value: "x", Message: `"x" is not an amount`},
+				{Row: 2, Column: "start_date", Header: "Start date", Value: "soon", Message: `"soon" is not a date`},
 			}},
 	}
 	for _, tt := range tests {
@@ -295,13 +333,13 @@ func TestDecodeNotATable(t *testing.T) {
 		{
 			name: "empty",
 			want: &HeaderError{Missing: []string{"customer_id", "amount", "start_date"}, Accepted: [][]string{subscriptionColumns[fCustomerID], subscriptionColumns[fAmount], subscriptionColumns[fStartDate]}},
-			msg:  "no header row: no row names at least two known columns customer_id (customerid, customer, account, accountid, client), amount (amount, price, listprice), start_date (startdate, start, started); the table is empty",
+			msg:  "no header row: no row names at least two known columns customer_id (customerid, accountid, customer, account, client), amount (amount, price, listprice), start_date (startdate, start, started); the table is empty",
 		},
 		{
 			name: "no header row",
 			rows: [][]Cell{{}, texts("Q1 numbers", "see tab 2"), texts("acme", "100", "2025-01-01")},
 			want: &HeaderError{Missing: []string{"customer_id", "amount", "start_date"}, Accepted: [][]string{subscriptionColumns[fCustomerID], subscriptionColumns[fAmount], subscriptionColumns[fStartDate]}, Saw: []string{"Q1 numbers", "see tab 2"}},
-			msg:  `no header row: no row names at least two known columns customer_id (customerid, customer, account, accountid, client), amount (amount, price, listprice), start_date (startdate, start, started); first row has: "Q1 numbers", "see tab 2"`,
+			msg:  `no header row: no row names at least two known columns customer_id (customerid, accountid, customer, account, client), amount (amount, price, listprice), start_date (startdate, start, started); first row has: "Q1 numbers", "see tab 2"`,
 		},
 		{
 			name: "missing amount",
@@ -313,7 +351,7 @@ func TestDecodeNotATable(t *testing.T) {
 			name: "missing two",
 			rows: [][]Cell{texts("Report"), texts("Company", "Plan", "Price")},
 			want: &HeaderError{Row: 2, Missing: []string{"customer_id", "start_date"}, Accepted: [][]string{subscriptionColumns[fCustomerID], subscriptionColumns[fStartDate]}, Saw: []string{"Company", "Plan", "Price"}},
-			msg:  `header row 2 lacks required columns customer_id (customerid, customer, account, accountid, client), start_date (startdate, start, started); headers seen: "Company", "Plan", "Price"`,
+			msg:  `header row 2 lacks required columns customer_id (customerid, accountid, customer, account, client), start_date (startdate, start, started); headers seen: "Company", "Plan", "Price"`,
 		},
 	}
 	for _, tt := range tests {

@@ -25,5 +25,5 @@ gamma,Team,99,,monthly,2025-02-01,2025-01-31
 	}
 	// Output:
 	// 3 rows read, 2 counted
-	// row 4, end_date: ends on 2025-01-31, before it starts on 2025-02-01
+	// row 4, End date: ends on 2025-01-31, before it starts on 2025-02-01
 }

@@ -94,9 +94,9 @@ EUR,1.06,
 			rates:   map[string]string{"EUR": "1.05"},
 			monthly: []string{"EUR 2025-03 1.08", "GBP 2025-03 1.27", "EUR 2025-04 1.11"},
 			issues: []calc.Issue{
-				{Row: 3, Column: "month", Value: "Mar 2025", Message: "EUR for 2025-03 is given again (first in row 2)"},
-				{Row: 4, Column: "month", Value: "2025-03-15", Message: "EUR for 2025-03 is given again (first in row 2)"},
-				{Row: 8, Column: "currency", Value: "EUR", Message: "EUR is given again (first in row 7)"},
+				{Row: 3, Column: "month", Header: "Period", Value: "Mar 2025", Message: "EUR for 2025-03 is given again (first in row 2)"},
+				{Row: 4, Column: "month", Header: "Period", Value: "2025-03-15", Message: "EUR for 2025-03 is given again (first in row 2)"},
+				{Row: 8, Column: "currency", Header: "Currency", Value: "EUR", Message: "EUR is given again (first in row 7)"},
 			},
 		},
 		{
@@ -117,16 +117,16 @@ EUR,1.09,2025-01
 			rates:   map[string]string{},
 			monthly: []string{"EUR 2025-01 1.09"},
 			issues: []calc.Issue{
-				{Row: 2, Column: "month", Value: "2025-13", Message: `"2025-13" is not a month (write YYYY-MM, such as 2025-03)`},
-				{Row: 3, Column: "month", Value: "soon", Message: `"soon" is not a month (write YYYY-MM, such as 2025-03)`},
-				{Row: 4, Column: "month", Value: "Mar 25", Message: `"Mar 25" has a two-digit year: write YYYY-MM`},
-				{Row: 5, Column: "month", Value: "03/04/2025", Message: `"03/04/2025" cannot be read without guessing whether the day or the month comes first: write YYYY-MM or set the spreadsheet's locale`},
-				{Row: 6, Column: "month", Value: "45658", Message: `"45658" is a number, not a month: format the cell as a date or write YYYY-MM`},
-				{Row: 7, Column: "month", Value: "13/2025", Message: `"13/2025" is not a month (write YYYY-MM, such as 2025-03)`},
-				{Row: 8, Column: "month", Value: "2025 March", Message: `"2025 March" is not a month (write YYYY-MM, such as 2025-03)`},
-				{Row: 9, Column: "month", Value: "2025-02-30", Message: `"2025-02-30" is not a month (write YYYY-MM, such as 2025-03)`},
-				{Row: 10, Column: "rate", Value: "0.9", Message: "the rate of the reporting currency USD must be 1, not 0.9"},
-				{Row: 11, Column: "rate", Value: "-1", Message: "rate -1 is not positive"},
+				{Row: 2, Column: "month", Header: "Month", Value: "2025-13", Message: `"2025-13" is not a month (write YYYY-MM, such as 2025-03)`},
+				{Row: 3, Column: "month", Header: "Month", Value: "soon", Message: `"soon" is not a month (write YYYY-MM, such as 2025-03)`},
+				{Row: 4, Column: "month", Header: "Month", Value: "Mar 25", Message: `"Mar 25" has a two-digit year: write YYYY-MM`},
+				{Row: 5, Column: "month", Header: "Month", Value: "03/04/2025", Message: `"03/04/2025" cannot be read without guessing whether the day or the month comes first: write YYYY-MM or set the spreadsheet's locale`},
+				{Row: 6, Column: "month", Header: "Month", Value: "45658", Message: `"45658" is a number, not a month: format the cell as a date or write YYYY-MM`},
+				{Row: 7, Column: "month", Header: "Month", Value: "13/2025", Message: `"13/2025" is not a month (write YYYY-MM, such as 2025-03)`},
+				{Row: 8, Column: "month", Header: "Month", Value: "2025 March", Message: `"2025 March" is not a month (write YYYY-MM, such as 2025-03)`},
+				{Row: 9, Column: "month", Header: "Month", Value: "2025-02-30", Message: `"2025-02-30" is not a month (write YYYY-MM, such as 2025-03)`},
+				{Row: 10, Column: "rate", Header: "Rate", Value: "0.9", Message: "the rate of the reporting currency USD must be 1, not 0.9"},
+				{Row: 11, Column: "rate", Header: "Rate", Value: "-1", Message: "rate -1 is not positive"},
 			},
 		},
 		{
@@ -138,8 +138,8 @@ EUR,1.09,2025-01
 			},
 			rates: map[string]string{},
 			issues: []calc.Issue{
-				{Row: 2, Column: "month", Value: "45717", Message: `"45717" is a number, not a month: format the cell as a date or write YYYY-MM`},
-				{Row: 3, Column: "month", Value: "TRUE", Message: `"TRUE" is not a month (write YYYY-MM, such as 2025-03)`},
+				{Row: 2, Column: "month", Header: "Month", Value: "45717", Message: `"45717" is a number, not a month: format the cell as a date or write YYYY-MM`},
+				{Row: 3, Column: "month", Header: "Month", Value: "TRUE", Message: `"TRUE" is not a month (write YYYY-MM, such as 2025-03)`},
 			},
 		},
 		{
@@ -257,7 +257,7 @@ func TestReadCSVMonthlyRatesAndSegments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []calc.Issue{{Row: 5, Column: "month", Value: "Mar 2025", Message: "EUR for 2025-03 is given again (first in row 3)"}}
+		want := []calc.Issue{{Row: 5, Column: "month", Header: "Month", Value: "Mar 2025", Message: "EUR for 2025-03 is given again (first in row 3)"}}
 		if diff := cmp.Diff(want, l.FXErrors); diff != "" {
 			t.Errorf("FXErrors (-want +got):\n%s", diff)
 		}
@@ -316,7 +316,7 @@ func TestReadWorkbookMonthlyRatesAndSegments(t *testing.T) {
 	if diff := cmp.Diff([]string{"EUR 2025-03 1.08", "EUR 2025-06 1.1"}, monthlyStrings(l.Monthly)); diff != "" {
 		t.Errorf("Monthly (-want +got):\n%s", diff)
 	}
-	wantFX := []calc.Issue{{Row: 5, Column: "month", Value: "45736", Message: "EUR for 2025-03 is given again (first in row 3)"}}
+	wantFX := []calc.Issue{{Row: 5, Column: "month", Header: "Month", Value: "45736", Message: "EUR for 2025-03 is given again (first in row 3)"}}
 	if diff := cmp.Diff(wantFX, l.FXErrors); diff != "" {
 		t.Errorf("FXErrors (-want +got):\n%s", diff)
 	}

@@ -157,9 +157,12 @@ func (g *Google) Layout(ctx context.Context) (*Spreadsheet, error) {
 	return ss, nil
 }
 
-// cellFields is what the second call asks for of each cell: its value
-// after formulas, and the type of its number format (date, percent, …).
-const cellFields = "sheets(properties(title),data(startRow,startColumn,rowData(values(effectiveValue,effectiveFormat(numberFormat(type))))))"
+// cellFields is what the second call asks for: of each tab, its merged
+// ranges and which columns are hidden; of each cell, its value after
+// formulas, its formula if it has one, and the type and pattern of its
+// number format (date, percent, the currency of "[$€]#,##0.00").
+const cellFields = "sheets(properties(title),merges,data(startRow,startColumn,columnMetadata(hiddenByUser)," +
+	"rowData(values(effectiveValue,userEnteredValue(formulaValue),effectiveFormat(numberFormat(type,pattern))))))"
 
 // Load reads the subscriptions tab (opts.Tab) and the FX tab, when there
 // is one, into a book: one API call, after Layout. The spreadsheet's locale
@@ -198,19 +201,26 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 	if err != nil {
 		return nil, g.explain("read tab "+strconv.Quote(tab), err)
 	}
-	grids := map[string][]*sheetsapi.GridData{}
+	grids := map[string]*gridReader{}
 	for _, sh := range resp.Sheets {
 		if sh.Properties != nil {
-			grids[sh.Properties.Title] = sh.Data
+			grids[sh.Properties.Title] = newGridReader(sh)
 		}
+	}
+	grid := func(title string) *gridReader {
+		if g := grids[title]; g != nil {
+			return g
+		}
+		return &gridReader{}
 	}
 	l := &Loaded{}
 	if hasFX {
-		t, issues, err := DecodeFX(&gridReader{data: grids[fxTab]}, opts)
+		t, issues, err := DecodeFX(grid(fxTab), opts)
 		if err != nil {
 			return nil, fmt.Errorf("read tab %q: %w", fxTab, err)
 		}
 		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
+		opts.fxLeftOut = t.leftOut
 	}
 	book, err := l.newBook(opts.currency())
 	if err != nil {
@@ -219,13 +229,13 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 	if err := book.SetSegments(opts.Segments); err != nil {
 		return nil, err
 	}
-	rep, err := Decode(&gridReader{data: grids[tab]}, book, opts)
+	rep, err := Decode(grid(tab), book, opts)
 	if err != nil {
 		return nil, fmt.Errorf("read tab %q: %w", tab, err)
 	}
 	l.Book, l.Report = book, *rep
 	if historyTab != "" {
-		if l.Books, err = DecodeHistory(&gridReader{data: grids[historyTab]}); err != nil {
+		if l.Books, err = DecodeHistory(grid(historyTab)); err != nil {
 			return nil, err
 		}
 	}
@@ -238,13 +248,47 @@ func quoteTab(title string) string {
 }
 
 // gridReader is a RowReader over the grid data of one tab. It lets go of
-// each row once read, so a large tab is not held twice.
+// each row once read, so a large tab is not held twice. It fills in merged
+// cells and knows which columns are hidden.
 type gridReader struct {
-	data  []*sheetsapi.GridData
-	di    int
-	ri    int
-	cells []Cell
+	data     []*sheetsapi.GridData
+	di       int
+	ri       int
+	cells    []Cell
+	merged   *merged
+	hidden   map[int]bool
+	patterns map[string]*CellExtra // what each number format pattern shows, or nil
 }
+
+// newGridReader returns a reader of a tab as spreadsheets.get returned it.
+func newGridReader(sh *sheetsapi.Sheet) *gridReader {
+	r := &gridReader{data: sh.Data, hidden: map[int]bool{}, patterns: map[string]*CellExtra{}}
+	var areas []mergedArea
+	for _, m := range sh.Merges {
+		if m == nil || m.EndRowIndex <= m.StartRowIndex || m.EndColumnIndex <= m.StartColumnIndex {
+			continue
+		}
+		areas = append(areas, mergedArea{
+			r0: int(m.StartRowIndex) + 1, r1: int(m.EndRowIndex),
+			c0: int(m.StartColumnIndex), c1: int(m.EndColumnIndex) - 1,
+		})
+	}
+	r.merged = newMerged(areas)
+	for _, g := range sh.Data {
+		if g == nil {
+			continue
+		}
+		for i, md := range g.ColumnMetadata {
+			if md != nil && md.HiddenByUser {
+				r.hidden[int(g.StartColumn)+i] = true
+			}
+		}
+	}
+	return r
+}
+
+// columnHidden reports whether the tab hides column i.
+func (r *gridReader) columnHidden(i int) bool { return r.hidden[i] }
 
 func (r *gridReader) Next() (int, []Cell, error) {
 	for r.di < len(r.data) {
@@ -263,13 +307,40 @@ func (r *gridReader) Next() (int, []Cell, error) {
 		}
 		if rd != nil {
 			for _, cd := range rd.Values {
-				cells = append(cells, apiCell(cd))
+				cells = append(cells, r.cell(cd))
 			}
 		}
+		cells = r.merged.fill(row, cells)
 		r.cells = cells
 		return row, cells, nil
 	}
 	return 0, nil, io.EOF
+}
+
+// cell converts a cell of the Sheets API, with the currency its number
+// format's pattern shows and its formula.
+func (r *gridReader) cell(cd *sheetsapi.CellData) Cell {
+	c := apiCell(cd)
+	if c.Kind != Number {
+		return c
+	}
+	if f := cd.EffectiveFormat; f != nil && f.NumberFormat != nil && f.NumberFormat.Pattern != "" {
+		p := f.NumberFormat.Pattern
+		extra, ok := r.patterns[p]
+		if !ok {
+			if cur := formatCurrency(p); cur != "" {
+				extra = &CellExtra{Currency: cur}
+			}
+			if r.patterns != nil {
+				r.patterns[p] = extra
+			}
+		}
+		c.Extra = extra // shared by the cells of one pattern, never changed
+	}
+	if v := cd.UserEnteredValue; v != nil && v.FormulaValue != nil {
+		c.Extra = &CellExtra{Currency: c.currency(), Formula: *v.FormulaValue}
+	}
+	return c
 }
 
 // apiCell converts a cell of the Sheets API into a Cell.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -37,11 +38,11 @@ var fieldNames = [nFields]string{
 	calc.FieldStartDate, calc.FieldEndDate, calc.FieldStatus, calc.FieldSetupFee,
 }
 
-// subscriptionColumns is DESIGN.md's table of header names, normalised. The
-// first name of each field is its own name, which wins when two columns
-// match the same field.
+// subscriptionColumns are the header names of each field, normalised, from
+// the closest to the field to the loosest: when two columns match a field,
+// the closer name wins (see matchHeader).
 var subscriptionColumns = [nFields][]string{
-	fCustomerID:   {"customerid", "customer", "account", "accountid", "client"},
+	fCustomerID:   {"customerid", "accountid", "customer", "account", "client"},
 	fCustomerName: {"customername", "company", "accountname", "name"},
 	fPlan:         {"plan", "product", "tier"},
 	fAmount:       {"amount", "price", "listprice"},
@@ -177,15 +178,18 @@ func normalizeHeader(h string) string {
 }
 
 // matchHeader maps the cells of one row to fields: cols[f] is the column of
-// field f, or -1. It returns how many fields it recognised. When two columns
-// name the same field, the one with the field's own name wins, and otherwise
-// the first.
-func matchHeader(cells []Cell, table [][]string, cols []int) int {
+// field f, or -1. It returns how many fields it recognised, and for a field
+// that two columns name equally well, those two. When several columns
+// name a field, a visible column wins over a hidden one (hidden(i) tells),
+// then the closer name: the one listed first for the field, so "Price"
+// wins over "List Price" for amount. Two columns with the same name and
+// visibility are a tie: nothing settles which one holds the field.
+func matchHeader(cells []Cell, table [][]string, cols []int, hidden func(int) bool) (found int, tie *duplicate) {
 	for i := range cols {
 		cols[i] = -1
 	}
-	canonical := make([]bool, len(cols))
-	found := 0
+	rank := make([]int, len(cols))
+	ties := make([]*duplicate, len(cols))
 	for i, c := range cells {
 		if c.Kind != Text {
 			continue
@@ -195,23 +199,37 @@ func matchHeader(cells []Cell, table [][]string, cols []int) int {
 			continue
 		}
 		for f, names := range table {
-			for k, name := range names {
-				if h != name {
-					continue
-				}
-				switch {
-				case cols[f] < 0:
-					cols[f] = i
-					canonical[f] = k == 0
-					found++
-				case k == 0 && !canonical[f]:
-					cols[f] = i
-					canonical[f] = true
-				}
+			k := slices.Index(names, h)
+			if k < 0 {
+				continue
+			}
+			r := k
+			if hidden != nil && hidden(i) {
+				r += len(names)
+			}
+			switch {
+			case cols[f] < 0:
+				cols[f], rank[f] = i, r
+				found++
+			case r < rank[f]:
+				cols[f], rank[f], ties[f] = i, r, nil
+			case r == rank[f] && ties[f] == nil:
+				ties[f] = &duplicate{field: f, first: cols[f], second: i}
 			}
 		}
 	}
-	return found
+	for _, t := range ties {
+		if t != nil {
+			return found, t
+		}
+	}
+	return found, nil
+}
+
+// duplicate is two columns that name one field equally well.
+type duplicate struct {
+	field         int
+	first, second int
 }
 
 // headerTitles returns the non-blank cells of a row as written, at most max.
@@ -234,6 +252,59 @@ type header struct {
 	cols    []int             // cols[f] is the column of field f, or -1
 	columns map[string]Column // by field name
 	titles  []string          // every cell of the row as written, trimmed
+	hidden  []bool            // hidden[i] is true when column i is hidden
+	table   [][]string        // the names each field goes by
+	names   []string          // the fields' names
+}
+
+// IgnoredColumn is a column of the header row that is not read.
+type IgnoredColumn struct {
+	Column
+	// Hidden is true when the sheet hides the column.
+	Hidden bool
+	// Field is the field the column's header names when another column
+	// was read for it ("amount" for a "List Price" beside a "Price"), or
+	// "" for a header mrrbot does not know.
+	Field string
+}
+
+// ignored lists the header's columns that are neither a field's column
+// nor one of segs.
+func (h header) ignored(segs []Column) []IgnoredColumn {
+	var out []IgnoredColumn
+	for i, t := range h.titles {
+		if t == "" || slices.Contains(h.cols, i) || slices.ContainsFunc(segs, func(c Column) bool { return c.Index == i }) {
+			continue
+		}
+		ic := IgnoredColumn{Column: Column{Index: i, Letter: columnLetter(i), Title: t}, Hidden: i < len(h.hidden) && h.hidden[i]}
+		norm := normalizeHeader(t)
+		for f, names := range h.table {
+			if slices.Contains(names, norm) {
+				ic.Field = h.names[f]
+			}
+		}
+		out = append(out, ic)
+	}
+	return out
+}
+
+// DuplicateColumnError reports two columns of the header row that name one
+// field equally well: the same name, both visible or both hidden. Nothing
+// settles which one holds the field, so the table is not read.
+type DuplicateColumnError struct {
+	// Row is the header row.
+	Row int
+	// Field is the field both columns name.
+	Field string
+	// Columns are the two columns.
+	Columns [2]Column
+}
+
+// Error names the field and both columns.
+func (e *DuplicateColumnError) Error() string {
+	a, b := e.Columns[0], e.Columns[1]
+	return fmt.Sprintf("header row %d has two %s columns, %q (column %s) and %q (column %s), and nothing says which one to read: rename or delete one",
+		e.Row, e.Field, a.Title, a.Letter, b.Title, b.Letter)
 }
 
 // segmentColumns finds the column of each segment the header row names,
@@ -279,6 +350,10 @@ func (h header) segmentColumns(segments []string) ([]Column, error) {
 // when the table ends first or the header lacks a required field.
 func findHeader(r RowReader, table [][]string, names []string, required []int) (header, error) {
 	cols := make([]int, len(table))
+	var hidden func(int) bool
+	if h, ok := r.(columnHider); ok {
+		hidden = h.columnHidden
+	}
 	var first []string
 	for {
 		n, cells, err := r.Next()
@@ -297,7 +372,8 @@ func findHeader(r RowReader, table [][]string, names []string, required []int) (
 		if first == nil {
 			first = headerTitles(cells, 20)
 		}
-		if matchHeader(cells, table, cols) < 2 {
+		found, tie := matchHeader(cells, table, cols, hidden)
+		if found < 2 {
 			continue
 		}
 		var missing []string
@@ -311,9 +387,14 @@ func findHeader(r RowReader, table [][]string, names []string, required []int) (
 		if missing != nil {
 			return header{}, &HeaderError{Row: n, Missing: missing, Accepted: accepted, Saw: headerTitles(cells, len(cells))}
 		}
-		h := header{row: n, cols: cols, columns: make(map[string]Column), titles: make([]string, len(cells))}
+		h := header{row: n, cols: cols, columns: make(map[string]Column), titles: make([]string, len(cells)), hidden: make([]bool, len(cells)), table: table, names: names}
 		for i, c := range cells {
 			h.titles[i] = strings.Clone(c.text())
+			h.hidden[i] = hidden != nil && hidden(i)
+		}
+		if tie != nil {
+			col := func(i int) Column { return Column{Index: i, Letter: columnLetter(i), Title: h.titles[i]} }
+			return header{}, &DuplicateColumnError{Row: n, Field: names[tie.field], Columns: [2]Column{col(tie.first), col(tie.second)}}
 		}
 		for f, i := range cols {
 			if i >= 0 {

@@ -65,6 +65,8 @@ func (r *recorder) Add(s *calc.Subscription) error {
 
 func (r *recorder) Currency() string { return r.book.Currency() }
 
+func (r *recorder) Customers() int { return r.book.Customers() }
+
 // fx parses a decimal literal as a Fixed for expectations.
 func fx(s string) calc.Fixed {
 	v, err := calc.ParseFixed(s)

@@ -14,11 +14,14 @@ const (
 	orderDMY                      // 03/04/2025 is 3 April
 )
 
-// locale is what a spreadsheet locale settles for reading text cells.
+// locale is what a spreadsheet locale settles for reading text cells,
+// where the cells' own evidence does not (see evidence.go).
 type locale struct {
+	name  string // as given, for messages: "de_DE"
 	order dateOrder
-	// comma is true when the locale writes a decimal comma (1.200,50).
-	comma bool
+	// dec is the decimal separator the locale writes: '.' (1,200.50), ','
+	// (1.200,50), or 0 when the locale does not say.
+	dec byte
 }
 
 // Languages that write the day before the month and a decimal comma, unless
@@ -32,6 +35,10 @@ var (
 	mdyRegions   = set("en_us", "en_ph", "es_us", "fil_ph", "en_as", "en_gu", "en_mp", "en_pr", "en_um", "en_vi")
 	unknownOrder = set("en", "en_ca", "fr_ca")
 	dotRegions   = set("de_ch", "de_li", "it_ch", "es_mx", "es_us", "es_pr", "es_do", "es_gt", "es_hn", "es_ni", "es_pa", "es_sv", "pt_mo")
+	// Languages, beside the day-first ones above that are not comma
+	// languages, that write a decimal point: year-first East Asia and
+	// others whose day order is left unknown.
+	dotLanguages = set("zh", "ja", "ko", "th", "he", "hi", "ms", "fil", "ga", "mt", "cy", "ta", "ur", "bn", "sw", "ar")
 )
 
 func set(keys ...string) map[string]bool {
@@ -43,8 +50,9 @@ func set(keys ...string) map[string]bool {
 }
 
 // parseLocale reads a locale such as "en_US", "de-DE", "fr_FR.UTF-8" or
-// "de". An empty string is no locale: dates must be unambiguous and the
-// decimal separator is a point. A language it does not know settles neither.
+// "de". An empty string is no locale: it settles neither the order of a
+// date's day and month nor the decimal separator. Nor does a language it
+// does not know.
 func parseLocale(s string) (locale, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -61,7 +69,7 @@ func parseLocale(s string) (locale, error) {
 	if region != "" {
 		key += "_" + region
 	}
-	var l locale
+	l := locale{name: s}
 	switch {
 	case mdyRegions[key]:
 		l.order = orderMDY
@@ -69,7 +77,12 @@ func parseLocale(s string) (locale, error) {
 	case dmyLanguages[lang]:
 		l.order = orderDMY
 	}
-	l.comma = commaLanguages[lang] && !dotRegions[key]
+	switch {
+	case commaLanguages[lang] && !dotRegions[key]:
+		l.dec = ','
+	case dmyLanguages[lang] || mdyRegions[key] || unknownOrder[key] || dotLanguages[lang]:
+		l.dec = '.'
+	}
 	return l, nil
 }
 

@@ -7,18 +7,20 @@ import (
 	"unicode/utf8"
 
 	"github.com/mrrbot/mrrbot/calc"
+	"github.com/shopspring/decimal"
 )
 
 // A number in a text cell is read in this order: surrounding parentheses
 // (accounting negatives), a sign, a currency sign or code before or after
 // the digits, and the digits themselves, grouped in thousands or not, with
-// the locale's decimal separator. "$1,200.00", "USD 99", "99 €",
-// "(120.00)", "-$5" and, with a decimal-comma locale, "1.200,50" and
-// "1 200,50" all read.
+// a decimal point or a decimal comma. "$1,200.00", "USD 99", "99 €",
+// "(120.00)", "-$5", "1.200,50" and "1 200,50" all read. Which decimal
+// separator a column uses is settled by the column's own evidence (see
+// evidence.go); scanNumber reads with the one it is given.
 //
 // The happy path does not allocate: plain and grouped numbers are read by
-// calc.ParseFixed on substrings of the cell. Only a decimal comma costs a
-// copy.
+// calc.ParseFixedExact on substrings of the cell. Only a decimal comma
+// costs a copy.
 
 // numberText is a number found in a cell's text.
 type numberText struct {
@@ -26,22 +28,15 @@ type numberText struct {
 	core string // the digits with their separators, checked
 	sep  string // the group separator core uses, "" if none
 	dec  byte   // the decimal separator
-	// code is the currency a sign or code names ("EUR" for €, "USD" for
-	// "USD 5"), "" if none or if the sign names no single currency ($).
-	code string
+	// tok is the currency sign or code written beside the number, "" if
+	// none, and sign what it says.
+	tok  string
+	sign sign
 }
 
-// currencySigns maps the signs people write beside amounts to the ISO code
-// they name; "" when the sign is shared by several currencies.
-var currencySigns = map[string]string{
-	"$": "", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "", "₹": "INR", "₩": "KRW",
-	"₽": "RUB", "₺": "TRY", "₪": "ILS", "₫": "VND", "₱": "PHP", "₦": "NGN", "฿": "THB",
-	"R$": "BRL", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "NZ$": "NZD",
-	"HK$": "HKD", "S$": "SGD", "MX$": "MXN", "kr": "", "zł": "PLN", "Kč": "CZK", "R": "",
-}
-
-// scanNumber finds the number in s. money allows a currency sign or code.
-func scanNumber(s string, loc locale, money bool) (numberText, bool) {
+// scanNumber finds the number in s, with dec ('.' or ',') as the decimal
+// separator. money allows a currency sign or code.
+func scanNumber(s string, dec byte, money bool) (numberText, bool) {
 	var n numberText
 	s = strings.TrimSpace(s)
 	signs := 0
@@ -57,32 +52,47 @@ func scanNumber(s string, loc locale, money bool) (numberText, bool) {
 	}
 	if money {
 		if tok, rest := prefixToken(s); tok != "" {
-			code, ok := currencyToken(tok)
+			// "Fr. 100", "kr.100": a sign may end with a dot.
+			if len(rest) > 0 && rest[0] == '.' {
+				if _, ok := currencySigns[tok+"."]; ok {
+					tok, rest = tok+".", rest[1:]
+				}
+			}
+			sg, ok := currencyToken(tok)
 			if !ok {
 				return n, false
 			}
-			n.code = code
+			n.tok, n.sign = tok, sg
 			s = strings.TrimSpace(rest)
 			if s, neg, ok = cutSign(s); ok {
 				n.neg = n.neg != neg
 				signs++
 			}
-		} else if tok, rest := suffixToken(s); tok != "" {
-			code, ok := currencyToken(tok)
-			if !ok {
-				return n, false
+		} else {
+			body, dot := s, ""
+			if len(body) > 0 && body[len(body)-1] == '.' {
+				body, dot = body[:len(body)-1], "."
 			}
-			n.code = code
-			s = strings.TrimSpace(rest)
+			if tok, rest := suffixToken(body); tok != "" {
+				if dot != "" {
+					if _, ok := currencySigns[tok+dot]; !ok {
+						return n, false
+					}
+					tok += dot
+				}
+				sg, ok := currencyToken(tok)
+				if !ok {
+					return n, false
+				}
+				n.tok, n.sign = tok, sg
+				s = strings.TrimSpace(rest)
+			}
 		}
 	}
 	if signs > 1 {
 		return n, false
 	}
-	n.dec = '.'
-	if loc.comma {
-		n.dec = ','
-	}
+	n.dec = dec
 	n.core = s
 	n.sep, ok = checkCore(s, n.dec)
 	return n, ok
@@ -137,36 +147,6 @@ func suffixToken(s string) (tok, rest string) {
 		i -= size
 	}
 	return s[i:], s[:i]
-}
-
-// currencyToken reads a currency sign or a three-letter code.
-func currencyToken(tok string) (code string, ok bool) {
-	if code, ok := currencyCode(tok); ok {
-		return code, true
-	}
-	code, ok = currencySigns[tok]
-	return code, ok
-}
-
-// currencyCode reads a three-letter currency code, any case.
-func currencyCode(s string) (string, bool) {
-	if len(s) != 3 {
-		return "", false
-	}
-	upper := true
-	for i := 0; i < 3; i++ {
-		switch c := s[i]; {
-		case c >= 'A' && c <= 'Z':
-		case c >= 'a' && c <= 'z':
-			upper = false
-		default:
-			return "", false
-		}
-	}
-	if !upper {
-		s = strings.ToUpper(s)
-	}
-	return s, true
 }
 
 // groupSeparator returns the length of the group separator at s[i], or 0.
@@ -247,6 +227,10 @@ func checkCore(s string, dec byte) (sep string, ok bool) {
 		if first < 1 || first > middle {
 			return "", false
 		}
+		// Nobody groups a leading zero: "0.200" is not two hundred.
+		if s[0] == '0' {
+			return "", false
+		}
 	}
 	if i < len(s) && s[i] == dec {
 		i++
@@ -276,13 +260,13 @@ func (n numberText) fixed() (calc.Fixed, error) {
 	rest := n.core
 	if n.sep != "" {
 		// Add the integer groups one by one; the last group keeps the
-		// fraction, so calc.ParseFixed rounds it.
+		// fraction.
 		for {
 			i := strings.Index(rest, n.sep)
 			if i < 0 {
 				break
 			}
-			g, err := calc.ParseFixed(rest[:i])
+			g, err := calc.ParseFixedExact(rest[:i])
 			if err != nil {
 				return 0, err
 			}
@@ -297,7 +281,7 @@ func (n numberText) fixed() (calc.Fixed, error) {
 			rest = rest[:i] + "." + rest[i+1:]
 		}
 	}
-	g, err := calc.ParseFixed(rest)
+	g, err := calc.ParseFixedExact(rest)
 	if err != nil {
 		return 0, err
 	}
@@ -418,14 +402,43 @@ func literalFixed(s string) (calc.Fixed, error) {
 	return calc.ParseFixed(s)
 }
 
-// percentOf returns v ÷ 100, rounded half away from zero.
-func percentOf(v calc.Fixed) calc.Fixed {
-	q, r := v/100, v%100
-	switch {
-	case r >= 50:
-		q++
-	case r <= -50:
-		q--
+// numberCellFixed reads the literal of a Number cell as an amount or a
+// quantity, exactly. Spreadsheets keep numbers as binary floating point, so
+// a literal of more than 15 significant digits ("21.989000000000001") ends
+// in noise the person never typed: it is rounded to 15 first. A number
+// whose typed digits go past the ninth decimal place ("4E-10") is
+// calc.ErrPrecision, not rounded away.
+func numberCellFixed(s string) (calc.Fixed, error) {
+	if plainNumber(s) {
+		if v, err := calc.ParseFixedExact(s); err != calc.ErrPrecision {
+			return v, err
+		}
 	}
-	return q
+	s = strings.TrimSpace(s)
+	if !checkLiteral(s) {
+		return 0, calc.ErrSyntax
+	}
+	v, err := calc.ParseFixedExact(s)
+	if err != calc.ErrPrecision {
+		return v, err
+	}
+	d, derr := decimal.NewFromString(s)
+	if derr != nil {
+		return 0, calc.ErrSyntax
+	}
+	const floatDigits = 15
+	c := d.Coefficient()
+	if digits := len(c.Abs(c).String()); digits > floatDigits {
+		d = d.Round(int32(floatDigits-digits) - d.Exponent())
+	}
+	if !d.Round(calc.Scale).Equal(d) {
+		return 0, calc.ErrPrecision
+	}
+	return calc.FixedFromDecimal(d)
+}
+
+// percentOf returns v ÷ 100, and false when that would drop a digit past
+// the ninth decimal place ("12.3456789012%").
+func percentOf(v calc.Fixed) (calc.Fixed, bool) {
+	return v / 100, v%100 == 0
 }

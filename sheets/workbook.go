@@ -55,6 +55,7 @@ func ReadWorkbook(path string, opts Options) (*Loaded, error) {
 			return nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
 		}
 		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
+		opts.fxLeftOut = t.leftOut
 	}
 	book, err := l.newBook(opts.currency())
 	if err != nil {
@@ -104,16 +105,25 @@ func quoteList(list []string) string {
 }
 
 // workbookReader is a RowReader over one tab of a workbook. Values stream
-// from excelize's row iterator; each non-empty cell's type and style come
-// from the loaded worksheet.
+// from excelize's row iterator; each non-empty cell's type, style and
+// formula come from the loaded worksheet. It fills in merged cells and
+// knows which columns are hidden.
 type workbookReader struct {
 	f        *excelize.File
 	sheet    string
 	rows     *excelize.Rows
 	row      int
 	cells    []Cell
-	formats  map[int]Format // by style index
+	formats  map[int]cellFormat // by style index
 	date1904 bool
+	merged   *merged
+	hidden   map[int]bool // by column, once asked
+}
+
+// cellFormat is what a style's number format says of a number.
+type cellFormat struct {
+	format Format
+	extra  *CellExtra // the currency it shows, or nil; shared, never changed
 }
 
 func newWorkbookReader(f *excelize.File, sheet string, date1904 bool) (*workbookReader, error) {
@@ -121,10 +131,37 @@ func newWorkbookReader(f *excelize.File, sheet string, date1904 bool) (*workbook
 	if err != nil {
 		return nil, err
 	}
-	return &workbookReader{f: f, sheet: sheet, rows: rows, formats: make(map[int]Format), date1904: date1904}, nil
+	w := &workbookReader{f: f, sheet: sheet, rows: rows, formats: make(map[int]cellFormat), date1904: date1904, hidden: make(map[int]bool)}
+	mc, err := f.GetMergeCells(sheet, true)
+	if err != nil {
+		_ = rows.Close()
+		return nil, err
+	}
+	var areas []mergedArea
+	for _, m := range mc {
+		c0, r0, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c1, r1, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		areas = append(areas, mergedArea{r0: r0, r1: r1, c0: c0 - 1, c1: c1 - 1})
+	}
+	w.merged = newMerged(areas)
+	return w, nil
 }
 
 func (w *workbookReader) close() { _ = w.rows.Close() }
+
+// columnHidden reports whether the tab hides column i.
+func (w *workbookReader) columnHidden(i int) bool {
+	if h, ok := w.hidden[i]; ok {
+		return h
+	}
+	visible, err := w.f.GetColVisible(w.sheet, columnLetter(i))
+	h := err == nil && !visible
+	w.hidden[i] = h
+	return h
+}
 
 // Next returns the next row that has a value.
 func (w *workbookReader) Next() (int, []Cell, error) {
@@ -149,6 +186,7 @@ func (w *workbookReader) Next() (int, []Cell, error) {
 			}
 			cells = append(cells, c)
 		}
+		cells = w.merged.fill(w.row, cells)
 		w.cells = cells
 		return w.row, cells, nil
 	}
@@ -182,31 +220,51 @@ func (w *workbookReader) cell(col int, v string) (Cell, error) {
 		if err != nil {
 			return Cell{}, err
 		}
-		c := Cell{Kind: Number, Text: v, Format: w.format(style)}
+		cf := w.format(style)
+		c := Cell{Kind: Number, Text: v, Format: cf.format, Extra: cf.extra}
 		if c.Format == FormatDate && w.date1904 {
 			// Serial days of the 1904 date system start 1462 days later.
 			if d, err := decimal.NewFromString(v); err == nil {
 				c.Text = d.Add(decimal.NewFromInt(1462)).String()
 			}
 		}
+		// A total row's amount is a formula over the rows above.
+		formula, err := w.f.GetCellFormula(w.sheet, ref)
+		if err != nil {
+			return Cell{}, err
+		}
+		if formula != "" {
+			c.Extra = &CellExtra{Currency: c.currency(), Formula: formula}
+		}
 		return c, nil
 	}
 	// Strings, inline strings, formula strings, ISO dates (t="d") and error
 	// values (#N/A) are text.
-	return Cell{Kind: Text, Text: v}, nil
+	c := Cell{Kind: Text, Text: v}
+	if t == excelize.CellTypeFormula {
+		formula, err := w.f.GetCellFormula(w.sheet, ref)
+		if err != nil {
+			return Cell{}, err
+		}
+		c.Extra = &CellExtra{Formula: formula}
+	}
+	return c, nil
 }
 
-// format returns the Format of a style, cached.
-func (w *workbookReader) format(style int) Format {
+// format returns what the number format of a style says, cached.
+func (w *workbookReader) format(style int) cellFormat {
 	if f, ok := w.formats[style]; ok {
 		return f
 	}
-	f := FormatNone
+	f := cellFormat{}
 	if st, err := w.f.GetStyle(style); err == nil && st != nil {
 		if st.CustomNumFmt != nil {
-			f = customFormat(*st.CustomNumFmt)
+			f.format = customFormat(*st.CustomNumFmt)
+			if cur := formatCurrency(*st.CustomNumFmt); cur != "" {
+				f.extra = &CellExtra{Currency: cur}
+			}
 		} else {
-			f = builtinFormat(st.NumFmt)
+			f.format = builtinFormat(st.NumFmt)
 		}
 	}
 	w.formats[style] = f

@@ -262,7 +262,7 @@ func readTab(t *testing.T, f *excelize.File, sheet string, width int, date1904 b
 }
 
 // wantCells returns the cells a tab's rows read back as: Number cells take
-// the format their column's pattern reads as.
+// the format, and the currency, their column's pattern reads as.
 func wantCells(tab Tab) [][]Cell {
 	var out [][]Cell
 	for _, row := range tab.Rows {
@@ -270,6 +270,9 @@ func wantCells(tab Tab) [][]Cell {
 		for i, c := range row {
 			if c.Kind == Number {
 				c.Format = customFormat(tab.Columns[i].Pattern)
+				if cur := formatCurrency(tab.Columns[i].Pattern); cur != "" {
+					c.Extra = &CellExtra{Currency: cur}
+				}
 			}
 			r[i] = c
 		}

@@ -135,8 +135,8 @@ func TestWorkbookCells(t *testing.T) {
 				t.Errorf("subscriptions (-want +got):\n%s", diff)
 			}
 			wantIssues := []calc.Issue{
-				{Row: 6, Column: "amount", Value: "TRUE", Message: `"TRUE" is not an amount`},
-				{Row: 6, Column: "start_date", Value: "45667", Message: `"45667" is a number, not a date: format the cell as a date or write YYYY-MM-DD`},
+				{Row: 6, Column: "amount", Header: "Amount", Value: "TRUE", Message: `"TRUE" is not an amount`},
+				{Row: 6, Column: "start_date", Header: "Start date", Value: "45667", Message: `"45667" is a number, not a date: format the cell as a date or write YYYY-MM-DD`},
 			}
 			if diff := cmp.Diff(wantIssues, rep.Errors); diff != "" {
 				t.Errorf("issues (-want +got):\n%s", diff)
@@ -164,7 +164,7 @@ func TestReadWorkbook(t *testing.T) {
 	if diff := cmp.Diff(map[string]string{"EUR": "1.1", "GBP": "1.27"}, got); diff != "" {
 		t.Errorf("Rates (-want +got):\n%s", diff)
 	}
-	wantFX := []calc.Issue{{Row: 4, Column: "rate", Value: "many", Message: `"many" is not a number`}}
+	wantFX := []calc.Issue{{Row: 4, Column: "rate", Header: "Rate", Value: "many", Message: `"many" is not a number`}}
 	if diff := cmp.Diff(wantFX, l.FXErrors); diff != "" {
 		t.Errorf("FXErrors (-want +got):\n%s", diff)
 	}

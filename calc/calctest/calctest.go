@@ -92,6 +92,10 @@ func EachFor(n, customerCount int, seed uint64, fn func(rec []string)) {
 		rec[4] = ""
 		if c%10 == 0 {
 			rec[4] = "EUR"
+			// A price written with a sign is in the row's currency.
+			if p.amount[0] == '$' {
+				rec[3] = "€" + p.amount[1:]
+			}
 		}
 		rec[5] = intervals[c%len(intervals)]
 		rec[6] = strconv.Itoa(cu.seats)

@@ -178,7 +178,7 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 		return err
 	}
 	res := loaded.Book.Compute(asOf)
-	fig := &report.Figures{Result: res, Errors: withFXErrors(loaded), Warnings: res.Warnings, Rows: loaded.Rows}
+	fig := &report.Figures{Result: res, Errors: withFXErrors(loaded), Warnings: rowWarnings(loaded, res), Rows: loaded.Rows}
 	switch *format {
 	case "json":
 		if err := report.WriteJSON(c.stdout, fig); err != nil {

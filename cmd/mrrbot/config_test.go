@@ -34,7 +34,7 @@ func TestServeTwoReports(t *testing.T) {
 	sheetsSrv.AddSheet(secondSheet, "Subs", 0, 0)
 	sheetsSrv.SetCells(secondSheet, "Subs!A1", [][]*sheetsapi.CellData{
 		{sheetstest.String("Account"), sheetstest.String("Price"), sheetstest.String("Start")},
-		{sheetstest.String("EU-1"), sheetstest.Currency(500), sheetstest.Date(2025, 6, 1)},
+		{sheetstest.String("EU-1"), sheetstest.FormattedNumber(500, "CURRENCY", "#,##0.00 [$€]"), sheetstest.Date(2025, 6, 1)},
 	})
 	slackSrv := slacktest.New(t, slacktest.WithChannels(
 		slacktest.Channel{ID: "C0US", Name: "mrr-us", Members: []string{slacktest.DefaultUserID}},

@@ -81,7 +81,7 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	}
 	c.printSynced(s, false)
 
-	d, err := report.NewDigest(s.result, lastComplete, report.IssueRows(s.errors, s.result.Warnings), "")
+	d, err := report.NewDigest(s.result, lastComplete, report.IssueRows(s.errors, s.remarks), "")
 	if err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}

@@ -94,7 +94,7 @@ func (s *synced) digest(m calc.Month) (*report.Digest, error) {
 		return nil, fmt.Errorf("digest for %s: %s: `mrrbot compute` prints the problems, and a sync lists them in the %s tab",
 			m, lowerFirst(report.LeftOutMessage(s.loaded.Rows)), report.DefaultTabNames.Issues)
 	}
-	d, err := report.NewDigest(s.result, m, report.IssueRows(s.errors, s.result.Warnings), s.link)
+	d, err := report.NewDigest(s.result, m, report.IssueRows(s.errors, s.remarks), s.link)
 	if err != nil {
 		return nil, fmt.Errorf("digest for %s: %w", m, err)
 	}

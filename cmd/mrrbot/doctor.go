@@ -266,7 +266,12 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 	loaded, err := load()
 	var he *sheets.HeaderError
 	var se *sheets.SegmentError
+	var de *sheets.DuplicateColumnError
 	switch {
+	case errors.As(err, &de):
+		d.fail(fmt.Sprintf("tab %q: %v", tab, de), fmt.Sprintf("keep one %s column: rename or delete the other, or hide it (a visible column wins over a hidden one)", de.Field))
+		d.skip("rows and FX rates not checked: they need the header")
+		return
 	case errors.As(err, &se):
 		d.fail(fmt.Sprintf("tab %q: %v", tab, se), "give --segment the title of one of those columns (case, spaces and punctuation do not matter)")
 		d.skip("rows and FX rates not checked: the segment columns are read with the rows")
@@ -286,6 +291,9 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 		return
 	}
 	d.pass("header row %d: %s", loaded.HeaderRow, describeHeader(loaded.Header))
+	if len(loaded.Ignored) > 0 {
+		d.pass("columns not read: %s", describeIgnored(loaded.Ignored, loaded.Header))
+	}
 	if len(loaded.Segments) > 0 {
 		cols := make([]string, len(loaded.Segments))
 		for i, col := range loaded.Segments {
@@ -409,6 +417,28 @@ func describeHeader(h map[string]sheets.Column) string {
 	parts := make([]string, len(fields))
 	for i, field := range fields {
 		parts[i] = fmt.Sprintf("%q → %s", h[field].Title, field)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// describeIgnored lists the columns the header row has and mrrbot does
+// not read, saying why for those that name a field another column holds:
+// "Notes" (K), "List Price" (C, hidden; amount is read from "Price", D).
+func describeIgnored(ignored []sheets.IgnoredColumn, header map[string]sheets.Column) string {
+	parts := make([]string, len(ignored))
+	for i, ic := range ignored {
+		var why []string
+		if ic.Hidden {
+			why = append(why, "hidden")
+		}
+		if col, ok := header[ic.Field]; ok && ic.Field != "" {
+			why = append(why, fmt.Sprintf("%s is read from %q, %s", ic.Field, col.Title, col.Letter))
+		}
+		parts[i] = fmt.Sprintf("%q (%s", ic.Title, ic.Letter)
+		if len(why) > 0 {
+			parts[i] += ", " + strings.Join(why, "; ")
+		}
+		parts[i] += ")"
 	}
 	return strings.Join(parts, ", ")
 }

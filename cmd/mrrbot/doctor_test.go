@@ -92,7 +92,7 @@ func goodSheet(t *testing.T, srv *sheetstest.Server) {
 		{s("Our customers")},
 		{s("Customer ID"), s("Company"), s("Price"), s("Currency"), s("Billing Cycle"), s("Start Date")},
 		{s("C1"), s("Acme"), sheetstest.Currency(100), s("USD"), s("Monthly"), sheetstest.Date(2025, 1, 10)},
-		{s("C2"), s("Globex"), sheetstest.Currency(90), s("EUR"), s("Monthly"), sheetstest.Date(2025, 2, 1)},
+		{s("C2"), s("Globex"), sheetstest.FormattedNumber(90, "CURRENCY", "[$€]#,##0.00"), s("EUR"), s("Monthly"), sheetstest.Date(2025, 2, 1)},
 		{s("C3"), s("Initech"), sheetstest.Currency(1200), s(""), s("Annual"), sheetstest.Date(2025, 3, 1)},
 	})
 	srv.AddSheet(sheetID, "FX", 0, 0)
@@ -225,12 +225,12 @@ func TestDoctorFailures(t *testing.T) {
 		what:   "no header row",
 		failed: 1,
 		want: doctorCheck{Mark: "✗", Text: `tab "Empty" has no header row: no row names two known columns (first row: "who", "what")`,
-			Fix: "add a header row naming at least customer_id (customerid, customer, account, accountid or client), amount (amount, price or listprice) and start_date (startdate, start or started); case, spaces and punctuation do not matter"},
+			Fix: "add a header row naming at least customer_id (customerid, accountid, customer, account or client), amount (amount, price or listprice) and start_date (startdate, start or started); case, spaces and punctuation do not matter"},
 	}, {
 		name: "currency without a rate",
 		setup: func(t *testing.T, sheetsSrv *sheetstest.Server, _ **slacktest.Server) {
 			sheetsSrv.SetCells(sheetID, "Subscriptions!A6", [][]*sheetsapi.CellData{{
-				sheetstest.String("C4"), sheetstest.String("Hooli"), sheetstest.Currency(80), sheetstest.String("gbp"),
+				sheetstest.String("C4"), sheetstest.String("Hooli"), sheetstest.FormattedNumber(80, "CURRENCY", "[$£]#,##0.00"), sheetstest.String("gbp"),
 				sheetstest.String("Monthly"), sheetstest.Date(2025, 4, 1),
 			}})
 		},
@@ -267,7 +267,7 @@ func TestDoctorFailures(t *testing.T) {
 		},
 		what:   "left out of MRR",
 		failed: 1,
-		want: doctorCheck{Mark: "✗", Text: `1 of 3 rows has problems and is left out of MRR (first: row 4, start_date: "03/04/2025x" is not a date)`,
+		want: doctorCheck{Mark: "✗", Text: `1 of 3 rows has problems and is left out of MRR (first: row 4, Start Date: "03/04/2025x" is not a date)`,
 			Fix: `"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`},
 	}, {
 		name: "bad Slack token",
@@ -448,11 +448,12 @@ func TestDoctorFixture(t *testing.T) {
 		t.Errorf("doctor returned %v, want doctor: 2 checks failed", err)
 	}
 	want := []doctorCheck{
-		{Mark: "✗", Text: "7 of 33 rows have problems and are left out of MRR (first: row 11, customer_id: customer is missing)",
+		{Mark: "✓", Text: `columns not read: "Notes" (M)`},
+		{Mark: "✗", Text: "7 of 33 rows have problems and are left out of MRR (first: row 11, Customer ID: customer is missing)",
 			Fix: `"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`},
 		{Mark: "✗", Text: "no FX rate for GBP, used by 1 row", Fix: "add a row to the FX tab: GBP, <how many USD one GBP is worth>"},
 	}
-	if diff := cmp.Diff(want, checks[4:6]); diff != "" {
+	if diff := cmp.Diff(want, checks[4:7]); diff != "" {
 		t.Errorf("checks (-want +got):\n%s", diff)
 	}
 }
@@ -570,3 +571,38 @@ func tokenServer(t *testing.T) string {
 	t.Cleanup(srv.Close)
 	return srv.URL + "/token"
 }
+
+// TestDoctorColumnsNotRead: doctor lists the header's columns it does not
+// read, saying which field a hidden or looser-named column lost to, and
+// fails, naming both, when two columns name a field equally well.
+func TestDoctorColumnsNotRead(t *testing.T) {
+	env := with(doctorEnv(sheetstest.New(t), slacktest.New(t)), "MRRBOT_SPREADSHEET", "")
+	c := &messyCase{
+		Subscriptions: [][]messyCell{
+			{text("Customer ID"), text("List Price"), text("Price"), text("Start Date"), text("Notes")},
+			{text("C1"), num(120), num(100), {Date: "2025-01-01"}, text("list price kept for reference")},
+		},
+		Hidden: []string{"B"},
+	}
+	book := filepath.Join(t.TempDir(), "hidden.xlsx")
+	writeMessyWorkbook(t, c, book)
+	checks, _, _ := doctor(t, env, "--workbook", book)
+	if got := findCheck(t, checks, "columns not read"); got.Mark != "✓" ||
+		got.Text != `columns not read: "List Price" (B, hidden; amount is read from "Price", C), "Notes" (E)` {
+		t.Errorf("columns check %+v", got)
+	}
+
+	c.Subscriptions[0][1] = text("Price")
+	c.Hidden = nil
+	writeMessyWorkbook(t, c, book)
+	checks, _, _ = doctor(t, env, "--workbook", book)
+	want := doctorCheck{Mark: "✗",
+		Text: `tab "Subscriptions": header row 1 has two amount columns, "Price" (column B) and "Price" (column C), and nothing says which one to read: rename or delete one`,
+		Fix:  "keep one amount column: rename or delete the other, or hide it (a visible column wins over a hidden one)"}
+	if diff := cmp.Diff(want, findCheck(t, checks, "two amount columns")); diff != "" {
+		t.Errorf("tie check (-want +got):\n%s", diff)
+	}
+}
+
+func text(s string) messyCell { return messyCell{Text: &s} }
+func num(n float64) messyCell { return messyCell{N: &n} }

@@ -323,7 +323,7 @@ func syncMessage(s *synced) notify.Message {
 		fmt.Fprintf(&sb, ". MRR as of %s: %s (%s this month)", s.result.AsOf,
 			report.Money(last.Ending.Decimal(), s.result.Currency), report.Money(last.NetNew.Decimal(), s.result.Currency))
 	}
-	if n := report.IssueRows(s.errors, s.result.Warnings); n > 0 {
+	if n := report.IssueRows(s.errors, s.remarks); n > 0 {
 		fmt.Fprintf(&sb, ". %d rows have problems: see the Data Issues tab", n)
 	}
 	sb.WriteString(".")

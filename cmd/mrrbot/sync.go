@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -77,6 +79,7 @@ type synced struct {
 	loaded  *sheets.Loaded
 	result  *calc.Result
 	errors  []calc.Issue        // rows left out, subscriptions then FX
+	remarks []calc.Issue        // remarks on rows, the reader's and the engine's
 	written *sheets.WriteResult // nil on a dry run
 	// The bot's tabs, made by makeTabs on first use (see tabs).
 	makeTabs func() []sheets.Tab
@@ -277,10 +280,10 @@ func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) *synced {
 		// closed; the first open month moves from them.
 		res = live.Locked(old.History.Upto(old.Closed))
 	}
-	s := &synced{loaded: loaded, result: res, errors: withFXErrors(loaded)}
+	s := &synced{loaded: loaded, result: res, errors: withFXErrors(loaded), remarks: rowWarnings(loaded, res)}
 	books, restated := keepBooks(loaded, live, asOf)
 	s.restated, s.books = restated, books
-	warnings := append(append([]calc.Issue(nil), res.Warnings...), restatementIssues(restated, live.Customers, res.Currency)...)
+	warnings := append(slices.Clone(s.remarks), restatementIssues(restated, live.Customers, res.Currency)...)
 	names := f.names
 	s.makeTabs = func() []sheets.Tab {
 		tabs := report.Tabs(res, s.errors, warnings, names)
@@ -355,9 +358,23 @@ func withFXErrors(loaded *sheets.Loaded) []calc.Issue {
 	errs := append([]calc.Issue(nil), loaded.Errors...)
 	for _, is := range loaded.FXErrors {
 		is.Column = "FX " + is.Column
+		if is.Header != "" {
+			is.Header = "FX " + is.Header
+		}
 		errs = append(errs, is)
 	}
 	return errs
+}
+
+// rowWarnings returns the remarks on the sheet's rows, by row: the
+// reader's (total rows left out, a discount of 0.2, IDs that differ only
+// in case) and the engine's (overlapping rows), each naming the column as
+// the sheet heads it.
+func rowWarnings(loaded *sheets.Loaded, res *calc.Result) []calc.Issue {
+	w := append(slices.Clone(loaded.Warnings), res.Warnings...)
+	loaded.Label(w)
+	slices.SortStableFunc(w, func(a, b calc.Issue) int { return cmp.Compare(a.Row, b.Row) })
+	return w
 }
 
 func (c *cli) printSynced(s *synced, dryRun bool) {
@@ -377,7 +394,7 @@ func (c *cli) printSynced(s *synced, dryRun bool) {
 		fmt.Fprintf(c.stdout, "MRR %s as of %s: %s\n", s.result.Currency, s.result.AsOf,
 			report.Money(last.Ending.Decimal(), s.result.Currency))
 	}
-	switch n := report.IssueRows(s.errors, s.result.Warnings); {
+	switch n := report.IssueRows(s.errors, s.remarks); {
 	case len(s.result.Months) == 0 && s.allLeftOut():
 		fmt.Fprintf(c.stdout, "%s: see the %s tab.\n", report.LeftOutMessage(s.loaded.Rows), tabName(s.tabs(), sheets.RoleIssues))
 	case n > 0:

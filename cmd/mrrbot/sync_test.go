@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,10 +26,11 @@ func fixtureSheet(t *testing.T, srv *sheetstest.Server) {
 	recs := readCSV(t, filepath.Join(fixture, "subscriptions.csv"))
 	header := recs[0]
 	rows := [][]*sheetsapi.CellData{{sheetstest.String("Customer subscriptions — keep one row per line")}}
+	currency := slices.Index(header, "Currency")
 	for r, rec := range recs {
 		var row []*sheetsapi.CellData
 		for c, v := range rec {
-			row = append(row, typedCell(header[c], v, r == 0))
+			row = append(row, typedCell(header[c], v, rec[currency], r == 0))
 		}
 		rows = append(rows, row)
 	}
@@ -43,8 +45,13 @@ func fixtureSheet(t *testing.T, srv *sheetstest.Server) {
 	srv.SetCells(sheetID, "Notes!A1", [][]*sheetsapi.CellData{{sheetstest.String("a person's own tab")}})
 }
 
-// typedCell turns a fixture value into the cell a spreadsheet would hold.
-func typedCell(column, v string, header bool) *sheetsapi.CellData {
+// currencyPatterns are the currency formats Sheets gives amounts in each
+// currency; the reporting currency, USD, is also the blank one.
+var currencyPatterns = map[string]string{"": `"$"#,##0.00`, "USD": `"$"#,##0.00`, "EUR": `[$€]#,##0.00`, "GBP": `[$£]#,##0.00`}
+
+// typedCell turns a fixture value into the cell a spreadsheet would hold:
+// an amount is a currency cell in the row's currency.
+func typedCell(column, v, currency string, header bool) *sheetsapi.CellData {
 	if header || v == "" {
 		return sheetstest.String(v)
 	}
@@ -55,7 +62,7 @@ func typedCell(column, v string, header bool) *sheetsapi.CellData {
 		}
 	case "Price", "Setup Fee":
 		if x, err := strconv.ParseFloat(strings.NewReplacer("$", "", ",", "").Replace(v), 64); err == nil {
-			return sheetstest.Currency(x)
+			return sheetstest.FormattedNumber(x, "CURRENCY", currencyPatterns[currency])
 		}
 	case "Discount":
 		if p, ok := strings.CutSuffix(v, "%"); ok {
@@ -71,6 +78,13 @@ func typedCell(column, v string, header bool) *sheetsapi.CellData {
 		}
 	}
 	return sheetstest.String(v)
+}
+
+// fixtureHeaders are the fixture's headers of the fields its issues name,
+// which the Data Issues tab shows.
+var fixtureHeaders = map[string]string{
+	"customer_id": "Customer ID", "start_date": "Start Date", "end_date": "End Date", "amount": "Price",
+	"interval": "Billing Cycle", "currency": "Currency", "discount": "Discount",
 }
 
 func googleEnv(srv *sheetstest.Server) map[string]string {
@@ -219,7 +233,7 @@ func TestSyncGoogle(t *testing.T) {
 	}
 	var wantKeys []string
 	for _, is := range append(wantIssues.Errors, wantIssues.Warnings...) {
-		wantKeys = append(wantKeys, fmt.Sprintf("%d.00 %s", is.Row+1, is.Column))
+		wantKeys = append(wantKeys, fmt.Sprintf("%d.00 %s", is.Row+1, fixtureHeaders[is.Column]))
 	}
 	if diff := cmp.Diff(wantKeys, gotKeys); diff != "" {
 		t.Errorf("issues tab rows (-want +got):\n%s", diff)

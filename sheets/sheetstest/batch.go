@@ -30,8 +30,10 @@ var SupportedRequests = []string{
 	"deleteProtectedRange",
 	"deleteSheet",
 	"insertDimension",
+	"mergeCells",
 	"repeatCell",
 	"setBasicFilter",
+	"unmergeCells",
 	"updateCells",
 	"updateChartSpec",
 	"updateDeveloperMetadata",
@@ -151,6 +153,10 @@ func (b *book) apply(kind string, r *sheets.Request, raw json.RawMessage) (*shee
 		return nil, b.setBasicFilter(r.SetBasicFilter)
 	case "clearBasicFilter":
 		return nil, b.clearBasicFilter(r.ClearBasicFilter)
+	case "mergeCells":
+		return nil, b.mergeCells(r.MergeCells)
+	case "unmergeCells":
+		return nil, b.unmergeCells(r.UnmergeCells)
 	}
 	return nil, invalid("sheetstest does not implement this request kind")
 }
@@ -389,6 +395,7 @@ func (b *book) insertDimension(r *sheets.InsertDimensionRequest) *apiError {
 		}
 		t.rowProps = shiftProps(t.rowProps, start, n)
 		t.moveRules(true, start, n, rows+n)
+		t.moveMerges(true, start, n, rows+n)
 		t.resize(rows+n, cols)
 		return nil
 	}
@@ -399,6 +406,7 @@ func (b *book) insertDimension(r *sheets.InsertDimensionRequest) *apiError {
 	}
 	t.colProps = shiftProps(t.colProps, start, n)
 	t.moveRules(false, start, n, cols+n)
+	t.moveMerges(false, start, n, cols+n)
 	t.resize(rows, cols+n)
 	return nil
 }
@@ -422,6 +430,7 @@ func (b *book) deleteDimension(r *sheets.DeleteDimensionRequest) *apiError {
 		}
 		t.rowProps = shiftProps(t.rowProps, end, -n)
 		t.moveRules(true, start, -n, rows-n)
+		t.moveMerges(true, start, -n, rows-n)
 		gp := t.props.GridProperties
 		gp.FrozenRowCount = min(gp.FrozenRowCount, rows-n-1)
 		t.resize(rows-n, cols)
@@ -440,6 +449,7 @@ func (b *book) deleteDimension(r *sheets.DeleteDimensionRequest) *apiError {
 	}
 	t.colProps = shiftProps(t.colProps, end, -n)
 	t.moveRules(false, start, -n, cols-n)
+	t.moveMerges(false, start, -n, cols-n)
 	gp := t.props.GridProperties
 	gp.FrozenColumnCount = min(gp.FrozenColumnCount, cols-n-1)
 	t.resize(rows, cols-n)

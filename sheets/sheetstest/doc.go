@@ -31,6 +31,11 @@
 //     serial or formatted dates, trim trailing empty cells and rows, and
 //     read USER_ENTERED input ("20%", "$1,200.00", "2025-01-10") as the
 //     Sheets UI does.
+//   - Merged cells (mergeCells, unmergeCells) come back as sheets[].merges
+//     and keep only the top-left value, columns hidden with
+//     updateDimensionProperties come back with hiddenByUser in
+//     data[].columnMetadata, and a formula cell ([Formula]) carries its
+//     userEnteredValue.formulaValue beside the result it was seeded with.
 //   - Conditional format rules (addConditionalFormatRule,
 //     deleteConditionalFormatRule) are kept per tab in priority order and
 //     returned as sheets[].conditionalFormats; their ranges follow rows and

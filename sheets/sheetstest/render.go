@@ -250,6 +250,7 @@ func (b *book) spreadsheet(ranges []string, withGrid bool) (*sheets.Spreadsheet,
 			ConditionalFormats: orNil(t.rules),
 			BasicFilter:        t.filter,
 			DeveloperMetadata:  orNil(t.metadata),
+			Merges:             orNil(t.merges),
 		}
 		if withGrid && t.isGrid() {
 			tabSpans := spans[t]

@@ -315,9 +315,9 @@ func TestBatchUpdateReplies(t *testing.T) {
 	}
 
 	_, err = svc.Spreadsheets.BatchUpdate(ssID, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
-		{MergeCells: &sheets.MergeCellsRequest{Range: &sheets.GridRange{}, MergeType: "MERGE_ALL"}},
+		{SortRange: &sheets.SortRangeRequest{Range: &sheets.GridRange{}}},
 	}}).Do()
-	if gerr := apiErr(t, err); gerr.Code != 400 || !strings.Contains(gerr.Message, "requests[0].mergeCells") {
+	if gerr := apiErr(t, err); gerr.Code != 400 || !strings.Contains(gerr.Message, "requests[0].sortRange") {
 		t.Errorf("unsupported kind: %d %q", gerr.Code, gerr.Message)
 	}
 	if got := srv.Calls().ByMethod[sheetstest.MethodBatchUpdate]; got != 3 {
@@ -1136,3 +1136,90 @@ func TestConditionalFormatRules(t *testing.T) {
 		}
 	}
 }
+
+// TestMergesHiddenColumnsAndFormulas: what a reader of a person's sheet
+// needs besides values comes back as Google returns it: merged ranges
+// (with only the top-left value kept), columns hidden by the user, the
+// formula of a computed cell beside its result, and the pattern of a
+// number format.
+func TestMergesHiddenColumnsAndFormulas(t *testing.T) {
+	srv, svc := seed(t)
+	subs := srv.Spreadsheet(ssID).Sheets[0].Properties.SheetId
+	total := "=SUM(C2:C3)"
+	srv.SetCells(ssID, "Subscriptions!A4", [][]*sheets.CellData{
+		{sheetstest.String("TOTAL"), nil, sheetstest.Formula(total, &sheets.ExtendedValue{NumberValue: ptr(1299.5)}),
+			sheetstest.FormattedNumber(100, "CURRENCY", `[$€-407]#,##0.00`)},
+	})
+	batch := func(reqs ...*sheets.Request) error {
+		_, err := svc.Spreadsheets.BatchUpdate(ssID, &sheets.BatchUpdateSpreadsheetRequest{Requests: reqs}).Do()
+		return err
+	}
+	rng := func(r0, r1, c0, c1 int64) *sheets.GridRange {
+		return &sheets.GridRange{SheetId: subs, StartRowIndex: r0, EndRowIndex: r1, StartColumnIndex: c0, EndColumnIndex: c1}
+	}
+	if err := batch(
+		&sheets.Request{MergeCells: &sheets.MergeCellsRequest{Range: rng(1, 3, 0, 1), MergeType: "MERGE_ALL"}},
+		&sheets.Request{UpdateDimensionProperties: &sheets.UpdateDimensionPropertiesRequest{
+			Range:      &sheets.DimensionRange{SheetId: subs, Dimension: "COLUMNS", StartIndex: 1, EndIndex: 2},
+			Properties: &sheets.DimensionProperties{HiddenByUser: true},
+			Fields:     "hiddenByUser",
+		}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := svc.Spreadsheets.Get(ssID).Ranges("Subscriptions").
+		Fields("sheets(properties(title),merges,data(columnMetadata(hiddenByUser),rowData(values(effectiveValue,userEnteredValue(formulaValue),effectiveFormat(numberFormat(type,pattern))))))").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := findSheet(t, ss, "Subscriptions")
+	if diff := cmp.Diff([]*sheets.GridRange{{SheetId: subs, StartRowIndex: 1, EndRowIndex: 3, EndColumnIndex: 1}}, sh.Merges); diff != "" {
+		t.Errorf("merges (-want +got):\n%s", diff)
+	}
+	rows := sh.Data[0].RowData
+	if v := rows[1].Values[0].EffectiveValue; v == nil || v.StringValue == nil || *v.StringValue != "acme" {
+		t.Errorf("top-left of the merge = %+v, want acme", v)
+	}
+	if v := rows[2].Values[0].EffectiveValue; v != nil {
+		t.Errorf("a merged cell below the top-left = %+v, want empty", v)
+	}
+	var hidden []bool
+	for _, md := range sh.Data[0].ColumnMetadata[:3] {
+		hidden = append(hidden, md.HiddenByUser)
+	}
+	if diff := cmp.Diff([]bool{false, true, false}, hidden); diff != "" {
+		t.Errorf("hiddenByUser of columns A–C (-want +got):\n%s", diff)
+	}
+	c := rows[3].Values[2]
+	if c.UserEnteredValue == nil || c.UserEnteredValue.FormulaValue == nil || *c.UserEnteredValue.FormulaValue != total || *c.EffectiveValue.NumberValue != 1299.5 {
+		t.Errorf("formula cell = %+v, want %s computing 1299.5", c, total)
+	}
+	if rows[1].Values[2].UserEnteredValue != nil {
+		t.Errorf("a plain value has userEnteredValue %+v under a mask of its formula only", rows[1].Values[2].UserEnteredValue)
+	}
+	if nf := rows[3].Values[3].EffectiveFormat.NumberFormat; nf.Type != "CURRENCY" || nf.Pattern != `[$€-407]#,##0.00` {
+		t.Errorf("number format = %+v", nf)
+	}
+
+	// Merging over a merge is refused; unmerging, then inserting a row
+	// above, moves what is merged.
+	if err := batch(&sheets.Request{MergeCells: &sheets.MergeCellsRequest{Range: rng(2, 4, 0, 1), MergeType: "MERGE_ALL"}}); err == nil {
+		t.Error("merging over a merged range: no error")
+	}
+	if err := batch(
+		&sheets.Request{MergeCells: &sheets.MergeCellsRequest{Range: rng(4, 6, 5, 7), MergeType: "MERGE_COLUMNS"}},
+		&sheets.Request{UnmergeCells: &sheets.UnmergeCellsRequest{Range: rng(0, 3, 0, 1)}},
+		&sheets.Request{InsertDimension: &sheets.InsertDimensionRequest{Range: &sheets.DimensionRange{SheetId: subs, Dimension: "ROWS", StartIndex: 0, EndIndex: 1}}},
+	); err != nil {
+		t.Fatal(err)
+	}
+	want := []*sheets.GridRange{
+		{SheetId: subs, StartRowIndex: 5, EndRowIndex: 7, StartColumnIndex: 5, EndColumnIndex: 6},
+		{SheetId: subs, StartRowIndex: 5, EndRowIndex: 7, StartColumnIndex: 6, EndColumnIndex: 7},
+	}
+	if diff := cmp.Diff(want, findSheet(t, srv.Spreadsheet(ssID), "Subscriptions").Merges); diff != "" {
+		t.Errorf("merges after unmerge and insert (-want +got):\n%s", diff)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -51,6 +51,7 @@ type tab struct {
 	filter    *sheets.BasicFilter
 	metadata  []*sheets.DeveloperMetadata     // located on the sheet
 	rules     []*sheets.ConditionalFormatRule // conditional formats, in priority order
+	merges    []*sheets.GridRange             // merged ranges
 }
 
 func newBook(id, title, locale string) *book {
@@ -112,6 +113,7 @@ func (t *tab) clone() *tab {
 		filter:    clone(t.filter),
 		metadata:  cloneAll(t.metadata),
 		rules:     cloneAll(t.rules),
+		merges:    cloneAll(t.merges),
 	}
 }
 
