@@ -1,0 +1,99 @@
+package sheets
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// A .xlsx workbook is a zip of XML parts, and XML compresses very well: a
+// few megabytes on disk can unpack to gigabytes (a zip bomb), and excelize
+// holds what it unpacks in memory or in temporary files. Under `serve`
+// running out of memory on one file would take every report down, so a
+// workbook may unpack to at most a bounded multiple of its size on disk.
+//
+// Genuine workbooks unpack to 5–20 times their size: a generated one of
+// 100k subscriptions (5.6 MB) to 8 times, spreadsheets' own files less.
+// The limit is 100 times the file's size, but at least 256 MiB (so that
+// small workbooks never meet it) and at most 2 GiB.
+const (
+	unpackRatio = 100
+	unpackFloor = 256 << 20
+	unpackCap   = 2 << 30
+)
+
+// ErrTooLarge is wrapped by the error of a workbook that unpacks to more
+// than mrrbot reads from one file.
+var ErrTooLarge = errors.New("the workbook unpacks to more than mrrbot reads from one file")
+
+// unpackLimit is how many bytes a workbook of size bytes may unpack to.
+func unpackLimit(size int64) int64 {
+	return min(max(size*unpackRatio, unpackFloor), unpackCap)
+}
+
+// workbook is an open workbook, with the directory that holds its
+// temporary files.
+type workbook struct {
+	*excelize.File
+	tmp string
+}
+
+// Close closes the workbook and removes its temporary files.
+func (w *workbook) Close() error {
+	err := w.File.Close()
+	return errors.Join(err, os.RemoveAll(w.tmp))
+}
+
+// openWorkbook opens the .xlsx workbook at path within the unpacking
+// limit. Its size is checked against the limit from the zip's directory
+// before anything is unpacked, and excelize is given the limit too; the
+// parts excelize unpacks to files go to a directory of their own that
+// Close removes, and that is removed at once when the open fails, so that
+// no temporary file outlives the call. The error of a workbook over the
+// limit wraps [ErrTooLarge] and says what to do.
+func openWorkbook(path string) (*workbook, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	limit := unpackLimit(info.Size())
+	// A file that is not a zip is left for excelize to refuse.
+	if zr, err := zip.OpenReader(path); err == nil {
+		err = checkZipSize(path, info.Size(), &zr.Reader)
+		zr.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	tmp, err := os.MkdirTemp("", "mrrbot-xlsx-")
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{
+		UnzipSizeLimit:    limit,
+		UnzipXMLSizeLimit: min(limit, excelize.StreamChunkSize),
+		TmpDir:            tmp,
+	})
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	return &workbook{File: f, tmp: tmp}, nil
+}
+
+// sizeText is a file size for people: "3.1 MB", "812 KB".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

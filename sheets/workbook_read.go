@@ -1,0 +1,643 @@
+package sheets
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// This file reads a .xlsx workbook the way a source must be read: a row at
+// a time, straight from the zip, with memory that does not grow with the
+// size of the tab. excelize parses a whole worksheet into memory as soon
+// as a cell's type or style is asked for, about twenty times the size of
+// its XML (1.3 GB for 100k subscriptions), so the reader does not use it:
+// it reads the workbook part (the tabs), the styles (each style's number
+// format), the shared strings and then the tab's cells itself.
+
+// Limits of a spreadsheet, as Excel and Google Sheets have them.
+const (
+	maxSheetRows = 1 << 20 // 1,048,576
+	maxSheetCols = 1 << 14 // 16,384, column XFD
+)
+
+// xlsx is a workbook opened for reading.
+type xlsx struct {
+	path     string
+	zr       *zip.ReadCloser
+	parts    map[string]*zip.File // by name, and lower-cased
+	tabs     []xlsxTab
+	date1904 bool
+	formats  []Format // by style index
+	sstPart  string
+	sst      []string
+	sstRead  bool
+}
+
+// xlsxTab is a tab of the workbook and the part that holds it.
+type xlsxTab struct {
+	name, part string
+}
+
+// openXLSX opens the workbook at path for reading, within the unpacking
+// limit (see [unpackLimit]): its size is checked from the zip's directory
+// before anything is unpacked.
+func openXLSX(path string) (*xlsx, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: not a .xlsx workbook: %w", path, err)
+	}
+	x := &xlsx{path: path, zr: zr, parts: make(map[string]*zip.File, len(zr.File))}
+	if err := checkZipSize(path, info.Size(), &zr.Reader); err != nil {
+		zr.Close()
+		return nil, err
+	}
+	for _, f := range zr.File {
+		name := strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/")
+		x.parts[name] = f
+		if _, ok := x.parts[strings.ToLower(name)]; !ok {
+			x.parts[strings.ToLower(name)] = f
+		}
+	}
+	if err := x.readBook(); err != nil {
+		zr.Close()
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	return x, nil
+}
+
+// Close closes the file.
+func (x *xlsx) Close() error { return x.zr.Close() }
+
+// tabNames returns the names of the tabs, in order.
+func (x *xlsx) tabNames() []string {
+	names := make([]string, len(x.tabs))
+	for i, t := range x.tabs {
+		names[i] = t.name
+	}
+	return names
+}
+
+// part returns the zip entry of a part, matched exactly or ignoring case.
+func (x *xlsx) part(name string) (*zip.File, bool) {
+	if f, ok := x.parts[name]; ok {
+		return f, true
+	}
+	f, ok := x.parts[strings.ToLower(name)]
+	return f, ok
+}
+
+// decodePart unmarshals a small part (the workbook, its relationships,
+// the styles) into v. A part that is absent leaves v as it is.
+func (x *xlsx) decodePart(name string, v any) error {
+	f, ok := x.part(name)
+	if !ok {
+		return nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	defer rc.Close()
+	if err := xml.NewDecoder(rc).Decode(v); err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	return nil
+}
+
+// xmlRels is a relationships part.
+type xmlRels struct {
+	Rels []struct {
+		ID         string `xml:"Id,attr"`
+		Type       string `xml:"Type,attr"`
+		Target     string `xml:"Target,attr"`
+		TargetMode string `xml:"TargetMode,attr"`
+	} `xml:"Relationship"`
+}
+
+// rels returns the internal relationships of part ("" for the package's).
+func (x *xlsx) rels(part string) ([]rel, error) {
+	var doc xmlRels
+	if err := x.decodePart(relsName(part), &doc); err != nil {
+		return nil, err
+	}
+	var out []rel
+	for _, r := range doc.Rels {
+		if !strings.EqualFold(r.TargetMode, "External") {
+			out = append(out, rel{ID: r.ID, Type: r.Type, Target: resolvePart(part, r.Target)})
+		}
+	}
+	return out, nil
+}
+
+// Relationship types the reader follows, by the end of their URIs.
+const (
+	relTypeWorksheet     = "/worksheet"
+	relTypeSharedStrings = "/sharedStrings"
+	relTypeStyles        = "/styles"
+)
+
+// readBook reads the tabs, the date system and the styles.
+func (x *xlsx) readBook() error {
+	root, err := x.rels("")
+	if err != nil {
+		return err
+	}
+	book := ""
+	for _, r := range root {
+		if strings.HasSuffix(r.Type, relTypeOfficeDocument) {
+			book = r.Target
+		}
+	}
+	if book == "" {
+		return errors.New("the package has no workbook part")
+	}
+	var wb struct {
+		Pr struct {
+			Date1904 string `xml:"date1904,attr"`
+		} `xml:"workbookPr"`
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	if err := x.decodePart(book, &wb); err != nil {
+		return err
+	}
+	x.date1904 = wb.Pr.Date1904 == "1" || strings.EqualFold(wb.Pr.Date1904, "true")
+	rels, err := x.rels(book)
+	if err != nil {
+		return err
+	}
+	targets := make(map[string]string, len(rels))
+	styles := ""
+	for _, r := range rels {
+		switch {
+		case strings.HasSuffix(r.Type, relTypeWorksheet):
+			targets[r.ID] = r.Target
+		case strings.HasSuffix(r.Type, relTypeSharedStrings):
+			x.sstPart = r.Target
+		case strings.HasSuffix(r.Type, relTypeStyles):
+			styles = r.Target
+		}
+	}
+	for _, s := range wb.Sheets {
+		// A chart sheet or a dialog sheet has no cells; it is listed with
+		// no part, and reading it finds no rows.
+		x.tabs = append(x.tabs, xlsxTab{name: s.Name, part: targets[s.RID]})
+	}
+	if styles != "" {
+		return x.readStyles(styles)
+	}
+	return nil
+}
+
+// readStyles reads the number format of each cell style.
+func (x *xlsx) readStyles(part string) error {
+	var st struct {
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
+		Xfs []struct {
+			NumFmtID int `xml:"numFmtId,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if err := x.decodePart(part, &st); err != nil {
+		return err
+	}
+	custom := make(map[int]string, len(st.NumFmts))
+	for _, n := range st.NumFmts {
+		custom[n.ID] = n.Code
+	}
+	x.formats = make([]Format, len(st.Xfs))
+	for i, xf := range st.Xfs {
+		if code, ok := custom[xf.NumFmtID]; ok {
+			x.formats[i] = customFormat(code)
+		} else {
+			x.formats[i] = builtinFormat(xf.NumFmtID)
+		}
+	}
+	return nil
+}
+
+// sharedStrings returns the workbook's shared strings, read on first use.
+func (x *xlsx) sharedStrings() ([]string, error) {
+	if x.sstRead {
+		return x.sst, nil
+	}
+	x.sstRead = true
+	f, ok := x.part(x.sstPart)
+	if x.sstPart == "" || !ok {
+		return nil, nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", x.sstPart, err)
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return x.sst, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", x.sstPart, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
+			s, err := richText(d, "si")
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", x.sstPart, err)
+			}
+			x.sst = append(x.sst, s)
+		}
+	}
+}
+
+// richText reads up to the end of the element end (si, is): its text is
+// that of its t elements, directly or in runs (r), without the phonetic
+// guides (rPh).
+func richText(d *xml.Decoder, end string) (string, error) {
+	var b strings.Builder
+	inT, skip := false, 0
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch {
+			case t.Name.Local == "rPh" || t.Name.Local == "phoneticPr":
+				skip++
+			case t.Name.Local == "t" && skip == 0:
+				inT = true
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case end:
+				return b.String(), nil
+			case "rPh", "phoneticPr":
+				skip--
+			case "t":
+				inT = false
+			}
+		case xml.CharData:
+			if inT && skip == 0 {
+				b.Write(t)
+			}
+		}
+	}
+}
+
+// tab returns a RowReader over the tab named name.
+func (x *xlsx) tab(name string) (*tabReader, error) {
+	r := &tabReader{x: x, name: name}
+	for _, t := range x.tabs {
+		if t.name != name {
+			continue
+		}
+		f, ok := x.part(t.part)
+		if t.part == "" || !ok {
+			return r, nil // no cells
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, err
+		}
+		r.rc, r.d = rc, xml.NewDecoder(rc)
+		return r, nil
+	}
+	return nil, fmt.Errorf("no tab %q", name)
+}
+
+// tabReader is a RowReader over one tab, streaming its worksheet part.
+type tabReader struct {
+	x    *xlsx
+	name string
+	rc   io.ReadCloser
+	d    *xml.Decoder
+	// colStyles are the styles of the columns (<cols>), which a cell with
+	// no style of its own and no row style takes, as spreadsheets show it.
+	colStyles []colStyle
+	row       int // the last row read
+	cells     []Cell
+	text      []byte
+}
+
+type colStyle struct{ min, max, style int }
+
+func (r *tabReader) close() {
+	if r.rc != nil {
+		r.rc.Close()
+	}
+}
+
+// Next returns the next row that has a value.
+func (r *tabReader) Next() (int, []Cell, error) {
+	if r.d == nil {
+		return 0, nil, io.EOF
+	}
+	for {
+		tok, err := r.d.RawToken()
+		if err == io.EOF {
+			return 0, nil, io.EOF
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "col":
+				r.addColStyle(t)
+			case "row":
+				n, err := r.rowNumber(t)
+				if err != nil {
+					return 0, nil, err
+				}
+				style, _ := strconv.Atoi(attr(t, "s"))
+				cells, err := r.readRow(n, style)
+				if err != nil {
+					return 0, nil, fmt.Errorf("row %d: %w", n, err)
+				}
+				if len(cells) > 0 {
+					return n, cells, nil
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local == "sheetData" {
+				r.d = nil
+				return 0, nil, io.EOF
+			}
+		}
+	}
+}
+
+// rowNumber returns the number of the row that starts with t: its r
+// attribute, or the one after the last.
+func (r *tabReader) rowNumber(t xml.StartElement) (int, error) {
+	n := r.row + 1
+	if v := attr(t, "r"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			return 0, fmt.Errorf("a row is numbered %q", v)
+		}
+	}
+	switch {
+	case n <= r.row:
+		return 0, fmt.Errorf("row %d comes after row %d; the tab's rows are out of order", n, r.row)
+	case n > maxSheetRows:
+		return 0, fmt.Errorf("row %d is beyond the last row a spreadsheet has (%d)", n, maxSheetRows)
+	}
+	r.row = n
+	return n, nil
+}
+
+func (r *tabReader) addColStyle(t xml.StartElement) {
+	lo, err1 := strconv.Atoi(attr(t, "min"))
+	hi, err2 := strconv.Atoi(attr(t, "max"))
+	s, err3 := strconv.Atoi(attr(t, "style"))
+	if err1 == nil && err2 == nil && err3 == nil && s != 0 {
+		r.colStyles = append(r.colStyles, colStyle{lo, hi, s})
+	}
+}
+
+// readRow reads the cells of row n up to its end. rowStyle is the row's
+// own style, 0 for none.
+func (r *tabReader) readRow(n, rowStyle int) ([]Cell, error) {
+	cells := r.cells[:0]
+	col := 0
+	for {
+		tok, err := r.d.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local != "c" {
+				continue
+			}
+			col++
+			if ref := attr(t, "r"); ref != "" {
+				if col, err = refColumn(ref); err != nil {
+					return nil, err
+				}
+			}
+			if col > maxSheetCols {
+				return nil, fmt.Errorf("cell %s is beyond the last column a spreadsheet has", attr(t, "r"))
+			}
+			c, err := r.readCell(t, col, rowStyle)
+			if err != nil {
+				return nil, fmt.Errorf("cell %s: %w", cellName(col, n), err)
+			}
+			if c.Kind == Empty {
+				continue
+			}
+			for len(cells) < col-1 {
+				cells = append(cells, Cell{})
+			}
+			if len(cells) >= col {
+				return nil, fmt.Errorf("cell %s comes after a cell to its right", cellName(col, n))
+			}
+			cells = append(cells, c)
+		case xml.EndElement:
+			if t.Name.Local == "row" {
+				r.cells = cells
+				return cells, nil
+			}
+		}
+	}
+}
+
+// readCell reads the cell that starts with t up to its end, and types it:
+//
+//   - a boolean (t="b") is Bool;
+//   - a number (t="n" or none) is Number, with its style's format (a date,
+//     a percentage, …), unless its value is not a decimal literal;
+//   - a shared string, an inline string, a formula's string result, an ISO
+//     date (t="d") and an error value (#N/A) are Text.
+//
+// A formula cell is read by its cached result.
+func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (Cell, error) {
+	kind := attr(t, "t")
+	style := -1
+	if s := attr(t, "s"); s != "" {
+		style, _ = strconv.Atoi(s)
+	}
+	r.text = r.text[:0]
+	inline, inV := "", false
+	for done := false; !done; {
+		tok, err := r.d.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return Cell{}, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "v":
+				inV = true
+			case "is":
+				if inline, err = richText(r.d, "is"); err != nil {
+					return Cell{}, err
+				}
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "v":
+				inV = false
+			case "c":
+				done = true
+			}
+		case xml.CharData:
+			if inV {
+				r.text = append(r.text, t...)
+			}
+		}
+	}
+	v := string(r.text)
+	switch kind {
+	case "inlineStr":
+		if inline == "" {
+			return Cell{}, nil
+		}
+		return Cell{Kind: Text, Text: inline}, nil
+	case "s":
+		if v == "" {
+			return Cell{}, nil
+		}
+		sst, err := r.x.sharedStrings()
+		if err != nil {
+			return Cell{}, err
+		}
+		i, err := strconv.Atoi(v)
+		if err != nil || i < 0 || i >= len(sst) {
+			return Cell{}, fmt.Errorf("shared string %q does not exist", v)
+		}
+		if sst[i] == "" {
+			return Cell{}, nil
+		}
+		return Cell{Kind: Text, Text: sst[i]}, nil
+	}
+	if v == "" {
+		return Cell{}, nil
+	}
+	switch kind {
+	case "b":
+		if v == "1" || strings.EqualFold(v, "true") {
+			return Cell{Kind: Bool, Text: "TRUE"}, nil
+		}
+		return Cell{Kind: Bool, Text: "FALSE"}, nil
+	case "", "n":
+		if !checkLiteral(v) {
+			return Cell{Kind: Text, Text: v}, nil
+		}
+		c := Cell{Kind: Number, Text: v, Format: r.format(style, col, rowStyle)}
+		if c.Format == FormatDate && r.x.date1904 {
+			// Serial days of the 1904 date system start 1462 days later.
+			if d, err := decimal.NewFromString(v); err == nil {
+				c.Text = d.Add(decimal.NewFromInt(1462)).String()
+			}
+		}
+		return c, nil
+	}
+	return Cell{Kind: Text, Text: v}, nil
+}
+
+// format is the Format of a number cell: its own style's, or when it has
+// none its row's, or its column's.
+func (r *tabReader) format(style, col, rowStyle int) Format {
+	if style <= 0 {
+		style = rowStyle
+	}
+	if style <= 0 {
+		for _, cs := range r.colStyles {
+			if cs.min <= col && col <= cs.max {
+				style = cs.style
+			}
+		}
+	}
+	if style < 0 || style >= len(r.x.formats) {
+		return FormatNone
+	}
+	return r.x.formats[style]
+}
+
+// attr returns the attribute of t named local, whatever its namespace.
+func attr(t xml.StartElement, local string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// refColumn returns the column of a cell reference such as "AB12".
+func refColumn(ref string) (int, error) {
+	col := 0
+	i := 0
+	for ; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			col = col*26 + int(c-'A') + 1
+		case c >= 'a' && c <= 'z':
+			col = col*26 + int(c-'a') + 1
+		default:
+			goto digits
+		}
+		if col > maxSheetCols {
+			return 0, fmt.Errorf("cell %q is beyond the last column a spreadsheet has", ref)
+		}
+	}
+digits:
+	if col == 0 || i == len(ref) || strings.Trim(ref[i:], "0123456789") != "" {
+		return 0, fmt.Errorf("%q is not a cell reference", ref)
+	}
+	return col, nil
+}
+
+// cellName is the A1 name of a cell.
+func cellName(col, row int) string {
+	return columnLetter(col-1) + strconv.Itoa(row)
+}
+
+// checkZipSize refuses a workbook whose parts, as its zip directory
+// declares them, add up to more than unpackLimit allows. Reading a part
+// never yields more than its declared size (archive/zip fails the read),
+// so the directory settles it before anything is unpacked.
+func checkZipSize(path string, size int64, zr *zip.Reader) error {
+	limit := unpackLimit(size)
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > uint64(limit) || f.UncompressedSize64 > uint64(limit) {
+			return fmt.Errorf("workbook %s: it unpacks to more than %d MB, the most mrrbot reads from a workbook "+
+				"of %s (a zip bomb does that, a genuine workbook rarely); mrrbot does not read it. If it is genuine, "+
+				"delete the tabs it does not need, or save the subscriptions tab as CSV and read that with --input: %w",
+				path, limit>>20, sizeText(size), ErrTooLarge)
+		}
+	}
+	return nil
+}
