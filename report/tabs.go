@@ -302,7 +302,8 @@ func movementsTab(res *calc.Result, name string) sheets.Tab {
 
 // issuesTab lists the rows left out (errs), then the rows counted with a
 // remark (warnings), each by row number, keeping the order of the issues
-// of one row.
+// of one row. A long value is quoted by its start and its length (see
+// shortValue), in the Value and the Problem columns alike.
 func issuesTab(errs, warnings []calc.Issue, name string) sheets.Tab {
 	cols := []sheets.TabColumn{
 		{Title: "Row", Format: sheets.FormatNumber, Pattern: patternCount, Width: widthRow},
@@ -324,8 +325,8 @@ func issuesTab(errs, warnings []calc.Issue, name string) sheets.Tab {
 			rows = append(rows, []sheets.Cell{
 				row,
 				sheets.TextCell(is.Column),
-				sheets.TextCell(is.Value),
-				sheets.TextCell(is.Message),
+				sheets.TextCell(shortValue(is.Value)),
+				sheets.TextCell(shortQuotes(is.Message)),
 				sheets.TextCell(effect),
 			})
 		}
