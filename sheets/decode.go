@@ -31,6 +31,10 @@ type Options struct {
 	// field's column ("Currency", "Status"). A segment no header cell names
 	// makes the table unreadable: a *SegmentError.
 	Segments []string
+	// Today is the day the table is read, in the report's time zone. A
+	// start or end date more than 50 years after it is not plausible (see
+	// [PlausibleDate]), nor one before 1970; zero checks only the latter.
+	Today calc.Date
 }
 
 // DefaultCurrency is the reporting currency when Options.Currency is blank.
@@ -114,6 +118,7 @@ func decode(r RowReader, book adder, opts Options) (*Report, error) {
 		return nil, err
 	}
 	d := newDecoder(h, segs, loc, book)
+	d.today = opts.Today
 	rep := &Report{HeaderRow: h.row, Header: h.columns, Segments: segs}
 	for {
 		n, cells, err := r.Next()
@@ -162,6 +167,7 @@ type decoder struct {
 	fields [nFields]Cell // the row's cells by field, trimmed
 	bad    bool          // the current row has a problem
 	issues []calc.Issue
+	today  calc.Date // Options.Today
 }
 
 // newDecoder returns a decoder for the rows below header h, with the
@@ -474,12 +480,12 @@ func (d *decoder) date(c Cell) (calc.Date, string) {
 			return 0, numberNotDate.message(c.Text)
 		}
 		if date, ok := serialDate(c.Text); ok {
-			return date, ""
+			return date, PlausibleDate(date, d.today)
 		}
 	case Text:
 		date, p := parseDateText(c.Text, d.loc.order)
 		if p == dateOK {
-			return date, ""
+			return date, PlausibleDate(date, d.today)
 		}
 		return 0, p.message(c.Text)
 	}

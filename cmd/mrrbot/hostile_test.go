@@ -1,6 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -58,5 +63,50 @@ func TestSyncGoogleLongBadCell(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestComputeImplausibleDates computes a sheet with a start date in year
+// 0001 and an end date in 9999: both rows are row problems, and the
+// months run from the first plausible start, not through 24,000 months.
+func TestComputeImplausibleDates(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "subs.csv")
+	csv := "customer_id,amount,start_date,end_date\n" +
+		"ancient,100,0001-01-01,\n" +
+		"forever,100,2025-01-10,9999-12-31\n" +
+		"ok,100,2025-01-10,\n"
+	if err := os.WriteFile(p, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := mrrbotAt(t, fixedNow, nil, "compute", "--input", p, "--format", "json")
+	if err != nil {
+		t.Fatalf("compute: %v\n%s", err, stderr)
+	}
+	var got struct {
+		Months []struct {
+			Month string `json:"month"`
+		} `json:"months"`
+		Errors []struct {
+			Row     int    `json:"row"`
+			Column  string `json:"column"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Months) == 0 || got.Months[0].Month != "2025-01" || len(got.Months) > 15 {
+		t.Errorf("months %v…, want 2025-01 through 2026-03", got.Months[:min(3, len(got.Months))])
+	}
+	want := []string{
+		`row 2, start_date: "0001-01-01" is not a plausible date (before 1970)`,
+		`row 3, end_date: "9999-12-31" is not a plausible date (more than 50 years from today, 2026-03-15)`,
+	}
+	var msgs []string
+	for _, e := range got.Errors {
+		msgs = append(msgs, fmt.Sprintf("row %d, %s: %s", e.Row, e.Column, e.Message))
+	}
+	if !slices.Equal(msgs, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
 	}
 }

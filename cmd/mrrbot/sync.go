@@ -33,6 +33,8 @@ type syncFlags struct {
 	ledger map[string]string
 	// books is --books: live or locked.
 	books string
+	// today bounds the plausible dates; see sheets.Options.Today.
+	today calc.Date
 }
 
 // The ways to treat closed months (--books).
@@ -66,7 +68,7 @@ func (f *syncFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 }
 
 func (f *syncFlags) options() sheets.Options {
-	return sheets.Options{Currency: f.currency, Tab: f.tab, Locale: f.locale, Segments: f.segments}
+	return sheets.Options{Currency: f.currency, Tab: f.tab, Locale: f.locale, Segments: f.segments, Today: f.today}
 }
 
 // synced is what a sync computed and wrote.
@@ -152,6 +154,7 @@ func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) 
 	if err != nil {
 		return nil, err
 	}
+	f.today = calc.DateFromTime(c.now().In(loc))
 	if f.workbook != "" {
 		s, err = c.syncWorkbook(f, asOf)
 	} else {
