@@ -156,7 +156,9 @@ func (s *Slack) Post(ctx context.Context, msg Message) (Posted, error) {
 // lookError is a failed look for the message of a failed post.
 type lookError struct{ err error }
 
-func (e *lookError) Error() string { return "look for the message of the failed attempt: " + e.err.Error() }
+func (e *lookError) Error() string {
+	return "look for the message of the failed attempt: " + e.err.Error()
+}
 func (e *lookError) Unwrap() error { return e.err }
 
 // Bounds of the look for a post that may have gone out.
