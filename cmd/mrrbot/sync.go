@@ -35,6 +35,8 @@ type syncFlags struct {
 	books string
 	// today bounds the plausible dates; see sheets.Options.Today.
 	today calc.Date
+	// report names the report under serve, for metrics.
+	report string
 }
 
 // The ways to treat closed months (--books).
@@ -73,6 +75,7 @@ func (f *syncFlags) options() sheets.Options {
 
 // synced is what a sync computed and wrote.
 type synced struct {
+	report  string // the report's name under serve, "" otherwise
 	title   string // the spreadsheet's title or the workbook's path
 	link    string // where people open it
 	loaded  *sheets.Loaded
@@ -159,6 +162,9 @@ func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) 
 		s, err = c.syncWorkbook(f, asOf)
 	} else {
 		s, err = c.syncGoogle(ctx, f, asOf)
+	}
+	if s != nil {
+		s.report = f.report
 	}
 	if err != nil || f.dryRun {
 		return s, err
