@@ -466,3 +466,41 @@ func TestTabReaderRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteWorkbookTooManyRows writes a tab with more rows than a
+// spreadsheet tab holds: refused, naming the tab, before anything is
+// written.
+func TestWriteWorkbookTooManyRows(t *testing.T) {
+	p := smallBook(t)
+	before := fileSum(t, p)
+	tabs := sinkTabs(t, 2)
+	tabs[1].Rows = make([][]Cell, maxSheetRows)
+	_, err := WriteWorkbook(p, tabs, WriteOptions{})
+	if err == nil || !strings.Contains(err.Error(), `tab "MRR Movements": 1048576 rows and the header are more than a spreadsheet tab holds (1048576)`) {
+		t.Fatalf("err = %v", err)
+	}
+	if fileSum(t, p) != before {
+		t.Error("the workbook changed")
+	}
+}
+
+func TestCheckWriteMemory(t *testing.T) {
+	tabs := sinkTabs(t, 3)
+	cells := int64(0)
+	for _, tab := range tabs {
+		cells += int64(len(tab.Columns))
+		for _, r := range tab.Rows {
+			cells += int64(len(r))
+		}
+	}
+	need := cells * bytesPerCell
+	for _, c := range []struct {
+		limit int64
+		ok    bool
+	}{{0, true}, {need, true}, {need - 1, false}} {
+		err := checkWriteMemory(tabs, c.limit)
+		if (err == nil) != c.ok || err != nil && !errors.Is(err, ErrTooMuchToWrite) {
+			t.Errorf("limit %d for %d bytes: %v", c.limit, need, err)
+		}
+	}
+}

@@ -79,6 +79,10 @@ type WriteOptions struct {
 	// back after a failed post. It applies after Ledger; a key that is not
 	// there is ignored, and the "tab:" records cannot be deleted here.
 	Delete []string
+	// MemoryLimit is the memory the process may use, in bytes (its
+	// GOMEMLIMIT); 0 means none. A write whose tabs would take more (see
+	// [ErrTooMuchToWrite]) is refused before the workbook is opened.
+	MemoryLimit int64
 }
 
 // WriteResult tells what a write did to the tabs it was given, by title;
@@ -131,6 +135,9 @@ const maxPatternLen = 255
 // killed part way left beside the workbook.
 func WriteWorkbook(path string, tabs []Tab, opts WriteOptions) (*WriteResult, error) {
 	if err := checkTabs(tabs, opts); err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	if err := checkWriteMemory(tabs, opts.MemoryLimit); err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
 	// Replace the file a symbolic link points to, not the link.
@@ -266,6 +273,12 @@ func checkTabName(name string) error {
 
 // checkTabContent checks the cells, formats, chart and colour scales of t.
 func checkTabContent(t *Tab) error {
+	if len(t.Rows)+1 > maxSheetRows {
+		return fmt.Errorf("%d rows and the header are more than a spreadsheet tab holds (%d)", len(t.Rows), maxSheetRows)
+	}
+	if len(t.Columns) > maxSheetCols {
+		return fmt.Errorf("%d columns are more than a spreadsheet tab holds (%d)", len(t.Columns), maxSheetCols)
+	}
 	for i, c := range t.Columns {
 		if len(c.Pattern) > maxPatternLen {
 			return fmt.Errorf("column %q: number format is longer than %d characters", c.Title, maxPatternLen)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
@@ -108,5 +110,55 @@ func TestComputeImplausibleDates(t *testing.T) {
 	}
 	if !slices.Equal(msgs, want) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(msgs, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSyncWorkbookOverMemoryLimit syncs a workbook whose tabs would take
+// more memory to write than GOMEMLIMIT gives: a clear error before the
+// workbook is opened, the workbook as it was, and no temporary file.
+func TestSyncWorkbookOverMemoryLimit(t *testing.T) {
+	book := fixtureWorkbook(t)
+	before := fileHash(t, book)
+	_, _, err := mrrbotAt(t, fixedNow, map[string]string{"GOMEMLIMIT": "64KiB"}, "sync", "--workbook", book)
+	if !errors.Is(err, sheets.ErrTooMuchToWrite) {
+		t.Fatalf("err = %v, want ErrTooMuchToWrite", err)
+	}
+	for _, want := range []string{"more than the 64 KB mrrbot may use (GOMEMLIMIT)", "give it more memory"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if fileHash(t, book) != before {
+		t.Error("the workbook changed")
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(book), ".mrrbot-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	// With the memory it needs, the same sync goes through.
+	if _, stderr, err := mrrbotAt(t, fixedNow, map[string]string{"GOMEMLIMIT": "512MiB"}, "sync", "--workbook", book); err != nil {
+		t.Fatalf("sync: %v\n%s", err, stderr)
+	}
+}
+
+func TestParseMemLimit(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"768MiB", 768 << 20, true},
+		{"1GiB", 1 << 30, true},
+		{"65536", 65536, true},
+		{"512KiB", 512 << 10, true},
+		{"100B", 100, true},
+		{"1.5GiB", 0, false},
+		{"lots", 0, false},
+		{"-1", 0, false},
+		{"9999999TiB", 0, false},
+	} {
+		got, ok := parseMemLimit(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("parseMemLimit(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
+		}
 	}
 }

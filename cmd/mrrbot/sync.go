@@ -193,7 +193,7 @@ func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
 	s.title, s.link = f.workbook, f.workbook
 	s.ledger = sheets.WorkbookLedger(f.workbook)
 	s.write = func(_ context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
-		w, err := sheets.WriteWorkbook(f.workbook, tabs, sheets.WriteOptions{Ledger: f.ledger})
+		w, err := sheets.WriteWorkbook(f.workbook, tabs, sheets.WriteOptions{Ledger: f.ledger, MemoryLimit: c.memoryLimit()})
 		if err != nil {
 			return nil, fmt.Errorf("write %s: %w", f.workbook, err)
 		}
