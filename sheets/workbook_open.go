@@ -87,9 +87,11 @@ func openWorkbook(path string) (*workbook, error) {
 	return &workbook{File: f, tmp: tmp}, nil
 }
 
-// sizeText is a file size for people: "3.1 MB", "812 KB".
+// sizeText is a size for people: "2.7 GB", "3.1 MB", "812 KB".
 func sizeText(n int64) string {
 	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	case n >= 1<<10:
