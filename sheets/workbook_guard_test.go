@@ -504,3 +504,34 @@ func TestCheckWriteMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoveStaleTempDirs leaves the temporary directory of a write
+// killed a day ago in TMPDIR, and one of a write under way: the next write
+// removes the first only.
+func TestRemoveStaleTempDirs(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	stale := filepath.Join(tmp, tempDirPrefix+"111")
+	live := filepath.Join(tmp, tempDirPrefix+"222")
+	other := filepath.Join(tmp, "someone-elses")
+	for _, d := range []string{stale, live, other} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "excelize-1"), []byte("part"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-staleTempDir - time.Hour)
+	for _, d := range []string{stale, other} {
+		if err := os.Chtimes(d, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := WriteWorkbook(smallBook(t), sinkTabs(t, 2), WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := tempFiles(t, tmp), []string{tempDirPrefix + "222", "someone-elses"}; !slices.Equal(got, want) {
+		t.Errorf("TMPDIR holds %v, want %v", got, want)
+	}
+}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -32,6 +35,33 @@ var ErrTooLarge = errors.New("the workbook unpacks to more than mrrbot reads fro
 // unpackLimit is how many bytes a workbook of size bytes may unpack to.
 func unpackLimit(size int64) int64 {
 	return min(max(size*unpackRatio, unpackFloor), unpackCap)
+}
+
+// tempDirPrefix starts the name of the directory, in the temporary
+// directory, that holds the temporary files of one open workbook.
+const tempDirPrefix = "mrrbot-xlsx-"
+
+// staleTempDir is the age after which such a directory was left by a
+// process that was killed: no write keeps a workbook open for so long.
+const staleTempDir = 24 * time.Hour
+
+// removeStaleTempDirs removes the temporary directories of workbooks that
+// killed processes left behind (a large tab unpacked to a file there can
+// be hundreds of megabytes).
+func removeStaleTempDirs() {
+	dir := os.TempDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), tempDirPrefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTempDir {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // workbook is an open workbook, with the directory that holds its
@@ -68,7 +98,8 @@ func openWorkbook(path string) (*workbook, error) {
 			return nil, err
 		}
 	}
-	tmp, err := os.MkdirTemp("", "mrrbot-xlsx-")
+	removeStaleTempDirs()
+	tmp, err := os.MkdirTemp("", tempDirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", path, err)
 	}
