@@ -21,7 +21,7 @@ func shortValue(s string) string {
 	if n <= maxQuoted {
 		return s
 	}
-	return cut(s) + "… (" + count(n) + " characters)"
+	return quoteStart(s) + "… (" + charCount(n) + " characters)"
 }
 
 // shortQuotes returns msg with each quoted value in it (as %q quotes it)
@@ -37,7 +37,7 @@ func shortQuotes(msg string) string {
 	}
 	s := quotesShortened(msg)
 	if n := utf8.RuneCountInString(s); n > maxProblem {
-		return cutTo(s, maxProblem) + "…"
+		return firstChars(s, maxProblem) + "…"
 	}
 	return s
 }
@@ -66,16 +66,16 @@ func quotesShortened(msg string) string {
 		if n := utf8.RuneCountInString(s); err != nil || n <= maxQuoted {
 			b.WriteString(q)
 		} else {
-			b.WriteString(strconv.Quote(cut(s)+"…") + " (" + count(n) + " characters)")
+			b.WriteString(strconv.Quote(quoteStart(s)+"…") + " (" + charCount(n) + " characters)")
 		}
 	}
 }
 
-// cut returns the first maxQuoted characters of s.
-func cut(s string) string { return cutTo(s, maxQuoted) }
+// quoteStart returns the first maxQuoted characters of s.
+func quoteStart(s string) string { return firstChars(s, maxQuoted) }
 
-// cutTo returns the first max characters of s.
-func cutTo(s string, max int) string {
+// firstChars returns the first max characters of s.
+func firstChars(s string, max int) string {
 	i, n := 0, 0
 	for i < len(s) && n < max {
 		_, size := utf8.DecodeRuneInString(s[i:])
@@ -85,8 +85,8 @@ func cutTo(s string, max int) string {
 	return s[:i]
 }
 
-// count writes n with thousands separators: 60,000.
-func count(n int) string {
+// charCount writes n with thousands separators: 60,000.
+func charCount(n int) string {
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

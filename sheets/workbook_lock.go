@@ -251,9 +251,9 @@ func removeLeftovers(path string) []string {
 		}
 		switch {
 		case strings.HasPrefix(name, mine) && strings.HasSuffix(name, tempSuffix) &&
-			digitsOnly(strings.TrimSuffix(strings.TrimPrefix(name, mine), tempSuffix)):
+			tempNumber(strings.TrimSuffix(strings.TrimPrefix(name, mine), tempSuffix)):
 		case strings.HasSuffix(name, legacyTempSuffix) &&
-			digitsOnly(strings.TrimSuffix(strings.TrimPrefix(name, tempPrefix), legacyTempSuffix)):
+			tempNumber(strings.TrimSuffix(strings.TrimPrefix(name, tempPrefix), legacyTempSuffix)):
 			info, err := e.Info()
 			if err != nil || time.Since(info.ModTime()) <= lockStale {
 				continue
@@ -268,6 +268,8 @@ func removeLeftovers(path string) []string {
 	return removed
 }
 
-func digitsOnly(s string) bool {
+// tempNumber reports whether s is the random number os.CreateTemp puts
+// in a temporary file's name.
+func tempNumber(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
 }

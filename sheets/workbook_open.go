@@ -118,8 +118,8 @@ func openWorkbook(path string) (*workbook, error) {
 	return &workbook{File: f, tmp: tmp}, nil
 }
 
-// sizeText is a size for people: "2.7 GB", "3.1 MB", "812 KB".
-func sizeText(n int64) string {
+// bytesText is a size for people: "2.7 GB", "3.1 MB", "812 KB".
+func bytesText(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
@@ -160,7 +160,7 @@ func checkWriteMemory(tabs []Tab, limit int64) error {
 		return fmt.Errorf("the tabs to write hold %d cells, which take about %s to write into a workbook, "+
 			"more than the %s mrrbot may use (GOMEMLIMIT); give it more memory (GOMEMLIMIT and the limit of its "+
 			"container together), or keep the subscriptions in a Google spreadsheet: %w",
-			cells, sizeText(need), sizeText(limit), ErrTooMuchToWrite)
+			cells, bytesText(need), bytesText(limit), ErrTooMuchToWrite)
 	}
 	return nil
 }

@@ -370,7 +370,7 @@ func (r *tabReader) Next() (int, []Cell, error) {
 				if err != nil {
 					return 0, nil, err
 				}
-				style, _ := strconv.Atoi(attr(t, "s"))
+				style, _ := strconv.Atoi(xmlAttr(t, "s"))
 				cells, err := r.readRow(n, style)
 				if err != nil {
 					return 0, nil, fmt.Errorf("row %d: %w", n, err)
@@ -392,7 +392,7 @@ func (r *tabReader) Next() (int, []Cell, error) {
 // attribute, or the one after the last.
 func (r *tabReader) rowNumber(t xml.StartElement) (int, error) {
 	n := r.row + 1
-	if v := attr(t, "r"); v != "" {
+	if v := xmlAttr(t, "r"); v != "" {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil || n < 1 {
 			return 0, fmt.Errorf("a row is numbered %q", v)
@@ -409,9 +409,9 @@ func (r *tabReader) rowNumber(t xml.StartElement) (int, error) {
 }
 
 func (r *tabReader) addColStyle(t xml.StartElement) {
-	lo, err1 := strconv.Atoi(attr(t, "min"))
-	hi, err2 := strconv.Atoi(attr(t, "max"))
-	s, err3 := strconv.Atoi(attr(t, "style"))
+	lo, err1 := strconv.Atoi(xmlAttr(t, "min"))
+	hi, err2 := strconv.Atoi(xmlAttr(t, "max"))
+	s, err3 := strconv.Atoi(xmlAttr(t, "style"))
 	if err1 == nil && err2 == nil && err3 == nil && s != 0 {
 		r.colStyles = append(r.colStyles, colStyle{lo, hi, s})
 	}
@@ -436,17 +436,17 @@ func (r *tabReader) readRow(n, rowStyle int) ([]Cell, error) {
 				continue
 			}
 			col++
-			if ref := attr(t, "r"); ref != "" {
+			if ref := xmlAttr(t, "r"); ref != "" {
 				if col, err = refColumn(ref); err != nil {
 					return nil, err
 				}
 			}
 			if col > maxSheetCols {
-				return nil, fmt.Errorf("cell %s is beyond the last column a spreadsheet has", attr(t, "r"))
+				return nil, fmt.Errorf("cell %s is beyond the last column a spreadsheet has", xmlAttr(t, "r"))
 			}
 			c, err := r.readCell(t, col, rowStyle)
 			if err != nil {
-				return nil, fmt.Errorf("cell %s: %w", cellName(col, n), err)
+				return nil, fmt.Errorf("cell %s: %w", a1Cell(col, n), err)
 			}
 			if c.Kind == Empty {
 				continue
@@ -455,7 +455,7 @@ func (r *tabReader) readRow(n, rowStyle int) ([]Cell, error) {
 				cells = append(cells, Cell{})
 			}
 			if len(cells) >= col {
-				return nil, fmt.Errorf("cell %s comes after a cell to its right", cellName(col, n))
+				return nil, fmt.Errorf("cell %s comes after a cell to its right", a1Cell(col, n))
 			}
 			cells = append(cells, c)
 		case xml.EndElement:
@@ -477,9 +477,9 @@ func (r *tabReader) readRow(n, rowStyle int) ([]Cell, error) {
 //
 // A formula cell is read by its cached result.
 func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (Cell, error) {
-	kind := attr(t, "t")
+	kind := xmlAttr(t, "t")
 	style := -1
-	if s := attr(t, "s"); s != "" {
+	if s := xmlAttr(t, "s"); s != "" {
 		style, _ = strconv.Atoi(s)
 	}
 	r.text = r.text[:0]
@@ -583,8 +583,8 @@ func (r *tabReader) format(style, col, rowStyle int) Format {
 	return r.x.formats[style]
 }
 
-// attr returns the attribute of t named local, whatever its namespace.
-func attr(t xml.StartElement, local string) string {
+// xmlAttr returns the attribute of t named local, whatever its namespace.
+func xmlAttr(t xml.StartElement, local string) string {
 	for _, a := range t.Attr {
 		if a.Name.Local == local {
 			return a.Value
@@ -618,8 +618,8 @@ digits:
 	return col, nil
 }
 
-// cellName is the A1 name of a cell.
-func cellName(col, row int) string {
+// a1Cell is the A1 name of a cell.
+func a1Cell(col, row int) string {
 	return columnLetter(col-1) + strconv.Itoa(row)
 }
 
@@ -636,7 +636,7 @@ func checkZipSize(path string, size int64, zr *zip.Reader) error {
 			return fmt.Errorf("workbook %s: it unpacks to more than %d MB, the most mrrbot reads from a workbook "+
 				"of %s (a zip bomb does that, a genuine workbook rarely); mrrbot does not read it. If it is genuine, "+
 				"delete the tabs it does not need, or save the subscriptions tab as CSV and read that with --input: %w",
-				path, limit>>20, sizeText(size), ErrTooLarge)
+				path, limit>>20, bytesText(size), ErrTooLarge)
 		}
 	}
 	return nil
