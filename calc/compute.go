@@ -42,7 +42,8 @@ func (k Kind) String() string {
 }
 
 // Movement is one customer's change of MRR from the end of the month before
-// to the end of Month.
+// to the end of Month. Before and After are the customer's MRR in the
+// reporting currency rounded to its minor unit (see [Fixed.RoundCents]).
 type Movement struct {
 	Month    Month
 	Customer uint32 // index into Result.Customers
@@ -60,10 +61,12 @@ func (m Movement) Amount() Fixed {
 	return m.Before - m.After
 }
 
-// Waterfall is one month's MRR and how it moved. Amounts are exact; round
-// them only to present them. Net New = New + Expansion + Reactivation −
-// Contraction − Churn, and Ending = Starting + Net New + FX impact, where
-// FX impact is zero unless the book has monthly exchange rates.
+// Waterfall is one month's MRR and how it moved. Amounts are sums of
+// customers' MRR rounded to the reporting currency's minor unit, so each
+// is a whole number of cents and shows without further rounding. Net New =
+// New + Expansion + Reactivation − Contraction − Churn, and Ending =
+// Starting + Net New + FX impact, where FX impact is zero unless the book
+// has monthly exchange rates.
 type Waterfall struct {
 	Month        Month
 	Starting     Sum
@@ -154,14 +157,12 @@ const noPos = 1<<16 - 1
 
 // scratch is the memory a walk reuses from one customer to the next.
 type scratch struct {
-	// events are, after a walk in reporting currency, the rows' changes in
-	// month order; reused is false after a walk with monthly rates.
+	// events are, after a walk, the rows' changes in month order, each
+	// tagged with its row's position; fx tells whether the walk was one
+	// with monthly rates.
 	events []event
-	sorted bool
+	fx     bool
 	native []Fixed // by currency, for a walk with monthly rates
-	// owner is, when a walk covers only some of a customer's rows (one
-	// segment), the customer's own movements; nil otherwise.
-	owner []Movement
 }
 
 // sweep walks each customer's rows in month order. Compute runs it to sum
@@ -176,6 +177,9 @@ type sweep struct {
 	first   Month
 	last    Month
 	asOf    Date
+	// unit is the reporting currency's minor unit: a customer's MRR is
+	// rounded to it (see round.go).
+	unit Fixed
 	// rates[k-1][m] is the rate of monthly currency k in month first+m;
 	// monthly are the same rates by currency, for days outside the months.
 	rates   [][]rate
@@ -186,21 +190,38 @@ func (s *sweep) row(i int32) *row { return &s.rows[i>>blockBits][i&(1<<blockBits
 
 func (s *sweep) customerRows(c uint32) []int32 { return s.order[s.offsets[c]:s.offsets[c+1]] }
 
-// walk reports to visit each movement of customer c made by rows (all of
-// the customer's rows, or some of them), in month order. A customer whose
-// MRR would pass the range of a Fixed gets a warning, when warnings is not
-// nil.
+// walk reports to visit each movement of customer c made by rows, all of
+// the customer's rows, in month order. A customer whose MRR would pass the
+// range of a Fixed gets a warning, when warnings is not nil.
 func (s *sweep) walk(c uint32, rows []int32, sc *scratch, visit func(Movement), warnings *[]Issue) {
-	sc.sorted = false
-	if s.rates != nil {
-		for _, ri := range rows {
-			if s.row(ri).cur != 0 {
-				s.walkFX(c, rows, sc, visit, warnings)
-				return
-			}
+	sc.fx = s.hasMonthlyRows(rows)
+	sc.events = s.events(rows, nil, sc.events[:0])
+	if sc.fx {
+		s.walkFX(c, sc, visit, warnings)
+		return
+	}
+	s.moves(c, sc.events, visit, warnings)
+}
+
+// hasMonthlyRows tells whether some of rows are in a currency with monthly
+// rates, so that their value changes from month to month.
+func (s *sweep) hasMonthlyRows(rows []int32) bool {
+	if s.rates == nil {
+		return false
+	}
+	for _, ri := range rows {
+		if s.row(ri).cur != 0 {
+			return true
 		}
 	}
-	events := sc.events[:0]
+	return false
+}
+
+// events appends to dst the changes that rows make, sorted by month: each
+// row adds its MRR in the month it starts to count and takes it away in
+// the month it stops. An event's pos is tag[i] for the row rows[i] when tag
+// is not nil, otherwise i (noPos from there on).
+func (s *sweep) events(rows []int32, tag []uint16, dst []event) []event {
 	for i, ri := range rows {
 		r := s.row(ri)
 		ms, me, ok := activeMonths(r.start, r.end, s.asOf, s.last)
@@ -208,37 +229,37 @@ func (s *sweep) walk(c uint32, rows []int32, sc *scratch, visit func(Movement), 
 			continue
 		}
 		pos := uint16(min(i, noPos))
-		events = append(events, event{month: int32(ms - s.first), pos: pos, delta: r.mrr})
+		if tag != nil {
+			pos = tag[i]
+		}
+		dst = append(dst, event{month: int32(ms - s.first), cur: r.cur, pos: pos, delta: r.mrr})
 		if me < s.last {
-			events = append(events, event{month: int32(me + 1 - s.first), pos: pos, delta: -r.mrr})
+			dst = append(dst, event{month: int32(me + 1 - s.first), cur: r.cur, pos: pos, delta: -r.mrr})
 		}
 	}
-	sortEvents(events)
-	sc.events, sc.sorted = events, true
-	s.moves(c, events, Fixed(len(rows)), visit, warnings)
+	sortEvents(dst)
+	return dst
 }
 
-// moves reports the movements that events, sorted by month, make, where
-// tolerance is the number of rows they come from.
-func (s *sweep) moves(c uint32, events []event, tolerance Fixed, visit func(Movement), warnings *[]Issue) {
-	// actual is the sum of the rows; shown is the MRR the movements have
-	// reported. Each row's MRR is rounded to 10⁻⁹, so the same monthly
-	// amount entered as one row or as three can differ by a few 10⁻⁹:
-	// within that tolerance the customer has not moved, and shown stays as
-	// it was, so the waterfall still adds up to the amounts it reported.
-	var actual, shown Fixed
+// moves reports the movements that events, sorted by month and all in the
+// reporting currency, make. The customer's MRR at the end of a month is
+// the sum of its rows, rounded to the minor unit: it moves when that
+// rounded amount changes, so a row replaced by rows of the same total (to
+// the cent) is no movement.
+func (s *sweep) moves(c uint32, events []event, visit func(Movement), warnings *[]Issue) {
+	var actual, shown Fixed // the rows' exact sum; the rounded MRR reported
 	everPaid := false
 	for i := 0; i < len(events); {
 		m := events[i].month
 		for ; i < len(events) && events[i].month == m; i++ {
 			actual = s.add(c, actual, events[i].delta, warnings)
 		}
-		before, cur := shown, actual
-		if cur == before || before != 0 && cur != 0 && abs(cur-before) <= tolerance {
+		cur := roundTo(actual, s.unit)
+		if cur == shown {
 			continue
 		}
+		visit(Movement{Month: s.first + Month(m), Customer: c, Kind: classify(shown, cur, everPaid), Before: shown, After: cur})
 		shown = cur
-		visit(Movement{Month: s.first + Month(m), Customer: c, Kind: classify(before, cur, everPaid), Before: before, After: cur})
 		everPaid = true
 	}
 }
@@ -262,63 +283,46 @@ func (s *sweep) add(c uint32, sum, delta Fixed, warnings *[]Issue) Fixed {
 }
 
 // walkFX is walk for rows of which some are in a currency with monthly
-// rates. The customer's MRR then changes every month its rates do, so the
-// walk visits every month in which the customer pays. In each month the
-// customer's MRR of the month before is valued at this month's rates: the
-// difference from what was reported is an FXImpact movement, and the move
-// from that value to this month's MRR is classified as usual.
-func (s *sweep) walkFX(c uint32, rows []int32, sc *scratch, visit func(Movement), warnings *[]Issue) {
-	events := sc.events[:0]
-	defer func() { sc.events = events }()
-	for _, ri := range rows {
-		r := s.row(ri)
-		ms, me, ok := activeMonths(r.start, r.end, s.asOf, s.last)
-		if !ok {
-			continue
-		}
-		events = append(events, event{month: int32(ms - s.first), cur: r.cur, delta: r.mrr})
-		if me < s.last {
-			events = append(events, event{month: int32(me + 1 - s.first), cur: r.cur, delta: -r.mrr})
-		}
-	}
+// rates, whose events are in sc.events. The customer's MRR then changes
+// every month its rates do, so the walk visits every month in which the
+// customer pays. In each month the customer's MRR of the month before is
+// valued at this month's rates and rounded: the difference from what was
+// reported is an FXImpact movement, and the move from that value to this
+// month's MRR is classified as usual.
+func (s *sweep) walkFX(c uint32, sc *scratch, visit func(Movement), warnings *[]Issue) {
+	events := sc.events
 	if len(events) == 0 {
 		return
 	}
-	slices.SortStableFunc(events, func(a, b event) int { return cmp.Compare(a.month, b.month) })
 	native := sc.native[:0]
 	for range len(s.rates) + 1 {
 		native = append(native, 0)
 	}
 	sc.native = native
-	tolerance := Fixed(len(rows))
 	n := int32(s.last-s.first) + 1
 	var shown Fixed
 	everPaid := false
 	for i, m := 0, events[0].month; m < n; {
-		revalued := s.value(c, native, m, warnings) // last month's amounts at this month's rates
+		// Last month's amounts at this month's rates.
+		revalued := roundTo(s.value(c, native, m, warnings), s.unit)
 		for ; i < len(events) && events[i].month == m; i++ {
 			e := events[i]
 			native[e.cur] = s.add(c, native[e.cur], e.delta, warnings)
 		}
-		cur := s.value(c, native, m, warnings)
+		cur := roundTo(s.value(c, native, m, warnings), s.unit)
 		month := s.first + Month(m)
 		switch {
 		case shown == 0 && cur == 0:
 		case shown == 0:
 			visit(Movement{Month: month, Customer: c, Kind: classify(0, cur, everPaid), After: cur})
 			everPaid = true
-		case cur == 0 && !sc.ownerStays(month):
-			visit(Movement{Month: month, Customer: c, Kind: Churn, Before: shown})
 		case cur == 0:
-			// Some of a customer's rows stop while it goes on paying: like
-			// the customer's, their amounts are revalued first.
-			if revalued != shown {
-				visit(Movement{Month: month, Customer: c, Kind: FXImpact, Before: shown, After: revalued})
-			}
-			visit(Movement{Month: month, Customer: c, Kind: Contraction, Before: revalued})
+			visit(Movement{Month: month, Customer: c, Kind: Churn, Before: shown})
 		default:
-			if abs(cur-revalued) <= tolerance {
-				revalued = cur // rounding, not a movement
+			if revalued == 0 {
+				// Too small to value again: the whole change is the
+				// customer's, not the rates'.
+				revalued = shown
 			}
 			if revalued != shown {
 				visit(Movement{Month: month, Customer: c, Kind: FXImpact, Before: shown, After: revalued})
@@ -337,20 +341,6 @@ func (s *sweep) walkFX(c uint32, rows []int32, sc *scratch, visit func(Movement)
 		}
 		m++
 	}
-}
-
-// ownerStays tells whether the walk covers some of a customer's rows and
-// the customer does not churn in month m.
-func (sc *scratch) ownerStays(m Month) bool {
-	if sc.owner == nil {
-		return false
-	}
-	for _, mv := range sc.owner {
-		if mv.Month == m && mv.Kind == Churn {
-			return false
-		}
-	}
-	return true
 }
 
 // value returns the amounts of native, by currency, in the reporting
@@ -440,6 +430,7 @@ func (b *Book) Compute(asOf Date) *Result {
 		first:   first,
 		last:    last,
 		asOf:    asOf,
+		unit:    minorUnit(b.currency),
 		rates:   b.rateTable(first, last),
 		monthly: b.monthly,
 	}
@@ -491,7 +482,7 @@ func (b *Book) newPart(s *sweep, asOf Date, n int) *part {
 		months:  make([]Waterfall, n),
 		cohorts: newCohortTable(n),
 		segs:    b.segmenter(s, n),
-		outlook: newOutlooker(asOf, DefaultHorizons, b.monthly),
+		outlook: newOutlooker(asOf, DefaultHorizons, b.monthly, s.unit),
 	}
 	for i := range p.months {
 		p.months[i].Month = s.first + Month(i)

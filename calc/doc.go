@@ -10,5 +10,10 @@
 // customer on the months where a customer's MRR changes, so its cost grows
 // with rows and customers, not with rows × months.
 //
+// Rows keep their monthly amounts to 10⁻⁹; a customer's month-end MRR in
+// the reporting currency is rounded to the currency's minor unit (the
+// cent), and every figure is a sum of those rounded amounts, so that what
+// a person reads adds up exactly.
+//
 // The conventions are those of DESIGN.md, "MRR conventions".
 package calc

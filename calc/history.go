@@ -67,6 +67,30 @@ func NewHistory(through Month, entries []HistoryEntry) (History, error) {
 	return h, nil
 }
 
+// rounded returns h with each MRR rounded half away from zero to unit, and
+// the entries that then repeat the month before dropped. Histories recorded
+// since customers' MRR is rounded to the minor unit are already rounded and
+// come back as they are; one recorded before keeps amounts to 10⁻⁹, and is
+// read at the minor unit so that it compares with today's figures to the
+// cent instead of differing from them everywhere by fractions of one.
+func (h History) rounded(unit Fixed) History {
+	if !slices.ContainsFunc(h.Entries, func(e HistoryEntry) bool { return e.MRR%unit != 0 }) {
+		return h
+	}
+	out := History{Through: h.Through, Entries: make([]HistoryEntry, 0, len(h.Entries))}
+	for _, e := range h.Entries {
+		e.MRR = roundTo(e.MRR, unit)
+		prev := Fixed(0)
+		if n := len(out.Entries); n > 0 && out.Entries[n-1].Customer == e.Customer {
+			prev = out.Entries[n-1].MRR
+		}
+		if e.MRR != prev {
+			out.Entries = append(out.Entries, e)
+		}
+	}
+	return out
+}
+
 func compareEntries(a, b HistoryEntry) int {
 	return cmp.Or(cmp.Compare(a.Customer, b.Customer), cmp.Compare(a.Month, b.Month))
 }
@@ -113,6 +137,13 @@ func lastMeasured(asOf Date) Month {
 		m--
 	}
 	return m
+}
+
+// ToDate tells whether month m of the result is measured on the as-of date
+// before the month's last day: the month in progress, whose figures are
+// the month to date and will still move.
+func (r *Result) ToDate(m Month) bool {
+	return m == r.AsOf.Month() && r.AsOf < m.LastDay()
 }
 
 // LastClosed returns the last closed month as of asOf: the month before
@@ -310,8 +341,8 @@ type Restatement struct {
 	// Rows are the customer's added, removed and changed rows whose
 	// contribution to the customer's MRR on the month's last day differs
 	// between the recorded and the current sheet, by Row. It is empty only
-	// when the difference is within the engine's rounding tolerance (a few
-	// 10⁻⁹, see Movement).
+	// when no row changed: a history recorded before MRR was rounded to the
+	// cent can differ by a cent from today's rounding of the same rows.
 	Rows []RowChange
 }
 
@@ -321,7 +352,9 @@ type Restatement struct {
 // compared are those through old.Through that res also measured on their
 // last day (a res as of a date inside a recorded month does not restate
 // it). oldPrints are the prints recorded with old, newPrints those of the
-// book res was computed from.
+// book res was computed from. Amounts compare at the reporting currency's
+// minor unit: a history recorded before month-end MRR was rounded to it
+// is rounded first.
 //
 // Rows are matched within a customer, in this order:
 //
@@ -336,6 +369,7 @@ type Restatement struct {
 // every old row left is removed, every new row left is added. Each pass
 // pairs rows in row order.
 func Restatements(old History, oldPrints []RowPrint, res *Result, newPrints []RowPrint) []Restatement {
+	old = old.rounded(minorUnit(res.Currency))
 	limit := min(old.Through, lastMeasured(res.AsOf))
 	cur := res.History(limit)
 

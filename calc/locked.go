@@ -18,8 +18,10 @@ import "slices"
 //     since deleted reactivates, one that appears only through a back-dated
 //     row is new.
 //
-// So in every month Starting + Net New = Ending and Starting is the Ending
-// of the month before, and every open month ends with the MRR that Compute
+// A history recorded before month-end MRR was rounded to the reporting
+// currency's minor unit is read rounded to it, so every figure is a sum of
+// whole cents. So in every month Starting + Net New = Ending and Starting
+// is the Ending of the month before, and every open month ends with the MRR that Compute
 // finds, customer by customer. The months run from the first month with a
 // recorded or a paying row through asOf's month; locked months after asOf's
 // month are ignored. A customer known only to the history has an empty
@@ -35,6 +37,7 @@ func (b *Book) ComputeLocked(asOf Date, locked History) *Result {
 func (r *Result) Locked(locked History) *Result {
 	live := r
 	asOf := live.AsOf
+	locked = locked.rounded(minorUnit(live.Currency))
 	// Clipped: customers known only to the history are appended to the
 	// locked result's list, never to live's.
 	res := &Result{

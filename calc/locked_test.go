@@ -428,7 +428,7 @@ func TestClosedBooksProperties(t *testing.T) {
 
 // checkExplained checks that a restatement's rows are rows of its customer
 // and that their contributions on the month's last day account for the
-// difference (within the rounding tolerance of the movements).
+// difference (to within the rounding of Before and After to the cent).
 func checkExplained(rs calc.Restatement, oldPrints, newPrints []calc.RowPrint) string {
 	find := func(prints []calc.RowPrint, row int) *calc.RowPrint {
 		for i := range prints {
@@ -471,7 +471,8 @@ func checkExplained(rs calc.Restatement, oldPrints, newPrints []calc.RowPrint) s
 		}
 		delta = delta.Add(contribution(n)).Sub(contribution(o))
 	}
-	if d := delta.Sub(rs.After.Decimal().Sub(rs.Before.Decimal())).Abs(); d.GreaterThan(tolerance) {
+	// Before and After are rounded to the cent; the rows are exact.
+	if d := delta.Sub(rs.After.Decimal().Sub(rs.Before.Decimal())).Abs(); d.GreaterThan(decimal.New(1, -2).Add(tolerance)) {
 		return fmt.Sprintf("rows %+v account for %s", rs.Rows, delta)
 	}
 	return ""

@@ -66,9 +66,9 @@ func (r *Result) Outlook(from Date, days ...int) Outlook {
 	}
 	s := r.live
 	if s == nil {
-		return newOutlooker(from, days, nil).finish()
+		return newOutlooker(from, days, nil, minorUnit(r.Currency)).finish()
 	}
-	ol := newOutlooker(from, days, s.monthly)
+	ol := newOutlooker(from, days, s.monthly, s.unit)
 	for c := range len(s.offsets) - 1 {
 		ol.customer(s, uint32(c), s.customerRows(uint32(c)), -1)
 	}
@@ -82,13 +82,14 @@ type outlooker struct {
 	rates   []rate    // of from's month, by monthly currency
 	on      [][]Fixed // on[0]: the customer's MRR by currency on from; on[h+1]: on horizon h's Until
 	lastDay []Date
+	unit    Fixed     // a customer's MRR is rounded to it, as in the waterfall
 	done    sync.Once // finish; results are shared by concurrent readers
 }
 
-func newOutlooker(from Date, days []int, monthly []monthlyRates) *outlooker {
+func newOutlooker(from Date, days []int, monthly []monthlyRates, unit Fixed) *outlooker {
 	days = slices.Clone(days)
 	slices.Sort(days)
-	ol := &outlooker{o: Outlook{From: from, Horizons: make([]Horizon, len(days))}, lastDay: make([]Date, len(days))}
+	ol := &outlooker{o: Outlook{From: from, Horizons: make([]Horizon, len(days))}, lastDay: make([]Date, len(days)), unit: unit}
 	for h, d := range days {
 		ol.o.Horizons[h] = Horizon{Days: d, Until: from + Date(d)}
 	}
@@ -105,8 +106,10 @@ func newOutlooker(from Date, days []int, monthly []monthlyRates) *outlooker {
 
 // customer weighs customer c, whose rows are rows. reported is the
 // customer's MRR on the outlook's day as the waterfall reports it, or −1
-// when the caller does not know it: the sum of the rows paying that day
-// can differ from it by the engine's rounding tolerance.
+// when the caller does not know it. Like the waterfall's, a customer's MRR
+// on a day is the sum of its rows rounded to the minor unit, so a drop is
+// a whole number of cents and a row renewed by rows of the same total is
+// no drop.
 func (ol *outlooker) customer(s *sweep, c uint32, rows []int32, reported Fixed) {
 	o := &ol.o
 	for i := range ol.on {
@@ -135,7 +138,7 @@ func (ol *outlooker) customer(s *sweep, c uint32, rows []int32, reported Fixed) 
 	if !paying {
 		return
 	}
-	mrr := valueAt(ol.on[0], ol.rates)
+	mrr := roundTo(valueAt(ol.on[0], ol.rates), ol.unit)
 	if reported >= 0 {
 		mrr = reported
 	}
@@ -143,12 +146,9 @@ func (ol *outlooker) customer(s *sweep, c uint32, rows []int32, reported Fixed) 
 		return
 	}
 	o.MRR.Add(mrr)
-	// Each row's MRR is rounded to 10⁻⁹: the same amount entered as two
-	// rows and renewed as one can differ by a few 10⁻⁹, which is no drop.
-	tolerance := Fixed(len(rows))
 	for h := range o.Horizons {
-		after := valueAt(ol.on[h+1], ol.rates)
-		if after >= mrr || mrr-after <= tolerance && after != 0 {
+		after := roundTo(valueAt(ol.on[h+1], ol.rates), ol.unit)
+		if after >= mrr {
 			continue
 		}
 		hz := &o.Horizons[h]

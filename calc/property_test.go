@@ -205,6 +205,16 @@ func refKind(prev, cur decimal.Decimal, paidBefore bool) (calc.Kind, bool) {
 	return calc.Contraction, true
 }
 
+// refKey is a customer in a month.
+type refKey struct{ Month, Customer string }
+
+// nearHalfCent tells whether d lies so close to a half cent that the
+// engine's rounding of each row to 10⁻⁹ may round it the other way.
+func nearHalfCent(d decimal.Decimal) bool {
+	frac := d.Shift(2).Sub(d.Shift(2).Floor()) // in [0, 1) cents
+	return frac.Sub(decimal.New(5, -1)).Abs().LessThanOrEqual(tolerance.Shift(2))
+}
+
 type refMove struct {
 	Month    string
 	Customer string
@@ -352,7 +362,26 @@ func checkProperties(res *calc.Result, pc propCase, rates map[string]decimal.Dec
 		}
 	}
 
-	// The naive reference: every customer's MRR on every measuring day.
+	// Every figure is a whole number of cents: a sum of customers' MRR
+	// rounded to the cent.
+	for _, w := range res.Months {
+		for name, v := range map[string]calc.Sum{"Starting": w.Starting, "New": w.New, "Expansion": w.Expansion,
+			"Reactivation": w.Reactivation, "Contraction": w.Contraction, "Churn": w.Churn, "NetNew": w.NetNew, "Ending": w.Ending} {
+			if d := v.Decimal(); !d.Equal(d.Round(2)) {
+				fail("%s: %s = %s is not a whole number of cents", w.Month, name, d)
+			}
+		}
+	}
+	for _, mv := range res.Movements() {
+		if mv.Before != mv.Before.RoundCents("USD") || mv.After != mv.After.RoundCents("USD") {
+			fail("%s: %s movement of %s from %s to %s is not in whole cents", mv.Month, mv.Kind, res.Customers[mv.Customer].ID, mv.Before, mv.After)
+		}
+	}
+
+	// The naive reference: every customer's MRR on every measuring day,
+	// rounded to the cent. The engine keeps each row to 10⁻⁹, so a customer
+	// whose exact MRR lies within that rounding of a half cent may round the
+	// other way: such a customer-month is left out of the comparison.
 	var custIDs []string
 	for _, s := range pc.rows {
 		if !slices.Contains(custIDs, s.CustomerID) {
@@ -362,6 +391,7 @@ func checkProperties(res *calc.Result, pc propCase, rates map[string]decimal.Dec
 	slices.Sort(custIDs)
 	prev := make(map[string]decimal.Decimal)
 	paid := make(map[string]bool)
+	skip := make(map[refKey]bool) // customer-months near a half cent
 	var want []refMove
 	for i, w := range res.Months {
 		m := first + calc.Month(i)
@@ -369,16 +399,23 @@ func checkProperties(res *calc.Result, pc propCase, rates map[string]decimal.Dec
 		if m == last {
 			measure = pc.asOf
 		}
-		cur := make(map[string]decimal.Decimal)
-		total := decimal.Zero
-		paying := 0
+		exact := make(map[string]decimal.Decimal)
 		for r, s := range pc.rows {
 			if s.Start <= measure && measure <= s.End {
-				cur[s.CustomerID] = cur[s.CustomerID].Add(mrr[r])
-				total = total.Add(mrr[r])
+				exact[s.CustomerID] = exact[s.CustomerID].Add(mrr[r])
 			}
 		}
+		cur := make(map[string]decimal.Decimal)
+		total := decimal.Zero
+		paying, unsure := 0, 0
 		for _, c := range custIDs {
+			cur[c] = exact[c].Round(2)
+			total = total.Add(cur[c])
+			if nearHalfCent(exact[c]) {
+				unsure++
+				skip[refKey{m.String(), c}] = true
+				skip[refKey{(m + 1).String(), c}] = true
+			}
 			if cur[c].IsPositive() {
 				paying++
 			}
@@ -389,16 +426,20 @@ func checkProperties(res *calc.Result, pc propCase, rates map[string]decimal.Dec
 				paid[c] = true
 			}
 		}
-		if d := w.Ending.Decimal().Sub(total).Abs(); d.GreaterThan(tolerance) {
+		if d := w.Ending.Decimal().Sub(total).Abs(); d.GreaterThan(decimal.New(int64(unsure), -2)) {
 			fail("%s: Ending %s, reference %s (off by %s)", m, w.Ending, total, d)
 		}
-		if w.Customers != paying {
+		if unsure == 0 && w.Customers != paying {
 			fail("%s: Customers %d, reference %d", m, w.Customers, paying)
 		}
 		prev = cur
 	}
+	want = slices.DeleteFunc(want, func(r refMove) bool { return skip[refKey{r.Month, r.Customer}] })
 	var got []refMove
 	for _, mv := range res.Movements() {
+		if skip[refKey{mv.Month.String(), res.Customers[mv.Customer].ID}] {
+			continue
+		}
 		got = append(got, refMove{mv.Month.String(), res.Customers[mv.Customer].ID, mv.Kind.String(), mv.Amount().Decimal()})
 	}
 	order := func(a, b refMove) int {
@@ -416,7 +457,7 @@ func checkProperties(res *calc.Result, pc propCase, rates map[string]decimal.Dec
 			fail("movement %d: got %s %s %s %s, reference %s %s %s %s", i,
 				got[i].Month, got[i].Customer, got[i].Kind, got[i].Amount,
 				want[i].Month, want[i].Customer, want[i].Kind, want[i].Amount)
-		case got[i].Amount.Sub(want[i].Amount).Abs().GreaterThan(tolerance):
+		case !got[i].Amount.Equal(want[i].Amount):
 			fail("movement %s %s %s: amount %s, reference %s", got[i].Month, got[i].Customer, got[i].Kind, got[i].Amount, want[i].Amount)
 		}
 		if len(errs) > 20 {

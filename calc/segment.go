@@ -1,22 +1,23 @@
 package calc
 
-import (
-	"cmp"
-	"slices"
-)
+import "slices"
 
 // Segments. A segment is the rows that share a value of one column: the
 // plan, or a column named with [Book.SetSegments]. Each segment has its own
-// waterfall, made by the rules of Compute from the segment's rows, with one
-// difference: New, Reactivation and Churn are the customer's, not the
-// segment's. A customer that starts paying in a segment while it already
-// pays in another expands there (and contracts in the one it leaves), so a
-// plan change is Contraction in the old plan and Expansion in the new one.
+// waterfall, made by the rules of Compute from a customer's share of its
+// MRR in the segment, with one difference: New, Reactivation and Churn are
+// the customer's, not the segment's. A customer that starts paying in a
+// segment while it already pays in another expands there (and contracts in
+// the one it leaves), so a plan change is Contraction in the old plan and
+// Expansion in the new one. A customer's MRR, rounded to the cent as a
+// whole, is shared out among its segments by the largest remainder method
+// (see [allocate]), so the shares are whole cents that add up to it.
 //
-// So in every month the segments of one column add up to the result:
-// Starting, Ending, Net New, New, Reactivation, Churn and FX impact sum to
-// the result's, and so does Expansion − Contraction; Expansion and
-// Contraction each exceed the result's by the moves between segments.
+// So in every month the segments of one column add up to the result, to
+// the cent: Starting, Ending, Net New, New, Reactivation, Churn and FX
+// impact sum to the result's, and so does Expansion − Contraction;
+// Expansion and Contraction each exceed the result's by the moves between
+// segments.
 
 // PlanColumn is the Segment.Column of the breakdown by plan.
 const PlanColumn = "Plan"
@@ -49,18 +50,16 @@ type segmenter struct {
 	sweep *sweep
 	n     int // months
 	cols  []segColumn
-	// Scratch for customers whose rows fall into several segments.
-	rows    []int32
-	vals    []segCount
-	events  []event
-	moves   []Movement
-	collect func(Movement)
-}
-
-// segCount is a segment value and the number of a customer's rows in it.
-type segCount struct {
-	v    uint32
-	rows int
+	// Scratch for customers whose rows fall into several segments, k of
+	// them in one column: the segments' values, each row's segment, and
+	// per segment its amounts by currency, exact value and rounded share.
+	vals   []uint32
+	segOf  []uint16
+	events []event
+	native []Fixed // k × currencies
+	exact  []Fixed
+	shares []Fixed
+	next   []Fixed
 }
 
 type segColumn struct {
@@ -73,7 +72,6 @@ type segColumn struct {
 
 func (b *Book) segmenter(s *sweep, n int) *segmenter {
 	g := &segmenter{sweep: s, n: n}
-	g.collect = func(mv Movement) { g.moves = append(g.moves, mv) }
 	g.cols = append(g.cols, segColumn{name: PlanColumn, values: &b.plans})
 	for d, name := range b.segNames {
 		g.cols = append(g.cols, segColumn{name: name, values: &b.segs[d], blocks: slices.Clone(b.segVals[d].blocks)})
@@ -93,8 +91,8 @@ func (g *segmenter) value(col *segColumn, ri int32) uint32 {
 	return min(v, MaxSegmentValues)
 }
 
-// customer adds customer c's movements (moves, made from rows) to its
-// segments in each column.
+// customer adds customer c's movements (moves, made from rows by a walk
+// that left its events in sc) to its segments in each column.
 func (g *segmenter) customer(c uint32, rows []int32, moves []Movement, sc *scratch) {
 	if len(moves) == 0 {
 		return
@@ -117,67 +115,179 @@ func (g *segmenter) customer(c uint32, rows []int32, moves []Movement, sc *scrat
 			}
 			continue
 		}
-		if sc.sorted && len(rows) < noPos {
-			g.split(c, col, rows, moves, sc.events)
-			continue
-		}
-		// With monthly rates: walk each segment's rows again.
-		events := sc.events // walk reuses the buffer; keep the customer's
-		g.rows = append(g.rows[:0], rows...)
-		slices.SortStableFunc(g.rows, func(a, b int32) int { return cmp.Compare(g.value(col, a), g.value(col, b)) })
-		for lo := 0; lo < len(g.rows); {
-			v := g.value(col, g.rows[lo])
-			hi := lo + 1
-			for hi < len(g.rows) && g.value(col, g.rows[hi]) == v {
-				hi++
-			}
-			g.moves = g.moves[:0]
-			sc.owner = moves
-			g.sweep.walk(c, g.rows[lo:hi], sc, g.collect, nil)
-			sc.owner = nil
-			g.relabelAll(col, v, moves)
-			lo = hi
-		}
-		sc.events, sc.sorted = events, false
+		g.split(c, col, rows, moves, sc)
 	}
 }
 
-// split divides a customer's events, sorted by month and tagged with their
-// row's position in rows, among its segments in column col, and adds each
-// segment's movements: the customer's walk already did the costly part.
-func (g *segmenter) split(c uint32, col *segColumn, rows []int32, moves []Movement, events []event) {
-	g.vals = g.vals[:0]
+// split divides customer c's MRR among its segments in column col and adds
+// each segment's movements. The customer's MRR is rounded to the minor unit
+// as a whole; each month it is shared out among the segments by the
+// largest remainder method (see [allocate]), in proportion to the exact
+// value of each segment's rows, so the segments' shares add up to the
+// customer's MRR to the cent and a segment's share is always its exact
+// value rounded up or down.
+//
+// A segment's share that starts is New or Reactivation only when the
+// customer's MRR is, and otherwise Expansion; one that stops is Churn only
+// when the customer churns, and otherwise Contraction. With monthly rates,
+// in a month where the customer has an FX impact its revalued MRR is
+// shared out the same way, and each segment's FX impact is the change in
+// its share.
+func (g *segmenter) split(c uint32, col *segColumn, rows []int32, moves []Movement, sc *scratch) {
+	s := g.sweep
+	g.vals, g.segOf = g.vals[:0], g.segOf[:0]
 	for _, ri := range rows {
 		v := g.value(col, ri)
-		i := slices.IndexFunc(g.vals, func(sv segCount) bool { return sv.v == v })
-		if i < 0 {
-			g.vals = append(g.vals, segCount{v: v})
-			i = len(g.vals) - 1
+		k := slices.Index(g.vals, v)
+		if k < 0 {
+			g.vals = append(g.vals, v)
+			k = len(g.vals) - 1
 		}
-		g.vals[i].rows++
+		g.segOf = append(g.segOf, uint16(k))
 	}
-	for _, sv := range g.vals {
-		g.events = g.events[:0]
-		for _, e := range events {
-			if g.value(col, rows[e.pos]) == sv.v {
-				g.events = append(g.events, e)
+	// The walk's events carry each row's position; past noPos rows they
+	// are made again, tagged with the segment.
+	events, tagged := sc.events, false
+	if len(rows) >= noPos {
+		g.events = s.events(rows, g.segOf, g.events[:0])
+		events, tagged = g.events, true
+	}
+	segOf := func(e event) int {
+		if tagged {
+			return int(e.pos)
+		}
+		return int(g.segOf[e.pos])
+	}
+	k := len(g.vals)
+	currencies := 1
+	if sc.fx {
+		currencies = len(s.rates) + 1
+	}
+	g.native = resize(g.native, k*currencies)
+	g.exact, g.shares, g.next = resize(g.exact, k), resize(g.shares, k), resize(g.next, k)
+	// value sets g.exact to each segment's amounts at the rates of month m.
+	value := func(m int32) {
+		for j := range k {
+			if sc.fx {
+				g.exact[j] = s.value(c, g.native[j*currencies:(j+1)*currencies], m, nil)
+			} else {
+				g.exact[j] = g.native[j]
 			}
 		}
-		g.moves = g.moves[:0]
-		g.sweep.moves(c, g.events, Fixed(sv.rows), g.collect, nil)
-		g.relabelAll(col, sv.v, moves)
+	}
+	// share moves the segments to their shares of total, as movements of
+	// kind fx, or named by the customer's movements of the month.
+	share := func(month Month, total Fixed, fx bool, monthMoves []Movement) {
+		allocate(total, g.exact, g.next, s.unit)
+		for j := range k {
+			before, after := g.shares[j], g.next[j]
+			if before == after {
+				continue
+			}
+			mv := Movement{Month: month, Customer: c, Kind: FXImpact, Before: before, After: after}
+			if !fx {
+				mv.Kind = classify(before, after, true)
+				mv = relabel(mv, monthMoves)
+			}
+			g.add(col, g.vals[j], mv)
+			g.shares[j] = after
+		}
+	}
+
+	var shown Fixed // the customer's MRR
+	n := int32(s.last-s.first) + 1
+	for i, j, m := 0, 0, events[0].month; m < n; {
+		month := s.first + Month(m)
+		// The customer's movements of the month.
+		lo := j
+		for j < len(moves) && moves[j].Month == month {
+			j++
+		}
+		monthMoves := moves[lo:j]
+		if len(monthMoves) > 0 && monthMoves[0].Kind == FXImpact {
+			value(m) // last month's amounts at this month's rates
+			share(month, monthMoves[0].After, true, nil)
+		}
+		for ; i < len(events) && events[i].month == m; i++ {
+			e := events[i]
+			at := segOf(e)*currencies + int(e.cur)
+			if v, ok := addChecked(g.native[at], e.delta); ok {
+				g.native[at] = v
+			}
+		}
+		if len(monthMoves) > 0 {
+			shown = monthMoves[len(monthMoves)-1].After
+		}
+		value(m)
+		share(month, shown, false, monthMoves)
+		switch {
+		case sc.fx && slices.ContainsFunc(g.native, func(f Fixed) bool { return f != 0 }):
+			m++ // the rates move what the segments are worth every month
+		case i < len(events):
+			m = events[i].month
+		default:
+			m = n
+		}
 	}
 }
 
-// relabelAll adds the segment movements collected in g.moves to segment v,
-// named by the customer's movements (moves).
-func (g *segmenter) relabelAll(col *segColumn, v uint32, moves []Movement) {
-	k := 0 // index into moves, the customer's
-	for _, mv := range g.moves {
-		for k < len(moves) && moves[k].Month < mv.Month {
-			k++
+// resize returns buf with n zeros, reusing its memory.
+func resize(buf []Fixed, n int) []Fixed {
+	if cap(buf) < n {
+		return make([]Fixed, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
+}
+
+// allocate shares out total, a whole number of units, among parts whose
+// exact values (≥ 0, adding up to about total) are exact, into out, by the
+// largest remainder method: each part gets its exact value rounded down to
+// a unit, and the units left over go one each to the parts with the
+// largest remainders, ties to the earlier part. A part never gets a unit
+// more than its exact value rounded up, so a part worth nothing gets
+// nothing. When the exact values add up to a little more than total (each
+// is converted on its own at monthly rates), units are taken back from the
+// parts with the smallest remainders.
+func allocate(total Fixed, exact, out []Fixed, unit Fixed) {
+	sum := Fixed(0)
+	for i, x := range exact {
+		out[i] = 0
+		if x > 0 {
+			out[i] = x - x%unit
 		}
-		g.add(col, v, relabel(mv, moves[k:]))
+		sum += out[i]
+	}
+	for left := (total - sum) / unit; left > 0; left-- {
+		best := -1
+		for i := range exact {
+			if r := exact[i] - out[i]; r > 0 && (best < 0 || r > exact[best]-out[best]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			// Every part is rounded up already: the largest takes the rest.
+			best = 0
+			for i := range exact {
+				if exact[i] > exact[best] {
+					best = i
+				}
+			}
+		}
+		out[best] += unit
+	}
+	for left := (sum - total) / unit; left > 0; left-- {
+		best := -1
+		for i := range exact {
+			if out[i] > 0 && (best < 0 || exact[i]-out[i] < exact[best]-out[best]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return
+		}
+		out[best] -= unit
 	}
 }
 

@@ -148,8 +148,8 @@ func commandFrom(s slack.SlashCommand) Command {
 // Respond answers a slash command at its response URL with msg: visible
 // to the whole channel when inChannel, else only to the user who asked.
 // It never replaces the message the command showed. hc sends the request
-// (nil means a client with a 30s timeout); 429s and 5xx are retried. The
-// response URL appears in no error.
+// (nil means a client with a 30s timeout); 429s and 5xx are retried, and
+// no redirect is followed. The response URL appears in no error.
 //
 // Slack takes up to five answers per command, within 30 minutes.
 func Respond(ctx context.Context, hc *http.Client, responseURL string, msg Message, inChannel bool) error {
@@ -182,12 +182,27 @@ func (rs Responder) Respond(ctx context.Context, responseURL string, msg Message
 	}
 	r := newRetrier(0, nil, nil, newRedactor(responseURL))
 	r.hooks = rs.Hooks
-	if err := postIncoming(ctx, r, orDefaultClient(rs.HTTPClient), responseURL, wm, "response_url"); err != nil {
+	if err := postIncoming(ctx, r, noRedirects(orDefaultClient(rs.HTTPClient)), responseURL, wm, "response_url"); err != nil {
 		hint := incomingHint(err, "the command's response_url")
-		if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && sc.Code == http.StatusNotFound {
-			hint = "the response_url has expired or was used up (Slack takes five answers within 30 minutes)"
+		if sc, ok := errors.AsType[slack.StatusCodeError](err); ok {
+			switch {
+			case sc.Code == http.StatusNotFound:
+				hint = "the response_url has expired or was used up (Slack takes five answers within 30 minutes)"
+			case sc.Code >= 300 && sc.Code < 400:
+				hint = "the response_url redirected elsewhere, and answers go to no address but the one checked"
+			}
 		}
 		return fmt.Errorf("answer slash command: %w", withHint(err, hint))
 	}
 	return nil
+}
+
+// noRedirects returns a copy of hc that follows no redirect. An answer
+// goes to the response URL that [CheckResponseURL] let through and to no
+// other address: a redirect, to whatever host, would carry the figures
+// past that check. Slack's response URLs answer without redirecting.
+func noRedirects(hc *http.Client) *http.Client {
+	c := *hc
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
 }

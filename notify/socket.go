@@ -46,6 +46,11 @@ type SocketConfig struct {
 	// Hooks are told about every answer sent to a response URL and its
 	// retries, for metrics.
 	Hooks Hooks
+	// Refused is called instead of the handler for a command whose
+	// response_url is not Slack's ([CheckResponseURL] with APIURL);
+	// nothing is computed and the URL is never contacted. nil logs a
+	// warning.
+	Refused func(ctx context.Context, cmd Command, err error)
 }
 
 // fatalCodes are the Slack errors that no reconnection cures: the app
@@ -65,7 +70,8 @@ const appTokenHint = "check SLACK_APP_TOKEN: an app-level token (xapp-…) with 
 //
 // Each command is acknowledged at once with an empty payload; handle then
 // runs in its own goroutine and its message goes to the command's
-// response URL ([Respond]). A dropped WebSocket is reopened (slack-go
+// response URL ([Respond]). A command whose response URL is not Slack's
+// goes to cfg.Refused instead. A dropped WebSocket is reopened (slack-go
 // reconnects, and RunSocketMode restarts it should it stop). It returns
 // an error only when Slack refuses the app token. When ctx is done,
 // answers in flight get a few seconds to finish.
@@ -204,6 +210,10 @@ func (sm *socketMode) event(ctx, answers context.Context, evt socketmode.Event) 
 			sm.logger.WarnContext(ctx, "slash command not acknowledged", "command", cmd.Command, "err", err)
 		}
 		c := commandFrom(cmd)
+		if err := CheckResponseURL(c.ResponseURL, sm.cfg.APIURL); err != nil {
+			sm.refuse(ctx, c, err)
+			return nil
+		}
 		sm.inflight.Go(func() { sm.answer(answers, c) })
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeInteractive:
 		// Not used by mrrbot; acknowledged so that Slack does not resend.
@@ -212,6 +222,16 @@ func (sm *socketMode) event(ctx, answers context.Context, evt socketmode.Event) 
 		}
 	}
 	return nil
+}
+
+// refuse hands a command with a foreign response URL to cfg.Refused, or
+// logs it.
+func (sm *socketMode) refuse(ctx context.Context, c Command, err error) {
+	if sm.cfg.Refused != nil {
+		sm.cfg.Refused(ctx, c, err)
+		return
+	}
+	sm.logger.WarnContext(ctx, "refused a slash command", "user", c.UserID, "channel", c.ChannelID, "err", err)
 }
 
 // answer runs the handler for c and posts its message to c's response

@@ -29,7 +29,8 @@ const (
 
 // Blocks renders the digest as Slack Block Kit, in this order:
 //
-//   - a header, "MRR · October 2026";
+//   - a header, "MRR · October 2026" ("MRR · March 2026 to date" for the
+//     month in progress);
 //   - the headline: ending MRR in bold, Net New MRR and MoM growth (and the
 //     day it was measured on, for a month still running);
 //   - the five movements, ARR and customers as section fields;
@@ -42,8 +43,9 @@ const (
 //   - a link to the spreadsheet, when there is one.
 //
 // Amounts are written as people write them ("$12,480.50", "−$1,099.00").
-// Customer names are escaped for mrkdwn and cut to a readable length, so the
-// message stays within Block Kit's limits whatever the sheet holds.
+// Customer, plan and segment names are escaped for mrkdwn (they cannot
+// format, link or mention; see EscapeMrkdwn) and cut to a readable length,
+// so the message stays within Block Kit's limits whatever the sheet holds.
 // [Digest.Headline] is the message's fallback text.
 func (d *Digest) Blocks() []slack.Block {
 	blocks := []slack.Block{d.headerBlock(), d.headlineBlock(), d.movementsBlock()}
@@ -63,9 +65,9 @@ func (d *Digest) Blocks() []slack.Block {
 		var sb strings.Builder
 		sb.WriteString("*Restated since they were recorded*")
 		for _, r := range d.Restated {
-			sb.WriteString("\n• " + escapeMrkdwn(r))
+			sb.WriteString("\n• " + EscapeMrkdwn(r))
 		}
-		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, truncate(sb.String(), 2900), false, false), nil, nil))
+		blocks = append(blocks, slack.NewSectionBlock(sheetMrkdwn(truncate(sb.String(), 2900)), nil, nil))
 	}
 	if b := d.linkBlock(); b != nil {
 		blocks = append(blocks, b)
@@ -102,6 +104,9 @@ func MonthToDate(res *calc.Result) (*Digest, error) {
 
 func (d *Digest) headerBlock() slack.Block {
 	text := fmt.Sprintf("MRR · %s %d", d.Month.Mon(), d.Month.Year())
+	if d.Partial {
+		text += " to date"
+	}
 	return slack.NewHeaderBlock(plainText(text), slack.HeaderBlockOptionBlockID(blockHeader))
 }
 
@@ -165,9 +170,9 @@ func (d *Digest) moversBlock() slack.Block {
 		var b strings.Builder
 		fmt.Fprintf(&b, "*%s*", ms.Kind)
 		for _, mv := range ms.Top {
-			fmt.Fprintf(&b, "\n%s %s", escapeMrkdwn(shortName(mv.Customer)), signedMoney(mv.Amount, d.Currency))
+			fmt.Fprintf(&b, "\n%s %s", EscapeMrkdwn(shortName(mv.Customer)), signedMoney(mv.Amount, d.Currency))
 		}
-		fields = append(fields, mrkdwn(b.String()))
+		fields = append(fields, sheetMrkdwn(b.String()))
 	}
 	return slack.NewSectionBlock(mrkdwn("*Top movers*"), fields, nil, slack.SectionBlockOptionBlockID(blockMovers))
 }
@@ -179,8 +184,8 @@ func (d *Digest) issuesBlock() slack.Block {
 		return nil
 	}
 	verb, tab := d.issues()
-	text := fmt.Sprintf(":warning: %d %s: see the *%s* tab.", d.Issues, verb, escapeMrkdwn(tab))
-	return slack.NewContextBlock(blockIssues, mrkdwn(text))
+	text := fmt.Sprintf(":warning: %d %s: see the *%s* tab.", d.Issues, verb, EscapeMrkdwn(tab))
+	return slack.NewContextBlock(blockIssues, sheetMrkdwn(text))
 }
 
 // linkBlock links to the spreadsheet, or returns nil when there is no link.
@@ -203,19 +208,43 @@ func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
 
-// mrkdwnEscaper escapes the three characters that mrkdwn treats as markup
-// (https://docs.slack.dev/messaging/formatting-message-text#escaping).
-var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-// escapeMrkdwn makes text from the sheet safe to put in mrkdwn: a name such
-// as "Smith & <Sons>" shows as written and cannot open a link or mention.
-func escapeMrkdwn(s string) string { return mrkdwnEscaper.Replace(s) }
-
-// escapeLink makes a URL safe inside <url|text>: the mrkdwn escapes, and a
-// "|" percent-encoded so that it cannot end the URL early.
-func escapeLink(u string) string {
-	return strings.ReplaceAll(escapeMrkdwn(u), "|", "%7C")
+// sheetMrkdwn is a mrkdwn text object for text that carries what the sheet
+// says (customer, plan and segment names), escaped with EscapeMrkdwn. It is
+// verbatim: Slack then turns no bare URL, channel name or "@here" in it
+// into a link or a mention, as it would in its default preprocessing.
+// mrrbot's own markup (bold, the spreadsheet's <url|text> link) still
+// renders.
+func sheetMrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, true)
 }
+
+// mrkdwnEscaper makes sheet text inert in mrkdwn. "&", "<" and ">" become
+// the entities Slack documents
+// (https://docs.slack.dev/messaging/formatting-message-text#escaping), so
+// that "<!channel>" or "<https://…|…>" shows as written and cannot mention
+// or link. Slack documents no escape for "*", "_", "~" and "`", which
+// would make bold, italic, strikethrough or code of a name such as
+// "*Acme*": they become their full-width forms (＊ ＿ ～ ｀), which look
+// alike and never format.
+var mrkdwnEscaper = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"*", "＊", "_", "＿", "~", "～", "`", "｀",
+)
+
+// EscapeMrkdwn makes text from the sheet safe to put in mrkdwn: a name such
+// as "Smith & <Sons>" or "*ACME* `beta`" shows as written and cannot open a
+// link, mention anyone or change the message's formatting. Every message
+// that carries sheet text escapes it so: the digest's blocks, and the
+// plain-text reply to /mrr sync.
+func EscapeMrkdwn(s string) string { return mrkdwnEscaper.Replace(s) }
+
+// linkEscaper makes a URL safe inside <url|text>: the three entities, and a
+// "|" percent-encoded so that it cannot end the URL early. The URL's other
+// characters ("_" and "~" are common in them) stay as they are.
+var linkEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", "%7C")
+
+// escapeLink makes a URL safe inside <url|text>.
+func escapeLink(u string) string { return linkEscaper.Replace(u) }
 
 // shortName puts a customer's name on one line and cuts it to
 // maxCustomerRunes characters, ending with "…" when it was cut.

@@ -161,7 +161,7 @@ func TestMonthToDate(t *testing.T) {
 	if d.Issues != 0 || d.Link != "" {
 		t.Errorf("issues = %d, link = %q, want none", d.Issues, d.Link)
 	}
-	if got, want := d.Headline(), "MRR for March 2026 as of 2026-03-15: $2,908.13 (−$216.67, −6.9% MoM)"; got != want {
+	if got, want := d.Headline(), "MRR for March 2026 to date (as of 2026-03-15): $2,908.13 (−$216.67, −6.9% MoM)"; got != want {
 		t.Errorf("headline = %q, want %q", got, want)
 	}
 
@@ -197,6 +197,9 @@ func TestBlocksEscapeAndLimits(t *testing.T) {
 		d.Movers = append(d.Movers, ms)
 	}
 	d.Movers[0].Top[0].Customer = "Smith & <Sons> <!channel>"
+	d.Movers[1].Top[0].Customer = "*ACME* _beta_ ~old~ `x`"
+	d.Movers[1].Top[1].Customer = "<!here|here> <@U0CEO> <#C0FIN> <https://evil.example|x>"
+	d.Link = "https://docs.google.com/spreadsheets/d/1a_B~c/edit?a=1&b=2|x"
 
 	blocks := d.Blocks()
 	if err := validateBlocks(blocks); err != nil {
@@ -205,17 +208,29 @@ func TestBlocksEscapeAndLimits(t *testing.T) {
 	text := strings.Join(blockTexts(blocks), "\n")
 	for _, want := range []string{
 		"Smith &amp; &lt;Sons&gt; &lt;!channel&gt; −$1,000,000,000.00",
+		"＊ACME＊ ＿beta＿ ～old～ ｀x｀ −$1,000,000,000.00",
+		"&lt;!here|here&gt; &lt;@U0CEO&gt; &lt;#C0FIN&gt; &lt;https://evil.example|x&gt; −$1,000,000,000.00",
 		"see the *Issues &lt;&amp;&gt;* tab",
-		"<https://example.com/sheet?a=1&amp;b=2%7Cx|Open the spreadsheet>",
+		// A URL keeps its "_" and "~": only what would end it is escaped.
+		"<https://docs.google.com/spreadsheets/d/1a_B~c/edit?a=1&amp;b=2%7Cx|Open the spreadsheet>",
 		"…",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("blocks have no %s:\n%s", want, text)
 		}
 	}
-	for _, bad := range []string{"<Sons>", "<!channel>", "<&>"} {
+	for _, bad := range []string{"<Sons>", "<!channel>", "<&>", "<!here", "<@U0CEO>", "<#C0FIN>", "<https://evil", "*ACME*", "_beta_", "~old~", "`x`"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("blocks carry unescaped %s", bad)
+		}
+	}
+	// Every text object that carries sheet text is verbatim, so that
+	// Slack's preprocessing turns nothing in it into a link or mention.
+	for _, b := range blocks {
+		for _, o := range textObjects(b) {
+			if o.Type == slack.MarkdownType && strings.Contains(o.Text, "ACME") && !o.Verbatim {
+				t.Errorf("sheet text in a text object that is not verbatim: %q", o.Text)
+			}
 		}
 	}
 }
@@ -286,29 +301,38 @@ func marshalBlocks(t *testing.T, blocks []slack.Block) string {
 // then its fields or elements.
 func blockTexts(blocks []slack.Block) []string {
 	var texts []string
-	add := func(t *slack.TextBlockObject) {
-		if t != nil {
-			texts = append(texts, t.Text)
-		}
-	}
 	for _, b := range blocks {
-		switch b := b.(type) {
-		case *slack.HeaderBlock:
-			add(b.Text)
-		case *slack.SectionBlock:
-			add(b.Text)
-			for _, f := range b.Fields {
-				add(f)
-			}
-		case *slack.ContextBlock:
-			for _, el := range b.ContextElements.Elements {
-				if t, ok := el.(*slack.TextBlockObject); ok {
-					add(t)
-				}
-			}
+		for _, o := range textObjects(b) {
+			texts = append(texts, o.Text)
 		}
 	}
 	return texts
+}
+
+// textObjects returns the text objects of a block.
+func textObjects(b slack.Block) []*slack.TextBlockObject {
+	var out []*slack.TextBlockObject
+	add := func(t *slack.TextBlockObject) {
+		if t != nil {
+			out = append(out, t)
+		}
+	}
+	switch b := b.(type) {
+	case *slack.HeaderBlock:
+		add(b.Text)
+	case *slack.SectionBlock:
+		add(b.Text)
+		for _, f := range b.Fields {
+			add(f)
+		}
+	case *slack.ContextBlock:
+		for _, el := range b.ContextElements.Elements {
+			if t, ok := el.(*slack.TextBlockObject); ok {
+				add(t)
+			}
+		}
+	}
+	return out
 }
 
 func blockIDs(blocks []slack.Block) []string {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/mrrbot/mrrbot/calc"
@@ -19,6 +20,9 @@ type Figures struct {
 	Result   *calc.Result
 	Errors   []calc.Issue // rows left out
 	Warnings []calc.Issue // rows counted, with a remark
+	// Rows is the number of rows read below the header, good and bad, so
+	// that a sheet whose every row was left out says so; 0 when unknown.
+	Rows int
 }
 
 // jsonFigures is the JSON contract of DESIGN.md, "The command line". Field
@@ -87,6 +91,9 @@ type jsonMonth struct {
 	QuickRatio           *string `json:"quick_ratio"`
 	// FXImpact is there only when the book has monthly exchange rates.
 	FXImpact *string `json:"fx_impact,omitempty"`
+	// ToDate is there, true, only on the month in progress: measured on
+	// the as-of date, before its last day.
+	ToDate bool `json:"to_date,omitempty"`
 }
 
 type jsonIssue struct {
@@ -98,7 +105,9 @@ type jsonIssue struct {
 
 // WriteJSON writes f in the JSON shape of DESIGN.md: amounts as decimal
 // strings with two places, ratios as decimal fractions with four places or
-// null when their denominator is zero.
+// null when their denominator is zero. Contraction and churn are positive
+// magnitudes, as the contract has them. The month in progress has
+// "to_date": true; the others have no to_date.
 func WriteJSON(w io.Writer, f *Figures) error {
 	out := jsonFigures{
 		Currency: f.Result.Currency,
@@ -126,6 +135,7 @@ func WriteJSON(w io.Writer, f *Figures) error {
 			NRR:                  nullString(m.NRR, ratioString),
 			QuickRatio:           nullString(m.QuickRatio, ratioString),
 			FXImpact:             fxJSON(f.Result, wf),
+			ToDate:               f.Result.ToDate(wf.Month),
 		})
 	}
 	out.Cohorts, out.Segments, out.Outlook = jsonViews(f.Result)
@@ -160,13 +170,18 @@ var SummaryHeader = []string{
 }
 
 // WriteCSV writes one row per month under SummaryHeader: amounts with two
-// places, ratios as fractions with four, empty when undefined.
+// places, ratios as fractions with four, empty when undefined. Contraction
+// and churn are negative, as the waterfall subtracts them (so that a row's
+// Starting plus its five movements, as written, is its Ending). Two columns
+// follow: FX Impact when the book has monthly rates, then To Date, "true"
+// on the month in progress and empty on the others.
 func WriteCSV(w io.Writer, f *Figures) error {
 	cw := csv.NewWriter(w)
-	header := SummaryHeader
+	header := slices.Clip(SummaryHeader)
 	if f.Result.MonthlyFX {
-		header = append(slices.Clip(header), "FX Impact")
+		header = append(header, "FX Impact")
 	}
+	header = append(header, titleToDate)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -176,7 +191,7 @@ func WriteCSV(w io.Writer, f *Figures) error {
 		rec := []string{
 			wf.Month.String(),
 			Cents(wf.Starting.Decimal()), Cents(wf.New.Decimal()), Cents(wf.Expansion.Decimal()),
-			Cents(wf.Reactivation.Decimal()), Cents(wf.Contraction.Decimal()), Cents(wf.Churn.Decimal()),
+			Cents(wf.Reactivation.Decimal()), Cents(loss(wf.Contraction)), Cents(loss(wf.Churn)),
 			Cents(wf.NetNew.Decimal()), Cents(wf.Ending.Decimal()), Cents(m.ARR),
 			strconv.Itoa(wf.Customers), strconv.Itoa(wf.NewCustomers),
 			strconv.Itoa(wf.ChurnedCustomers), strconv.Itoa(wf.ReactivatedCustomers),
@@ -186,6 +201,11 @@ func WriteCSV(w io.Writer, f *Figures) error {
 		if f.Result.MonthlyFX {
 			rec = append(rec, Cents(wf.FXImpact.Decimal()))
 		}
+		toDate := ""
+		if f.Result.ToDate(wf.Month) {
+			toDate = "true"
+		}
+		rec = append(rec, toDate)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -202,14 +222,21 @@ func nullOr(r decimal.NullDecimal, format func(decimal.Decimal) string) string {
 }
 
 // WriteTable writes the waterfall as an aligned table for a terminal, with
-// amounts grouped by thousands and the growth and churn rates as percents.
+// amounts grouped by thousands, contraction and churn negative, the growth
+// and churn rates as percents, and the month in progress marked "(to date)".
+// With no months it says why: every row was left out, or nothing paid by
+// the as-of date.
 func WriteTable(w io.Writer, f *Figures) error {
 	res := f.Result
 	if _, err := fmt.Fprintf(w, "MRR in %s as of %s\n\n", res.Currency, res.AsOf); err != nil {
 		return err
 	}
 	if len(res.Months) == 0 {
-		_, err := fmt.Fprintln(w, "No paying subscriptions by this date.")
+		msg := "No paying subscriptions by this date."
+		if AllLeftOut(f.Rows, f.Errors) {
+			msg = LeftOutMessage(f.Rows) + ": see the problems below."
+		}
+		_, err := fmt.Fprintln(w, msg)
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -225,22 +252,61 @@ func WriteTable(w io.Writer, f *Figures) error {
 		if res.MonthlyFX {
 			fx = Grouped(wf.FXImpact.Decimal()) + "\t"
 		}
+		month := wf.Month.String()
+		if res.ToDate(wf.Month) {
+			month += " " + toDateMark
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\t%s\t%d\t%s\t%s\t\n",
-			wf.Month,
+			month,
 			Grouped(wf.Starting.Decimal()), Grouped(wf.New.Decimal()), Grouped(wf.Expansion.Decimal()),
-			Grouped(wf.Reactivation.Decimal()), negated(wf.Contraction.Decimal()), negated(wf.Churn.Decimal()),
+			Grouped(wf.Reactivation.Decimal()), Grouped(loss(wf.Contraction)), Grouped(loss(wf.Churn)),
 			Grouped(wf.NetNew.Decimal()), fx, Grouped(wf.Ending.Decimal()), Grouped(m.ARR),
 			wf.Customers, dash(Percent(m.Growth)), dash(Percent(m.NRR)))
 	}
 	return tw.Flush()
 }
 
-// negated shows a loss with a minus sign, as the waterfall subtracts it.
-func negated(d decimal.Decimal) string {
+// loss is a contraction or churn as the table, the CSV and the tabs show
+// it: negative, as the waterfall subtracts it (zero stays 0.00, unsigned).
+func loss(s calc.Sum) decimal.Decimal {
+	d := s.Decimal()
 	if d.IsZero() {
-		return Grouped(d)
+		return d
 	}
-	return Grouped(d.Neg())
+	return d.Neg()
+}
+
+// toDateMark follows the month in progress in the table.
+const toDateMark = "(to date)"
+
+// titleToDate is the title of the CSV's and the tabs' column that marks the
+// month in progress.
+const titleToDate = "To Date"
+
+// AllLeftOut tells whether every one of rows rows read from a sheet was
+// left out with an error in errs (issues of the FX table, whose Column
+// starts with "FX ", aside), so that there are no figures because of the
+// sheet's problems, not because nothing was paying.
+func AllLeftOut(rows int, errs []calc.Issue) bool {
+	if rows <= 0 {
+		return false
+	}
+	sheet := make([]calc.Issue, 0, len(errs))
+	for _, is := range errs {
+		if !strings.HasPrefix(is.Column, "FX ") {
+			sheet = append(sheet, is)
+		}
+	}
+	return IssueRows(sheet) >= rows
+}
+
+// LeftOutMessage says that all rows rows were left out: "All 12 rows were
+// left out", or "The only row was left out".
+func LeftOutMessage(rows int) string {
+	if rows == 1 {
+		return "The only row was left out"
+	}
+	return fmt.Sprintf("All %d rows were left out", rows)
 }
 
 func dash(s string) string {
@@ -251,12 +317,13 @@ func dash(s string) string {
 }
 
 // WriteIssues lists issues one per line, as "row 12, customer_id: customer
-// is missing", under a heading with their count.
+// is missing", under a heading with the number of rows they are about (see
+// [IssueRows]): a row with two problems has two lines and counts once.
 func WriteIssues(w io.Writer, heading string, issues []calc.Issue) error {
 	if len(issues) == 0 {
 		return nil
 	}
-	if _, err := fmt.Fprintf(w, "\n%s (%d):\n", heading, len(issues)); err != nil {
+	if _, err := fmt.Fprintf(w, "\n%s (%d):\n", heading, IssueRows(issues)); err != nil {
 		return err
 	}
 	for i := range issues {

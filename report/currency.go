@@ -3,6 +3,7 @@ package report
 import (
 	"strings"
 
+	"github.com/mrrbot/mrrbot/calc"
 	"github.com/shopspring/decimal"
 )
 
@@ -10,19 +11,9 @@ import (
 // hyphen that CSV and JSON use.
 const minus = "−"
 
-// minorUnits returns the number of decimal places of an ISO 4217 currency:
-// 2 for most, 0 for currencies without a minor unit (JPY, KRW, …) and 3 for
-// the dinars and rials that have thousandths. An unknown code has 2.
-func minorUnits(code string) int32 {
-	switch strings.ToUpper(code) {
-	case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
-		"RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF":
-		return 0
-	case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND":
-		return 3
-	}
-	return 2
-}
+// minorUnits returns the number of decimal places of an ISO 4217 currency,
+// the unit calc rounds each customer's MRR to.
+func minorUnits(code string) int32 { return calc.MinorUnits(code) }
 
 // currencySymbol returns the symbol written before an amount in code: "$"
 // for USD, "€", "£" and "¥" for EUR, GBP and JPY, and the code followed by
@@ -58,17 +49,6 @@ func currencyPattern(code string) string {
 // It is [Cents] for any currency.
 func roundedLiteral(d decimal.Decimal, code string) string {
 	return d.StringFixed(minorUnits(code))
-}
-
-// exactLiteral returns d as a plain decimal literal with no rounding: with
-// the minor unit's places when d has no more ("172.80"), else every digit
-// it has ("83.333333333").
-func exactLiteral(d decimal.Decimal, code string) string {
-	n := minorUnits(code)
-	if d.Round(n).Equal(d) {
-		return d.StringFixed(n)
-	}
-	return d.String()
 }
 
 // Money formats d as people write an amount in currency: rounded half away

@@ -204,10 +204,16 @@ func customerName(c calc.Customer) string {
 }
 
 // IssueRows counts the sheet rows that have at least one issue in any of
-// lists; an issue with no row (about a customer as a whole) counts alone.
-// It is the count [NewDigest] takes.
+// lists; an issue with no row (about a customer as a whole) counts alone,
+// and a row of the FX table (an issue whose Column starts with "FX ") is
+// not the subscriptions' row of the same number. It is the count
+// [NewDigest] takes.
 func IssueRows(lists ...[]calc.Issue) int {
-	rows := make(map[int]bool)
+	type key struct {
+		fx  bool
+		row int
+	}
+	rows := make(map[key]bool)
 	n := 0
 	for _, issues := range lists {
 		for _, is := range issues {
@@ -215,8 +221,9 @@ func IssueRows(lists ...[]calc.Issue) int {
 				n++
 				continue
 			}
-			if !rows[is.Row] {
-				rows[is.Row] = true
+			k := key{strings.HasPrefix(is.Column, "FX "), is.Row}
+			if !rows[k] {
+				rows[k] = true
 				n++
 			}
 		}
@@ -226,14 +233,15 @@ func IssueRows(lists ...[]calc.Issue) int {
 
 // Headline is the digest's first line: the month, its MRR, Net New MRR and
 // MoM growth, as in "MRR for October 2026: $12,480.50 (+$1,099.00, +9.7%
-// MoM)". The growth is left out when it is undefined; a month's FX impact,
-// when there is one, follows Net New ("+$150.00, FX −$17.50"). It also serves as the
-// fallback text of a Slack message.
+// MoM)". The month in progress is marked: "MRR for March 2026 to date (as
+// of 2026-03-15): …". The growth is left out when it is undefined; a
+// month's FX impact, when there is one, follows Net New ("+$150.00, FX
+// −$17.50"). It also serves as the fallback text of a Slack message.
 func (d *Digest) Headline() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "MRR for %s %d", d.Month.Mon(), d.Month.Year())
 	if d.Partial {
-		fmt.Fprintf(&b, " as of %s", d.Through)
+		fmt.Fprintf(&b, " to date (as of %s)", d.Through)
 	}
 	fmt.Fprintf(&b, ": %s (%s", Money(d.Ending, d.Currency), signedMoney(d.NetNew, d.Currency))
 	if d.MonthlyFX && !d.FXImpact.IsZero() {

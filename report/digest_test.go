@@ -57,26 +57,27 @@ func TestDigestByHand(t *testing.T) {
 	dec := decimal.RequireFromString
 	movers := func(kind calc.Kind, ms ...Mover) Movers { return Movers{Kind: kind, Top: ms} }
 	want := &Digest{
-		Month:     calc.MonthOf(2026, time.January),
-		Currency:  "USD",
-		Through:   calc.DateOf(2026, time.January, 31),
-		Ending:    d.Ending, // 3208.1333…, checked rounded below
-		NetNew:    dec("-128.305"),
+		Month:    calc.MonthOf(2026, time.January),
+		Currency: "USD",
+		Through:  calc.DateOf(2026, time.January, 31),
+		// Each customer's MRR in cents: Nakatomi's 28.305 is 28.31.
+		Ending:    dec("3208.13"),
+		NetNew:    dec("-128.31"),
 		Growth:    d.Growth,
 		New:       dec("200"),
 		Expansion: dec("0"), Reactivation: dec("0"),
-		Contraction: dec("300"), Churn: dec("28.305"),
-		ARR:       d.ARR, // 38497.599999996: per-row MRR is kept to nine places
+		Contraction: dec("300"), Churn: dec("28.31"),
+		ARR:       dec("38497.56"), // 3208.13 × 12
 		Customers: 12, NewCustomers: 1, ChurnedCustomers: 1,
 		Movers: []Movers{
 			movers(calc.New, Mover{"C010", "Pied Piper", dec("200")}),
 			movers(calc.Contraction, Mover{"C012", "Cyberdyne Systems", dec("-300")}),
-			movers(calc.Churn, Mover{"C015", "Nakatomi Trading", dec("-28.305")}),
+			movers(calc.Churn, Mover{"C015", "Nakatomi Trading", dec("-28.31")}),
 		},
 		Issues: 9, IssuesTab: "Data Issues", Link: fixtureLink,
 		// By plan in January: Cyberdyne's Pro (500) ends and its Basic
 		// (200) starts, Pied Piper's Pro (200) is new, Nakatomi's Starter
-		// (28.305) churns: Pro −300 is the largest move, and Pro is left
+		// (28.31) churns: Pro −300 is the largest move, and Pro is left
 		// with Globex (900 EUR a quarter = 324) and Pied Piper (200).
 		TopSegment: &SegmentMove{Column: "Plan", Value: "Pro", NetNew: dec("-300"), Ending: dec("524")},
 		// Paying on 2026-01-31 with an end date: Initech 1000/yr (83.33,
@@ -85,15 +86,15 @@ func TestDigestByHand(t *testing.T) {
 		// Tyrell starts 2026-03-20: a new customer, never at risk.
 		Outlook: &Outlook{
 			From:      calc.DateOf(2026, time.January, 31),
-			MRR:       d.Ending,
-			Committed: d.Ending.Sub(dec("400")),
+			MRR:       dec("3208.13"),
+			Committed: dec("2808.13"), // 3208.13 − 400
 			Horizons: []Horizon{
-				{Days: 30, AtRisk: dec("83.333333333"), Customers: 1},
-				{Days: 60, AtRisk: dec("400"), Customers: 3},
+				{Days: 30, AtRisk: dec("83.33"), Customers: 1},
+				{Days: 60, AtRisk: dec("400"), Customers: 3}, // 83.33 + 216.67 + 100
 				{Days: 90, AtRisk: dec("400"), Customers: 3, Top: []AtRiskCustomer{
-					{"C004", "Umbrella Co", dec("216.666666667"), calc.DateOf(2026, time.March, 10), true},
+					{"C004", "Umbrella Co", dec("216.67"), calc.DateOf(2026, time.March, 10), true},
 					{"C012", "Cyberdyne Systems", dec("100"), calc.DateOf(2026, time.March, 20), false},
-					{"C003", "Initech", dec("83.333333333"), calc.DateOf(2026, time.February, 27), true},
+					{"C003", "Initech", dec("83.33"), calc.DateOf(2026, time.February, 27), true},
 				}},
 			},
 		},
@@ -104,10 +105,10 @@ func TestDigestByHand(t *testing.T) {
 	if got := Money(d.Ending, "USD"); got != "$3,208.13" {
 		t.Errorf("ending = %s, want $3,208.13", got)
 	}
-	if got := Money(d.ARR, "USD"); got != "$38,497.60" {
-		t.Errorf("ARR = %s, want $38,497.60", got)
+	if got := Money(d.ARR, "USD"); got != "$38,497.56" {
+		t.Errorf("ARR = %s, want $38,497.56", got)
 	}
-	// −128.305 ÷ 3336.438333… = −0.0385 (−3.8456%)
+	// −128.31 ÷ 3336.44 = −0.0385 (−3.8457%)
 	if got := signedPercent(d.Growth.Decimal); got != "−3.8%" {
 		t.Errorf("growth = %s, want −3.8%%", got)
 	}

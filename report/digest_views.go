@@ -209,21 +209,21 @@ func noEscape(s string) string { return s }
 
 // segmentBlock is the segment that moved most, or nil.
 func (d *Digest) segmentBlock() slack.Block {
-	l := d.segmentLine(escapeMrkdwn)
+	l := d.segmentLine(EscapeMrkdwn)
 	if l == "" {
 		return nil
 	}
-	return slack.NewContextBlock(blockSegment, mrkdwn(l))
+	return slack.NewContextBlock(blockSegment, sheetMrkdwn(l))
 }
 
 // outlookBlock is the committed MRR and the MRR scheduled to churn, with
 // the customers, or nil when nothing is paying.
 func (d *Digest) outlookBlock() slack.Block {
-	lines := d.outlookLines(escapeMrkdwn)
+	lines := d.outlookLines(EscapeMrkdwn)
 	if len(lines) == 0 {
 		return nil
 	}
 	head, rest, _ := strings.Cut(lines[0], " · ")
 	lines[0] = "*" + head + "*\n" + strings.ToUpper(rest[:1]) + rest[1:]
-	return slack.NewSectionBlock(mrkdwn(truncate(strings.Join(lines, "\n"), 2900)), nil, nil, slack.SectionBlockOptionBlockID(blockOutlook))
+	return slack.NewSectionBlock(sheetMrkdwn(truncate(strings.Join(lines, "\n"), 2900)), nil, nil, slack.SectionBlockOptionBlockID(blockOutlook))
 }

@@ -95,7 +95,7 @@ func TestReviewSegmentSharesLocked(t *testing.T) {
 	}
 	locked := live.Locked(hist)
 	tab := segmentsTab(locked, DefaultTabNames.Segments)
-	shareCol, monthCol, segCol := len(tab.Columns)-1, 0, 1
+	shareCol, monthCol, segCol := column(t, tab, "Share of MRR"), 0, 1
 	sums := map[string]decimal.Decimal{}
 	for _, row := range tab.Rows {
 		if row[segCol].Text != calc.PlanColumn || row[shareCol].Text == "" {

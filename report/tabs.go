@@ -58,6 +58,7 @@ const (
 	widthText   = 200
 	widthIssue  = 420
 	widthEffect = 90
+	widthToDate = 130
 )
 
 // Number format patterns, in the spreadsheet's syntax.
@@ -122,17 +123,26 @@ func textColumn(title string, width int) sheets.TabColumn {
 	return sheets.TabColumn{Title: title, Width: width}
 }
 
-// Titles of the summary's chart-data columns: the losses, negated so that
-// the stacked chart draws them below zero.
-const (
-	titleContractionNeg = "Contraction (−)"
-	titleChurnNeg       = "Churn (−)"
-)
+// toDateColumn marks the month in progress: "as of 2026-03-15" there,
+// empty in the other months.
+func toDateColumn() sheets.TabColumn { return textColumn(titleToDate, widthToDate) }
+
+// toDateCell is month m's cell of the To Date column.
+func toDateCell(res *calc.Result, m calc.Month) sheets.Cell {
+	if !res.ToDate(m) {
+		return sheets.Cell{}
+	}
+	return sheets.TextCell("as of " + res.AsOf.String())
+}
 
 // summaryTab lays out the month-by-month waterfall. Its first 21 columns
-// are [SummaryHeader]; two chart-data columns follow. Amounts are rounded
-// to the currency's minor unit, ratios to four decimal places; a ratio
-// whose denominator is zero is an empty cell.
+// are [SummaryHeader]; FX Impact follows when the book has monthly rates,
+// then To Date, which marks the month in progress. Amounts are rounded to
+// the currency's minor unit (each already is: it is a sum of customers'
+// rounded MRR), ratios to four decimal places; a ratio whose denominator
+// is zero is an empty cell. Contraction and Churn are negative, as the
+// waterfall subtracts them: a row's Starting plus its movements is its
+// Ending, and the stacked chart draws them below zero.
 func summaryTab(res *calc.Result, name string) sheets.Tab {
 	cur := res.Currency
 	cols := []sheets.TabColumn{
@@ -157,8 +167,6 @@ func summaryTab(res *calc.Result, name string) sheets.Tab {
 		percentColumn("Net MRR Churn"),
 		percentColumn("NRR"),
 		{Title: "Quick Ratio", Format: sheets.FormatNumber, Pattern: patternRatio, Width: widthRatio},
-		amountColumn(titleContractionNeg, cur),
-		amountColumn(titleChurnNeg, cur),
 	}
 	// Column indexes the chart plots.
 	const (
@@ -166,11 +174,13 @@ func summaryTab(res *calc.Result, name string) sheets.Tab {
 		colNew          = 2
 		colExpansion    = 3
 		colReactivation = 4
+		colContraction  = 5
+		colChurn        = 6
 	)
-	colContractionNeg, colChurnNeg := len(cols)-2, len(cols)-1
 	if res.MonthlyFX {
 		cols = append(cols, amountColumn("FX Impact", cur))
 	}
+	cols = append(cols, toDateColumn())
 
 	money := func(d decimal.Decimal) sheets.Cell {
 		return sheets.NumberCell(roundedLiteral(d, cur), sheets.FormatCurrency)
@@ -179,15 +189,14 @@ func summaryTab(res *calc.Result, name string) sheets.Tab {
 	for i := range res.Months {
 		wf := &res.Months[i]
 		m := wf.Metrics()
-		contraction, churn := wf.Contraction.Decimal(), wf.Churn.Decimal()
 		rows = append(rows, []sheets.Cell{
 			sheets.DateCell(wf.Month.FirstDay()),
 			money(wf.Starting.Decimal()),
 			money(wf.New.Decimal()),
 			money(wf.Expansion.Decimal()),
 			money(wf.Reactivation.Decimal()),
-			money(contraction),
-			money(churn),
+			money(loss(wf.Contraction)),
+			money(loss(wf.Churn)),
 			money(wf.NetNew.Decimal()),
 			money(wf.Ending.Decimal()),
 			money(m.ARR),
@@ -204,12 +213,11 @@ func summaryTab(res *calc.Result, name string) sheets.Tab {
 			nullCell(m.QuickRatio, func(d decimal.Decimal) sheets.Cell {
 				return sheets.NumberCell(d.StringFixed(4), sheets.FormatNumber)
 			}),
-			money(contraction.Neg()),
-			money(churn.Neg()),
 		})
 		if res.MonthlyFX {
 			rows[i] = append(rows[i], money(wf.FXImpact.Decimal()))
 		}
+		rows[i] = append(rows[i], toDateCell(res, wf.Month))
 	}
 	return sheets.Tab{
 		Name:       name,
@@ -224,12 +232,16 @@ func summaryTab(res *calc.Result, name string) sheets.Tab {
 				{Column: colNew},
 				{Column: colExpansion},
 				{Column: colReactivation},
-				{Column: colContractionNeg},
-				{Column: colChurnNeg},
+				{Column: colContraction},
+				{Column: colChurn},
 			},
 			Stacked: true,
-			// One blank column between the table and the chart.
-			Column: len(cols) + 1,
+			// Two blank columns between the table and the chart: where the
+			// chart stood when the table ended in two chart-data columns
+			// (the losses, negated; now Contraction and Churn are), so a
+			// spreadsheet synced before keeps its chart in place and its
+			// grid's size.
+			Column: len(cols) + 2,
 			Width:  720,
 			Height: 400,
 		},
@@ -256,11 +268,11 @@ func nullCell(r decimal.NullDecimal, cell func(decimal.Decimal) sheets.Cell) she
 // Customer, Type, Amount, MRR before, MRR after.
 //
 // Amount is the signed change, MRR after − MRR before: positive for New,
-// Expansion and Reactivation, negative for Contraction and Churn. So the
-// Amounts of a month add up to that month's Net New MRR. To keep that sum
-// exact the three amounts are written unrounded (83.333333333, shown as
-// $83.33 by the column's format): rounding each to cents would let a
-// month's sum drift from the summary's Net New by a cent or more.
+// Expansion and Reactivation, negative for Contraction and Churn, and the
+// change in value for FX impact. MRR before and after are the customer's
+// MRR rounded to the cent, as the summary adds them up, so a month's
+// Amounts of the five movements add up to its Net New MRR to the cent, and
+// its FX impact Amounts to its FX Impact.
 func movementsTab(res *calc.Result, name string) sheets.Tab {
 	cur := res.Currency
 	cols := []sheets.TabColumn{
@@ -273,7 +285,7 @@ func movementsTab(res *calc.Result, name string) sheets.Tab {
 		amountColumn("MRR after", cur),
 	}
 	exact := func(f calc.Fixed) sheets.Cell {
-		return sheets.NumberCell(exactLiteral(f.Decimal(), cur), sheets.FormatCurrency)
+		return sheets.NumberCell(roundedLiteral(f.Decimal(), cur), sheets.FormatCurrency)
 	}
 	moves := res.Movements()
 	rows := make([][]sheets.Cell, 0, len(moves))

@@ -94,8 +94,9 @@ func TestSummaryByHand(t *testing.T) {
 	if diff := cmp.Diff(SummaryHeader, titles[:len(SummaryHeader)]); diff != "" {
 		t.Errorf("summary columns follow SummaryHeader (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"Contraction (−)", "Churn (−)"}, titles[len(SummaryHeader):]); diff != "" {
-		t.Errorf("chart-data columns (-want +got):\n%s", diff)
+	// No chart-data columns: Contraction and Churn are negative already.
+	if diff := cmp.Diff([]string{"To Date"}, titles[len(SummaryHeader):]); diff != "" {
+		t.Errorf("columns after SummaryHeader (-want +got):\n%s", diff)
 	}
 
 	// expected.json, month by month.
@@ -136,6 +137,11 @@ func TestSummaryByHand(t *testing.T) {
 			case float64:
 				want = strconv.Itoa(int(v))
 			}
+			// The tab shows losses negative, as the waterfall subtracts
+			// them; JSON's are magnitudes.
+			if (key == "contraction" || key == "churn") && want != "0.00" {
+				want = "-" + want
+			}
 			if got := row[column(t, sum, title)].Text; got != want {
 				t.Errorf("%s %s = %s, want %s", m, title, got, want)
 			}
@@ -152,12 +158,13 @@ func TestSummaryByHand(t *testing.T) {
 		{"Net New MRR", sheets.NumberCell("201.11", sheets.FormatCurrency)},
 		{"New", sheets.NumberCell("28.31", sheets.FormatCurrency)},
 		{"Customers", sheets.IntCell(10)},
-		// 201.105 ÷ 2076.333… = 0.096854…
+		// 201.11 ÷ 2076.33 = 0.096858…
 		{"MoM Growth", sheets.NumberCell("0.0969", sheets.FormatPercent)},
 		// Nothing lost in August: no quick ratio, churn rates of zero.
 		{"Quick Ratio", sheets.Cell{}},
 		{"Gross MRR Churn", sheets.NumberCell("0.0000", sheets.FormatPercent)},
-		{"Contraction (−)", sheets.NumberCell("0.00", sheets.FormatCurrency)},
+		{"Contraction", sheets.NumberCell("0.00", sheets.FormatCurrency)},
+		{"To Date", sheets.Cell{}},
 	} {
 		if got := aug[column(t, sum, tt.title)]; got != tt.want {
 			t.Errorf("2025-08 %s = %+v, want %+v", tt.title, got, tt.want)
@@ -169,9 +176,9 @@ func TestSummaryByHand(t *testing.T) {
 		want  sheets.Cell
 	}{
 		{"Net New MRR", sheets.NumberCell("-128.31", sheets.FormatCurrency)},
-		{"Contraction (−)", sheets.NumberCell("-300.00", sheets.FormatCurrency)},
-		{"Churn (−)", sheets.NumberCell("-28.31", sheets.FormatCurrency)},
-		// 200 ÷ 328.305
+		{"Contraction", sheets.NumberCell("-300.00", sheets.FormatCurrency)},
+		{"Churn", sheets.NumberCell("-28.31", sheets.FormatCurrency)},
+		// 200 ÷ 328.31 = 0.60918…
 		{"Quick Ratio", sheets.NumberCell("0.6092", sheets.FormatNumber)},
 		// 1 churned of 12 at the start.
 		{"Logo Churn", sheets.NumberCell("0.0833", sheets.FormatPercent)},
@@ -189,11 +196,18 @@ func TestSummaryByHand(t *testing.T) {
 	for _, s := range ch.Series {
 		series = append(series, sum.Columns[s.Column].Title)
 	}
-	if diff := cmp.Diff([]string{"New", "Expansion", "Reactivation", "Contraction (−)", "Churn (−)"}, series); diff != "" {
+	if diff := cmp.Diff([]string{"New", "Expansion", "Reactivation", "Contraction", "Churn"}, series); diff != "" {
 		t.Errorf("chart series (-want +got):\n%s", diff)
 	}
-	if ch.Column != len(sum.Columns)+1 || !ch.Stacked || ch.Domain != 0 {
-		t.Errorf("chart at column %d, stacked %t, domain %d; want %d, true, 0", ch.Column, ch.Stacked, ch.Domain, len(sum.Columns)+1)
+	// Column Y, where it stood when two chart-data columns ended the table.
+	if ch.Column != 24 || ch.Column != len(sum.Columns)+2 || !ch.Stacked || ch.Domain != 0 {
+		t.Errorf("chart at column %d, stacked %t, domain %d; want 24, true, 0", ch.Column, ch.Stacked, ch.Domain)
+	}
+
+	// 2026-03 is measured on 2026-03-15: the month to date.
+	mar := monthRow(t, sum, calc.MonthOf(2026, time.March))
+	if got, want := mar[column(t, sum, "To Date")], sheets.TextCell("as of 2026-03-15"); got != want {
+		t.Errorf("2026-03 To Date = %+v, want %+v", got, want)
 	}
 }
 
@@ -334,13 +348,14 @@ func TestMovementsByHand(t *testing.T) {
 		}
 		got = append(got, texts)
 	}
-	// README: New T + M (1000/12 and 1500/18, each 83.333333333 to nine
-	// places) and Cyberdyne's Support add-on; sheet order of first
-	// appearance (C012 row 4, C003 row 7, C011 row 8).
+	// README: New T + M (1000/12 and 1500/18, each customer's 83.333…
+	// rounded to 83.33) and Cyberdyne's Support add-on; sheet order of
+	// first appearance (C012 row 4, C003 row 7, C011 row 8). They add up
+	// to May's Net New, 100 + 83.33 + 83.33 = 266.66.
 	want := [][]string{
 		{"C012", "Cyberdyne Systems", "Expansion", "100.00", "500.00", "600.00"},
-		{"C003", "Initech", "New", "83.333333333", "0.00", "83.333333333"},
-		{"C011", "Massive Dynamic", "New", "83.333333333", "0.00", "83.333333333"},
+		{"C003", "Initech", "New", "83.33", "0.00", "83.33"},
+		{"C011", "Massive Dynamic", "New", "83.33", "0.00", "83.33"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("2025-05 movements (-want +got):\n%s", diff)
@@ -431,15 +446,16 @@ func TestTabsJPY(t *testing.T) {
 	if got := sum.Columns[column(t, sum, "Ending MRR")].Pattern; got != `"¥"#,##0` {
 		t.Errorf("JPY pattern = %s", got)
 	}
-	// 10000 ÷ 3 = 3333.333…, ARR 40000.
+	// 10000 ÷ 3 = 3333.333…: the customer pays ¥3,333, rounded to the
+	// yen (JPY has no minor unit), and ARR is that × 12, 39996.
 	if got := sum.Rows[0][column(t, sum, "Ending MRR")].Text; got != "3333" {
 		t.Errorf("JPY ending MRR = %s, want 3333", got)
 	}
-	if got := sum.Rows[0][column(t, sum, "ARR")].Text; got != "40000" {
-		t.Errorf("JPY ARR = %s, want 40000", got)
+	if got := sum.Rows[0][column(t, sum, "ARR")].Text; got != "39996" {
+		t.Errorf("JPY ARR = %s, want 39996", got)
 	}
-	if got := mov.Rows[0][column(t, mov, "Amount")].Text; got != "3333.333333333" {
-		t.Errorf("JPY movement = %s, want the exact 3333.333333333", got)
+	if got := mov.Rows[0][column(t, mov, "Amount")].Text; got != "3333" {
+		t.Errorf("JPY movement = %s, want 3333", got)
 	}
 	if got := mov.Rows[0][column(t, mov, "MRR before")].Text; got != "0" {
 		t.Errorf("JPY MRR before = %s, want 0", got)

@@ -110,7 +110,9 @@ func SegmentValue(s calc.Segment) string {
 // segmentsTab lists, for each month, oldest first, the waterfall of every
 // segment of res: by plan, then by each segment column, in the order
 // calc.Result.Segments gives them. Share is the segment's part of the
-// month's ending MRR, so each column's shares add up to 100%.
+// month's ending MRR, so each column's shares add up to 100%. As in the
+// summary, Contraction and Churn are negative and To Date marks the month
+// in progress.
 func segmentsTab(res *calc.Result, name string) sheets.Tab {
 	cur := res.Currency
 	cols := []sheets.TabColumn{
@@ -132,6 +134,7 @@ func segmentsTab(res *calc.Result, name string) sheets.Tab {
 		amountColumn("Ending MRR", cur),
 		countColumn("Customers"),
 		percentColumn("Share of MRR"),
+		toDateColumn(),
 	)
 	money := func(s calc.Sum) sheets.Cell {
 		return sheets.NumberCell(roundedLiteral(s.Decimal(), cur), sheets.FormatCurrency)
@@ -168,8 +171,8 @@ func segmentsTab(res *calc.Result, name string) sheets.Tab {
 				money(wf.New),
 				money(wf.Expansion),
 				money(wf.Reactivation),
-				money(wf.Contraction),
-				money(wf.Churn),
+				money(wf.Contraction.Neg()),
+				money(wf.Churn.Neg()),
 				money(wf.NetNew),
 			}
 			if res.MonthlyFX {
@@ -179,7 +182,7 @@ func segmentsTab(res *calc.Result, name string) sheets.Tab {
 			if total := totals[s.Column].Decimal(); !total.IsZero() {
 				share = decimal.NewNullDecimal(wf.Ending.Decimal().Div(total))
 			}
-			row = append(row, money(wf.Ending), sheets.IntCell(wf.Customers), percentCell(share))
+			row = append(row, money(wf.Ending), sheets.IntCell(wf.Customers), percentCell(share), toDateCell(res, wf.Month))
 			rows = append(rows, row)
 		}
 	}
@@ -213,6 +216,7 @@ type jsonSegmentMonth struct {
 	FXImpact  *string `json:"fx_impact,omitempty"`
 	EndingMRR string  `json:"ending_mrr"`
 	Customers int     `json:"customers"`
+	ToDate    bool    `json:"to_date,omitempty"` // as in the months
 }
 
 type jsonOutlook struct {
@@ -268,6 +272,7 @@ func jsonViews(res *calc.Result) ([]jsonCohort, []jsonSegment, *jsonOutlook) {
 				FXImpact:      fxJSON(res, wf),
 				EndingMRR:     Cents(wf.Ending.Decimal()),
 				Customers:     wf.Customers,
+				ToDate:        res.ToDate(wf.Month),
 			})
 		}
 		segments = append(segments, js)

@@ -154,6 +154,8 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 	src.register(fs, c.getenv)
 	per.register(fs)
 	format := fs.String("format", "table", "output `format`: table, json or csv")
+	var limit problemLimit
+	limit.register(fs)
 	if help, err := parseFlags(fs, args, "compute"); help || err != nil {
 		return err
 	}
@@ -179,10 +181,13 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 		return err
 	}
 	res := loaded.Book.Compute(asOf)
-	fig := &report.Figures{Result: res, Errors: withFXErrors(loaded), Warnings: res.Warnings}
+	fig := &report.Figures{Result: res, Errors: withFXErrors(loaded), Warnings: res.Warnings, Rows: loaded.Rows}
 	switch *format {
 	case "json":
-		return report.WriteJSON(c.stdout, fig)
+		if err := report.WriteJSON(c.stdout, fig); err != nil {
+			return err
+		}
+		return limit.check(report.IssueRows(fig.Errors), "")
 	case "csv":
 		if err := report.WriteCSV(c.stdout, fig); err != nil {
 			return err
@@ -195,5 +200,5 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 	// Beside a table or CSV on stdout, the issues go to stderr.
 	report.WriteIssues(c.stderr, "Rows left out", fig.Errors)
 	report.WriteIssues(c.stderr, "Warnings", fig.Warnings)
-	return nil
+	return limit.check(report.IssueRows(fig.Errors), "")
 }

@@ -49,12 +49,17 @@ var contractKeys = []string{
 	"net_new", "ending_mrr", "arr", "customers", "new_customers", "churned_customers", "reactivated_customers",
 }
 
+// onlyContract keeps the contract's keys of each month, and "to_date" where
+// it is there: the month in progress is marked, and the fixture says which.
 func onlyContract(months []map[string]any) []map[string]any {
 	out := make([]map[string]any, len(months))
 	for i, m := range months {
 		out[i] = map[string]any{}
 		for _, k := range contractKeys {
 			out[i][k] = m[k]
+		}
+		if v, ok := m["to_date"]; ok {
+			out[i]["to_date"] = v
 		}
 	}
 	return out

@@ -23,6 +23,10 @@ type reportConfig struct {
 	Timezone    string   `yaml:"timezone"`
 	Channel     string   `yaml:"channel"`
 	Schedule    string   `yaml:"schedule"`
+	// Who may run /mrr and /mrr sync for the report; see access.go.
+	AllowUsers      []string `yaml:"allow_users"`
+	AllowUsergroups []string `yaml:"allow_usergroups"`
+	AllowSync       []string `yaml:"allow_sync"`
 
 	loc   *time.Location
 	sched schedule
@@ -39,6 +43,9 @@ type reportConfig struct {
 //	    timezone: America/New_York
 //	    channel: C0123456789
 //	    schedule: "1 09:00"
+//	    allow_users: [channel, U0CFO12345]
+//	    allow_usergroups: [finance-leads]
+//	    allow_sync: [U0OPS12345]
 type configFile struct {
 	Reports []reportConfig `yaml:"reports"`
 }
@@ -118,6 +125,9 @@ func loadConfig(path string, getenv func(string) string) ([]reportConfig, error)
 		}
 		if r.sched, err = parseSchedule(r.Schedule); err != nil {
 			return nil, fmt.Errorf("%s: %v", at(i, "schedule"), err)
+		}
+		if key, err := checkAllowLists(r); err != nil {
+			return nil, fmt.Errorf("%s: %v", at(i, key), err)
 		}
 		if r.Channel != "" {
 			if other, ok := channels[r.Channel]; ok {

@@ -36,7 +36,10 @@ func TestServeTwoReports(t *testing.T) {
 		{sheetstest.String("Account"), sheetstest.String("Price"), sheetstest.String("Start")},
 		{sheetstest.String("EU-1"), sheetstest.Currency(500), sheetstest.Date(2025, 6, 1)},
 	})
-	slackSrv := slacktest.New(t)
+	slackSrv := slacktest.New(t, slacktest.WithChannels(
+		slacktest.Channel{ID: "C0US", Name: "mrr-us", Members: []string{slacktest.DefaultUserID}},
+		slacktest.Channel{ID: "C0EU", Name: "mrr-eu", Members: []string{slacktest.DefaultUserID}},
+	))
 	config := writeConfig(t, `reports:
   - name: us
     spreadsheet: `+sheetID+`
@@ -95,7 +98,7 @@ func TestServeTwoReports(t *testing.T) {
 
 func channelRequest(t *testing.T, addr, channel, text, responseURL string) *http.Request {
 	t.Helper()
-	return signedRequest(t, addr, url.Values{"command": {"/mrr"}, "text": {text}, "channel_id": {channel}, "response_url": {responseURL}}, fixedNow, signingSecret)
+	return signedRequest(t, addr, url.Values{"command": {"/mrr"}, "text": {text}, "channel_id": {channel}, "user_id": {slacktest.DefaultUserID}, "response_url": {responseURL}}, fixedNow, signingSecret)
 }
 
 func TestConfigErrors(t *testing.T) {
@@ -109,6 +112,9 @@ func TestConfigErrors(t *testing.T) {
 		{"no source", "reports:\n  - name: a\n    channel: C1\n", []string{"line 2", "spreadsheet"}},
 		{"one channel, two reports", "reports:\n  - name: a\n    spreadsheet: x\n    channel: C1\n  - name: b\n    spreadsheet: y\n    channel: C1\n", []string{"line 7", "channel", "C1"}},
 		{"no reports", "reports: []\n", []string{"no reports"}},
+		{"a name in allow_users", "reports:\n  - name: a\n    spreadsheet: x\n    allow_users: [channel, alice]\n", []string{"line 4", "allow_users", `"alice"`, "user ID"}},
+		{"channel in allow_usergroups", "reports:\n  - name: a\n    spreadsheet: x\n    allow_usergroups: [channel]\n", []string{"line 4", "allow_usergroups", "goes in allow_users"}},
+		{"a bad allow_sync entry", "reports:\n  - name: a\n    spreadsheet: x\n    allow_sync: [Alice Smith]\n", []string{"line 4", "allow_sync", `"Alice Smith"`}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.text)

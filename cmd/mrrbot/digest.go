@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -23,6 +24,8 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 	force := fs.Bool("force", false, "with --post: post even if this month's digest was posted to the channel before")
 	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports")
 	reportName := fs.String("report", "", "with --config: the report's `NAME` (default: the only one)")
+	var limit problemLimit
+	limit.register(fs)
 	if help, err := parseFlags(fs, args, "digest"); help || err != nil {
 		return err
 	}
@@ -61,11 +64,12 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 	}
 	d, err := s.digest(m)
 	if err != nil {
-		return err
+		// A digest that cannot be made still tells cron about the rows.
+		return errors.Join(err, limit.check(s.leftOutRows(), ""))
 	}
 	if !*post {
 		fmt.Fprint(c.stdout, d.Text())
-		return nil
+		return limit.check(s.leftOutRows(), "")
 	}
 	poster, channel, err := c.poster(channel)
 	if err != nil {
@@ -77,14 +81,19 @@ func (c *cli) digest(ctx context.Context, args []string) error {
 	}
 	if !posted {
 		fmt.Fprintf(c.stdout, "The %s digest was already posted to %s; --force posts it again.\n", m, channel)
-		return nil
+		return limit.check(s.leftOutRows(), "")
 	}
 	fmt.Fprintf(c.stdout, "Posted the %s digest to %s.\n", m, channel)
-	return nil
+	return limit.check(s.leftOutRows(), "")
 }
 
-// digest is the digest of month m.
+// digest is the digest of month m. When every row of the sheet was left
+// out there is none, and the error says so.
 func (s *synced) digest(m calc.Month) (*report.Digest, error) {
+	if len(s.result.Months) == 0 && s.allLeftOut() {
+		return nil, fmt.Errorf("digest for %s: %s: `mrrbot compute` prints the problems, and a sync lists them in the %s tab",
+			m, lowerFirst(report.LeftOutMessage(s.loaded.Rows)), report.DefaultTabNames.Issues)
+	}
 	d, err := report.NewDigest(s.result, m, report.IssueRows(s.errors, s.result.Warnings), s.link)
 	if err != nil {
 		return nil, fmt.Errorf("digest for %s: %w", m, err)

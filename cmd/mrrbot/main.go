@@ -30,8 +30,11 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "mrrbot: %v\n", err)
-		if errors.Is(err, errUsage) {
+		switch {
+		case errors.Is(err, errUsage):
 			os.Exit(2)
+		case errors.Is(err, errTooManyProblems):
+			os.Exit(3)
 		}
 		os.Exit(1)
 	}

@@ -22,7 +22,7 @@ const (
 	// Outcomes of a sync or a slash command.
 	resultOK      = "ok"
 	resultError   = "error"
-	resultRefused = "refused" // a slash command failed verification, or no report answers its channel
+	resultRefused = "refused" // a slash command failed verification, no report answers its channel, or its sender may not run it
 	// resultReplayed is a slash command request received before, with
 	// the same signature and timestamp: acknowledged, not run again.
 	resultReplayed = "replayed"
@@ -108,7 +108,7 @@ func newMetrics(now func() time.Time) *metrics {
 		}, []string{"service", "status"}),
 		slashCommands: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_slash_commands_total",
-			Help: "Slash commands, by command (month_to_date, month, sync, help, unknown) and result (ok, error, refused: the request failed verification or no report is bound to its channel, or replayed: a copy of a request answered before).",
+			Help: "Slash commands, by command (month_to_date, month, sync, help, unknown) and result (ok, error, refused: the request failed verification, no report is bound to its channel, or its sender may not run it, or replayed: a copy of a request answered before).",
 		}, []string{"command", "result"}),
 		digestPosts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_digest_posts_total",

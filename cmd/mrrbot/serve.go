@@ -52,6 +52,14 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := c.logger()
+	apiURL := c.getenv("SLACK_API_URL")
+	dir := notify.NewDirectory(notify.DirectoryConfig{
+		Token: c.getenv("SLACK_BOT_TOKEN"), APIURL: apiURL, HTTPClient: c.httpClient,
+		Logger: log, Now: c.now, Hooks: c.metrics.slackHooks(),
+	})
+	if err := bindReports(ctx, bots, dir, log); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -72,18 +80,18 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		})
 	}
 	route := func(ctx context.Context, cmd notify.Command) notify.Message {
-		b := pickBot(bots, cmd)
+		b, refusal := c.admit(ctx, bots, dir, cmd)
 		if b == nil {
-			c.metrics.slash(commandKind(strings.TrimSpace(cmd.Text)), resultRefused)
-			return textMessage("No MRR report is set up for this channel. Ask whoever runs mrrbot to bind one to it in the config file.")
+			return refusal
 		}
 		return b.answer(ctx, cmd)
 	}
 	if appToken != "" {
 		wg.Go(func() {
 			err := notify.RunSocketMode(ctx, notify.SocketConfig{
-				AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: c.getenv("SLACK_API_URL"),
+				AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: apiURL,
 				HTTPClient: c.httpClient, Logger: log, Hooks: c.metrics.slackHooks(),
+				Refused: func(_ context.Context, cmd notify.Command, err error) { c.refuseResponseURL(cmd, err) },
 			}, route)
 			if err != nil && ctx.Err() == nil {
 				errs <- fmt.Errorf("socket mode: %w", err)
@@ -99,7 +107,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if *metricsAddr == "" {
 		mux.Handle("GET /metrics", c.metrics.handler())
 	}
-	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient, metrics: c.metrics})
+	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient, metrics: c.metrics,
+		apiURL: apiURL, refuseURL: c.refuseResponseURL})
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -201,24 +210,10 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 		}
 		bf.currency = r.Currency
 		bf.report = r.Name
-		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor})
+		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor,
+			access: reportAccess{allowUsers: r.AllowUsers, allowGroups: r.AllowUsergroups, allowSync: r.AllowSync}})
 	}
 	return bots, nil
-}
-
-// pickBot returns the bot bound to the channel a command came from, or
-// the only bot when there is one.
-func pickBot(bots []*bot, cmd notify.Command) *bot {
-	for _, b := range bots {
-		ch := strings.TrimPrefix(b.channel, "#")
-		if ch != "" && (ch == cmd.ChannelID || ch == cmd.ChannelName) {
-			return b
-		}
-	}
-	if len(bots) == 1 {
-		return bots[0]
-	}
-	return nil
 }
 
 // bot answers commands and posts digests for one report.
@@ -228,8 +223,9 @@ type bot struct {
 	flags    syncFlags
 	loc      *time.Location
 	sched    schedule
-	channel  string // where its digest goes and whose /mrr it answers
+	channel  string // where its digest goes, as configured (an ID or a name)
 	cacheFor time.Duration
+	access   reportAccess // who may run its commands; see access.go
 
 	group  singleflight.Group
 	mu     sync.Mutex
@@ -330,6 +326,9 @@ func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 		}
 		d, err := report.MonthToDate(s.result)
 		if err != nil {
+			if s.allLeftOut() {
+				return textMessage(leftOutReply(s))
+			}
 			return textMessage("No paying subscriptions yet.")
 		}
 		return notify.Message{Text: d.Headline(), Blocks: d.ShortBlocks()}
@@ -344,6 +343,9 @@ func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 	}
 	d, err := s.digest(m)
 	if err != nil {
+		if len(s.result.Months) == 0 && s.allLeftOut() {
+			return textMessage(leftOutReply(s))
+		}
 		return textMessage(fmt.Sprintf("There are no figures for %s.", m))
 	}
 	return notify.Message{Text: d.Headline(), Blocks: d.Blocks()}
@@ -351,14 +353,21 @@ func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 
 func textMessage(s string) notify.Message { return notify.Message{Text: s} }
 
-// syncMessage says what a sync wrote.
+// leftOutReply answers /mrr when every row of the sheet was left out.
+func leftOutReply(s *synced) string {
+	return report.LeftOutMessage(s.loaded.Rows) + ": `/mrr sync` lists the problems in the " + report.DefaultTabNames.Issues + " tab."
+}
+
+// syncMessage says what a sync wrote. Slack reads it as mrkdwn, so the
+// spreadsheet's title, the tab names and the restated customers' names are
+// escaped: they cannot format, mention or link.
 func syncMessage(s *synced) notify.Message {
 	var sb strings.Builder
-	// The title, the tab names and the restated customers come from the
-	// sheet: escaped, as the digest escapes them, so that they show as
-	// written and cannot open a link or mention anyone.
 	fmt.Fprintf(&sb, "Synced *%s*:", report.EscapeMrkdwn(s.title))
 	for _, t := range s.tabs() {
+		if t.Hidden {
+			continue // the bot's own bookkeeping, as `mrrbot sync` prints it
+		}
 		fmt.Fprintf(&sb, " %s (%d rows)", report.EscapeMrkdwn(t.Name), len(t.Rows))
 	}
 	if n := len(s.result.Months); n > 0 {
@@ -389,6 +398,10 @@ type commandHandler struct {
 	wg         *sync.WaitGroup
 	httpClient *http.Client
 	metrics    *metrics
+	// apiURL (SLACK_API_URL) is, besides hooks.slack.com, the one host
+	// answers may go to; refuseURL records a command that named another.
+	apiURL    string
+	refuseURL func(notify.Command, error)
 
 	// seen holds the signed requests answered within the last
 	// notify.MaxSkew, by timestamp and signature: a replay of one is
@@ -444,9 +457,17 @@ func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cmd, err := notify.ParseCommand(body)
-	if err != nil || cmd.ResponseURL == "" {
+	if err != nil {
 		h.metrics.slash(slashUnknown, resultRefused)
 		http.Error(w, "not a slash command", http.StatusBadRequest)
+		return
+	}
+	// Signed or not, an answer goes to Slack only: never to an address the
+	// request chose. A command without a response_url is refused here too,
+	// with its audit line: Slack always sends one.
+	if err := notify.CheckResponseURL(cmd.ResponseURL, h.apiURL); err != nil {
+		h.refuseURL(cmd, err)
+		http.Error(w, "response_url is not a Slack URL", http.StatusBadRequest)
 		return
 	}
 	if !h.firstTime(r) {
@@ -549,9 +570,12 @@ func (b *bot) postDigest(ctx context.Context, month calc.Month) (err error) {
 	if err != nil {
 		return err
 	}
-	poster, channel, err := b.cli.poster(b.channel)
+	poster, channel, err := b.cli.poster(b.postTo())
 	if err != nil {
 		return err
+	}
+	if channel == b.postTo() {
+		channel = b.channel // the ledger's key, as it was before channels were bound
 	}
 	posted, err = notify.PostOnce(ctx, poster, s.ledger, notify.DigestKey(channel, month.String()), b.cli.postNote(), digestMessage(s, d, month, b.cli), false)
 	if err != nil {

@@ -27,7 +27,7 @@ import (
 func syncForm(responseURL string, trigger int) url.Values {
 	return url.Values{
 		"command": {"/mrr"}, "text": {"sync"}, "channel_id": {slacktest.DefaultChannelID},
-		"user_id": {"U1"}, "team_id": {"T1"}, "response_url": {responseURL},
+		"user_id": {slacktest.DefaultUserID}, "team_id": {"T1"}, "response_url": {responseURL},
 		"trigger_id": {fmt.Sprintf("13345224609.738474920.%d", trigger)},
 	}
 }
@@ -100,20 +100,39 @@ func TestSyncJoinsInFlight(t *testing.T) {
 	host, _ := os.Hostname()
 	synctest.Test(t, func(t *testing.T) {
 		var stderr syncBuffer
-		env := map[string]string{"SLACK_SIGNING_SECRET": signingSecret, "MRRBOT_SCHEDULE": "off"}
+		env := map[string]string{
+			"SLACK_SIGNING_SECRET": signingSecret, "MRRBOT_SCHEDULE": "off",
+			"SLACK_API_URL": slackSrv.URL(), "SLACK_BOT_TOKEN": slackSrv.Token(), "SLACK_CHANNEL": slacktest.DefaultChannelID,
+		}
 		c := &cli{
 			getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: &stderr,
 			now: func() time.Time { return fixedNow }, httpClient: slackSrv.Client(), metrics: newMetrics(time.Now),
 		}
+		// The handler and the route as serve wires them.
 		f := syncFlags{workbook: book, currency: "USD", tab: "Subscriptions"}
 		bots, err := c.bots(&f, "", "off", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
+		log := c.logger()
+		dir := notify.NewDirectory(notify.DirectoryConfig{
+			Token: slackSrv.Token(), APIURL: slackSrv.URL(), HTTPClient: c.httpClient, Logger: log, Now: c.now,
+		})
+		if err := bindReports(t.Context(), bots, dir, log); err != nil {
+			t.Fatal(err)
+		}
+		route := func(ctx context.Context, cmd notify.Command) notify.Message {
+			b, refusal := c.admit(ctx, bots, dir, cmd)
+			if b == nil {
+				return refusal
+			}
+			return b.answer(ctx, cmd)
+		}
 		var wg sync.WaitGroup
 		h := &commandHandler{
-			route: bots[0].answer, log: c.logger(), secret: signingSecret, now: c.now,
+			route: route, log: log, secret: signingSecret, now: c.now,
 			wg: &wg, httpClient: c.httpClient, metrics: c.metrics,
+			apiURL: slackSrv.URL(), refuseURL: c.refuseResponseURL,
 		}
 		lock := book + ".mrrbot.lock"
 		if err := os.WriteFile(lock, fmt.Appendf(nil, "mrrbot pid %d on %s since 2026-03-15T12:00:00Z\n", os.Getpid(), host), 0o644); err != nil {

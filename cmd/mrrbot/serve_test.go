@@ -92,7 +92,7 @@ func slashRequest(t *testing.T, addr, text, responseURL string, at time.Time, se
 	t.Helper()
 	return signedRequest(t, addr, url.Values{
 		"command": {"/mrr"}, "text": {text}, "channel_id": {slacktest.DefaultChannelID},
-		"user_id": {"U1"}, "team_id": {"T1"}, "response_url": {responseURL},
+		"user_id": {slacktest.DefaultUserID}, "team_id": {"T1"}, "response_url": {responseURL},
 	}, at, secret)
 }
 
@@ -255,7 +255,7 @@ func TestServeLoad(t *testing.T) {
 		// copy of one would be a replay, answered once.
 		req := signedRequest(t, addr, url.Values{
 			"command": {"/mrr"}, "text": {"2026-02"}, "channel_id": {slacktest.DefaultChannelID},
-			"user_id": {"U1"}, "team_id": {"T1"}, "response_url": {slackSrv.ResponseURL("load")},
+			"user_id": {slacktest.DefaultUserID}, "team_id": {"T1"}, "response_url": {slackSrv.ResponseURL("load")},
 			"trigger_id": {fmt.Sprintf("13345224609.738474920.%d", i)},
 		}, fixedNow, signingSecret)
 		wg.Go(func() {
@@ -303,7 +303,7 @@ func TestServeSocketMode(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	ack, err := slackSrv.SendSlashCommand(slack.SlashCommand{
-		Command: "/mrr", Text: "2026-02", ChannelID: slacktest.DefaultChannelID,
+		Command: "/mrr", Text: "2026-02", ChannelID: slacktest.DefaultChannelID, UserID: slacktest.DefaultUserID,
 		ResponseURL: slackSrv.ResponseURL("socket"),
 	})
 	if err != nil {

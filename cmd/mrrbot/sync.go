@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -103,6 +104,8 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 	f.register(fs, c.getenv)
 	c.logFlags(fs)
 	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports: sync each")
+	var limit problemLimit
+	limit.register(fs)
 	if help, err := parseFlags(fs, args, "sync"); help || err != nil {
 		return err
 	}
@@ -112,13 +115,14 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 			return err
 		}
 		c.printSynced(s, f.dryRun)
-		return nil
+		return limit.check(s.leftOutRows(), "")
 	}
 	bots, err := c.bots(&f, *config, "off", 0)
 	if err != nil {
 		return err
 	}
 	var failed []string
+	var over []error // reports with more rows with problems than the limit
 	for _, b := range bots {
 		bf := b.flags
 		if bf.per.through == "" && bf.per.asOf == "" {
@@ -131,11 +135,18 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 			continue
 		}
 		c.printSynced(s, bf.dryRun)
+		if err := limit.check(s.leftOutRows(), b.name); err != nil {
+			over = append(over, err)
+		}
 	}
 	if len(failed) > 0 {
+		// A failed sync is the worse news: exit 1, and say the rest.
+		for _, err := range over {
+			fmt.Fprintf(c.stderr, "%v\n", err)
+		}
 		return fmt.Errorf("sync failed for %s", strings.Join(failed, ", "))
 	}
-	return nil
+	return errors.Join(over...)
 }
 
 // runSync reads the source, computes, and (unless a dry run) writes the
@@ -375,7 +386,10 @@ func (c *cli) printSynced(s *synced, dryRun bool) {
 		fmt.Fprintf(c.stdout, "MRR %s as of %s: %s\n", s.result.Currency, s.result.AsOf,
 			report.Money(last.Ending.Decimal(), s.result.Currency))
 	}
-	if n := report.IssueRows(s.errors, s.result.Warnings); n > 0 {
+	switch n := report.IssueRows(s.errors, s.result.Warnings); {
+	case len(s.result.Months) == 0 && s.allLeftOut():
+		fmt.Fprintf(c.stdout, "%s: see the %s tab.\n", report.LeftOutMessage(s.loaded.Rows), tabName(s.tabs(), sheets.RoleIssues))
+	case n > 0:
 		fmt.Fprintf(c.stdout, "%d rows have problems: see the %s tab.\n", n, tabName(s.tabs(), sheets.RoleIssues))
 	}
 	if len(s.restated) > 0 {

@@ -343,8 +343,8 @@ func checkViewsSummary(t *testing.T, summary [][]string, months []string) {
 	t.Helper()
 	header := summary[0]
 	fxCol := column(t, header, "FX Impact")
-	if fxCol != len(header)-1 {
-		t.Errorf("FX Impact is column %d of %d, want the last: %q", fxCol+1, len(header), header)
+	if fxCol != len(header)-2 || header[len(header)-1] != "To Date" {
+		t.Errorf("FX Impact is column %d of %d, want the last but To Date: %q", fxCol+1, len(header), header)
 	}
 	start, exp, net, end := column(t, header, "Starting MRR"), column(t, header, "Expansion"), column(t, header, "Net New MRR"), column(t, header, "Ending MRR")
 	if len(summary)-1 != len(viewsMonths) {
@@ -738,7 +738,7 @@ func TestSyncViewsWorkbook(t *testing.T) {
 			{"MRR Cohorts", "H3", "1.3107"}, // October's Month 4: 917.50 ÷ 700
 			{"MRR Cohorts", "E8", "0.75"},   // 3 of October's 4 customers in November
 			{"MRR Summary", "D4", "60"},     // December's Expansion
-			{"MRR Summary", "X6", "-17.5"},  // February's FX Impact
+			{"MRR Summary", "V6", "-17.5"},  // February's FX Impact, after Quick Ratio
 		} {
 			if got, _ := f.GetCellValue(c.tab, c.cell, excelize.Options{RawCellValue: true}); !sameAmount(got, c.want) {
 				t.Errorf("%s!%s = %q, want %s", c.tab, c.cell, got, c.want)

@@ -69,6 +69,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, method string)
 		s.conversationsList(w, r)
 	case "conversations.history":
 		s.conversationsHistory(w, r)
+	case "conversations.members":
+		s.conversationsMembers(w, r)
+	case "users.info":
+		s.usersInfo(w, r)
+	case "usergroups.list":
+		s.usergroupsList(w, r)
+	case "usergroups.users.list":
+		s.usergroupsUsersList(w, r)
 	case "files.getUploadURLExternal":
 		s.getUploadURL(w, r)
 	case "files.completeUploadExternal":

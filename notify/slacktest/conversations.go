@@ -13,7 +13,7 @@ const maxListLimit = 1000
 // describe it. is_member is false for a channel with NotMember set.
 func channelJSON(c Channel) map[string]any {
 	return map[string]any{
-		"id": c.ID, "name": c.Name, "is_channel": true, "is_private": false,
+		"id": c.ID, "name": c.Name, "is_channel": true, "is_private": c.Private,
 		"is_archived": false, "is_member": !c.NotMember,
 	}
 }
@@ -23,7 +23,7 @@ func channelJSON(c Channel) map[string]any {
 func (s *Server) conversationsInfo(w http.ResponseWriter, r *http.Request) {
 	id := r.PostForm.Get("channel")
 	ch, ok := s.channel(id)
-	if !ok || ch.ID != id {
+	if !ok || ch.ID != id || ch.Private && ch.NotMember {
 		slackError(w, "channel_not_found")
 		return
 	}
@@ -31,8 +31,8 @@ func (s *Server) conversationsInfo(w http.ResponseWriter, r *http.Request) {
 }
 
 // conversationsList answers conversations.list a page at a time: limit
-// channels (100 by default) from the position the cursor gives. The
-// caller holds s.mu.
+// channels (100 by default) from the position the cursor gives. A private
+// channel is listed only when the bot is in it. The caller holds s.mu.
 func (s *Server) conversationsList(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	limit := 100
@@ -56,6 +56,9 @@ func (s *Server) conversationsList(w http.ResponseWriter, r *http.Request) {
 	end := min(start+limit, len(s.channels))
 	page := []map[string]any{}
 	for _, c := range s.channels[start:end] {
+		if c.Private && c.NotMember {
+			continue
+		}
 		page = append(page, channelJSON(c))
 	}
 	next := ""

@@ -4,7 +4,9 @@
 // A [Server] answers the Web API methods auth.test, chat.postMessage,
 // files.getUploadURLExternal and files.completeUploadExternal (with the
 // upload URL between them), conversations.info, conversations.list,
-// conversations.history and apps.connections.open; an incoming webhook;
+// conversations.history, conversations.members, users.info,
+// usergroups.list, usergroups.users.list and apps.connections.open; an
+// incoming webhook;
 // slash-command response URLs; and a Socket Mode WebSocket that can push
 // slash commands. It keeps what it was sent, checks tokens and channels the
 // way Slack does, and can be told to fail: rate limits with Retry-After,
@@ -41,6 +43,9 @@ const (
 	// Server knows, with the bot in it.
 	DefaultChannelID   = "C0MRRBOT"
 	DefaultChannelName = "mrr"
+	// DefaultUserID is a full member of the workspace (not a guest) and
+	// the one member of the default channel.
+	DefaultUserID = "U0MEMBER"
 	// Team and BotName are what auth.test answers.
 	Team    = "Slacktest Inc"
 	BotName = "mrrbot"
@@ -61,6 +66,12 @@ type Channel struct {
 	// conversations.info is_member false, as Slack does for a channel the
 	// bot was not invited to.
 	NotMember bool
+	// Private makes it a private channel: Slack answers
+	// channel_not_found for it to a bot that is not a member.
+	Private bool
+	// Members are the user IDs in the channel, as conversations.members
+	// lists them (the bot is not among them).
+	Members []string
 }
 
 // Message is a recorded chat.postMessage call that succeeded.
@@ -127,6 +138,18 @@ func WithChannels(chs ...Channel) Option {
 	return func(s *Server) { s.channels = append([]Channel(nil), chs...) }
 }
 
+// WithUsers declares people, guests among them. A user ID that appears
+// only among a channel's or a user group's members is known too, as a
+// full member of the workspace.
+func WithUsers(users ...User) Option {
+	return func(s *Server) { s.users = append(s.users, users...) }
+}
+
+// WithUserGroups declares user groups.
+func WithUserGroups(groups ...UserGroup) Option {
+	return func(s *Server) { s.usergroups = append(s.usergroups, groups...) }
+}
+
 // WithPingInterval sets how often the server pings each WebSocket, as
 // Slack does; the client takes a connection without pings for dead.
 // Zero turns pings off. The default is 5s.
@@ -136,11 +159,13 @@ func WithPingInterval(d time.Duration) Option { return func(s *Server) { s.pingE
 type Server struct {
 	srv *httptest.Server
 
-	mu        sync.Mutex
-	token     string
-	appToken  string
-	channels  []Channel
-	pingEvery time.Duration
+	mu         sync.Mutex
+	token      string
+	appToken   string
+	channels   []Channel
+	users      []User
+	usergroups []UserGroup
+	pingEvery  time.Duration
 
 	calls        map[string]int
 	messages     []Message
@@ -179,7 +204,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	s := &Server{
 		token:      DefaultToken,
 		appToken:   DefaultAppToken,
-		channels:   []Channel{{ID: DefaultChannelID, Name: DefaultChannelName}},
+		channels:   []Channel{{ID: DefaultChannelID, Name: DefaultChannelName, Members: []string{DefaultUserID}}},
 		pingEvery:  5 * time.Second,
 		calls:      map[string]int{},
 		uploads:    map[string]*upload{},

@@ -2,12 +2,17 @@ package slacktest_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/slack-go/slack"
 
 	"github.com/mrrbot/mrrbot/notify/slacktest"
 )
@@ -190,5 +195,92 @@ func TestServerDeliveredFaults(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 2 {
 		t.Errorf("%d messages kept, want 2", n)
+	}
+}
+
+// TestServerPeople asks who is where through slack-go, as the real Web API
+// would answer: conversations.members a page at a time, users.info with
+// the guest flags, user groups by handle and their members.
+func TestServerPeople(t *testing.T) {
+	var many []string
+	for i := range 450 {
+		many = append(many, fmt.Sprintf("U%04d", i))
+	}
+	srv := slacktest.New(t,
+		slacktest.WithChannels(
+			slacktest.Channel{ID: "C1", Name: "finance", Members: many},
+			slacktest.Channel{ID: "G2", Name: "board", Private: true, NotMember: true, Members: []string{"U0001"}},
+		),
+		slacktest.WithUsers(
+			slacktest.User{ID: "U0GUEST", Name: "guest", Guest: true},
+			slacktest.User{ID: "U0SINGLE", Name: "single", SingleChannelGuest: true},
+			slacktest.User{ID: "U0GONE", Name: "gone", Deleted: true},
+		),
+		slacktest.WithUserGroups(
+			slacktest.UserGroup{ID: "S1", Handle: "finance-leads", Users: []string{"U0CFO"}},
+			slacktest.UserGroup{ID: "S2", Handle: "old", Users: []string{"U0OLD"}, Disabled: true},
+		),
+	)
+	api := slack.New(srv.Token(), slack.OptionAPIURL(srv.URL()))
+	ctx := t.Context()
+
+	var got []string
+	params := &slack.GetUsersInConversationParameters{ChannelID: "C1", Limit: 200}
+	pages := 0
+	for {
+		page, next, err := api.GetUsersInConversationContext(ctx, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, params.Cursor = append(got, page...), next
+		pages++
+		if next == "" {
+			break
+		}
+	}
+	if diff := cmp.Diff(many, got); diff != "" || pages != 3 {
+		t.Errorf("members in %d pages (-want +got):\n%s", pages, diff)
+	}
+	if _, _, err := api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: "G2"}); err == nil || err.Error() != "channel_not_found" {
+		t.Errorf("a private channel without the bot: %v, want channel_not_found", err)
+	}
+
+	for _, tc := range []struct {
+		id                string
+		restricted, ultra bool
+		deleted           bool
+		err               string
+	}{
+		{id: "U0007"},
+		{id: "U0CFO"},
+		{id: "U0GUEST", restricted: true},
+		{id: "U0SINGLE", restricted: true, ultra: true},
+		{id: "U0GONE", deleted: true},
+		{id: "U0NOBODY", err: "user_not_found"},
+	} {
+		u, err := api.GetUserInfoContext(ctx, tc.id)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("%s: %v, want %s", tc.id, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.id, err)
+		}
+		if u.ID != tc.id || u.IsRestricted != tc.restricted || u.IsUltraRestricted != tc.ultra || u.Deleted != tc.deleted {
+			t.Errorf("%s: %+v", tc.id, u)
+		}
+	}
+
+	groups, err := api.GetUserGroupsContext(ctx)
+	if err != nil || len(groups) != 1 || groups[0].Handle != "finance-leads" || len(groups[0].Users) != 0 {
+		t.Errorf("usergroups.list = %+v, %v; want finance-leads alone, without its users", groups, err)
+	}
+	if users, err := api.GetUserGroupMembersContext(ctx, "S1"); err != nil || !slices.Equal(users, []string{"U0CFO"}) {
+		t.Errorf("usergroups.users.list S1 = %v, %v", users, err)
+	}
+	if _, err := api.GetUserGroupMembersContext(ctx, "S2"); err == nil || err.Error() != "no_such_subteam" {
+		t.Errorf("a disabled group: %v, want no_such_subteam", err)
 	}
 }
