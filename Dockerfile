@@ -35,6 +35,11 @@ COPY --from=build /out/mrrbot /mrrbot
 # 65532 is distroless's nonroot user. A number, not the name, so that
 # Kubernetes' runAsNonRoot can check it.
 USER 65532:65532
+# The Go runtime keeps its heap under GOMEMLIMIT by collecting harder near
+# it, so a large sync stays inside a container's memory limit instead of
+# being killed. 768MiB suits a 1 GiB limit (docs/operations.md, "Memory");
+# set both together: docker run --memory 2g -e GOMEMLIMIT=1536MiB …
+ENV GOMEMLIMIT=768MiB
 EXPOSE 8080
 ENTRYPOINT ["/mrrbot"]
 CMD ["serve"]

@@ -29,7 +29,19 @@ type Message struct {
 	Chart     []byte
 	ChartName string // file name, e.g. "mrr-2026-10.png"
 	ChartAlt  string // alt text
+	// Key identifies the message, such as a digest's ledger key
+	// ([DigestKey]); [PostOnce] sets it. A poster with a bot token posts it
+	// in the message's metadata (event type [MetadataEventType]), so that
+	// after a failure that leaves unknown whether Slack delivered the
+	// message it can look for it before posting again. A post with a Key
+	// that may have been delivered is never simply sent again: its error
+	// wraps [ErrMaybePosted].
+	Key string
 }
+
+// MetadataEventType is the event type of the metadata of a message posted
+// with a Key; its payload holds the key as "key".
+const MetadataEventType = "mrrbot_digest"
 
 // Poster posts a message to its channel.
 type Poster interface {

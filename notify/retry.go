@@ -26,6 +26,10 @@ const (
 	backoffMax    = 15 * time.Second
 	// httpTimeout bounds one request when the caller gives no client.
 	httpTimeout = 30 * time.Second
+	// attemptTimeout bounds each attempt of a call, whatever the client:
+	// an attempt that gets no answer in time is given up and, like a 5xx,
+	// retried, which for a post means looking for it first.
+	attemptTimeout = 30 * time.Second
 )
 
 // retrier runs every call to Slack: the Web API, uploads, the incoming
@@ -53,12 +57,12 @@ func newRetrier(attempts int, sleep func(context.Context, time.Duration) error, 
 }
 
 // do calls call until it succeeds, fails for good, runs out of attempts
-// or ctx is done. op names the call in logs and errors. The error
-// returned has its secrets redacted.
+// or ctx is done. op names the call in logs and errors. Each attempt has
+// attemptTimeout to answer. The error returned has its secrets redacted.
 func (r retrier) do(ctx context.Context, op string, call func(context.Context) error) error {
 	r.hooks.call(op)
 	for attempt := 1; ; attempt++ {
-		err := r.redact.error(call(ctx))
+		err := r.redact.error(r.attempt(ctx, call))
 		if err == nil {
 			return nil
 		}
@@ -80,6 +84,77 @@ func (r retrier) do(ctx context.Context, op string, call func(context.Context) e
 	}
 }
 
+// attempt runs one attempt of call, within attemptTimeout.
+func (r retrier) attempt(ctx context.Context, call func(context.Context) error) error {
+	actx, cancel := context.WithTimeout(ctx, attemptTimeout)
+	defer cancel()
+	err := call(actx)
+	if err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+		return &timeoutError{after: attemptTimeout, err: err}
+	}
+	return err
+}
+
+// timeoutError is an attempt that got no answer within its time; the
+// call's own context was not done.
+type timeoutError struct {
+	after time.Duration
+	err   error
+}
+
+func (e *timeoutError) Error() string { return fmt.Sprintf("no answer within %s: %v", e.after, e.err) }
+func (e *timeoutError) Unwrap() error { return e.err }
+
+// ErrMaybePosted is wrapped by the error of a post that may have reached
+// the channel after all: Slack failed after the request was sent (a 5xx,
+// no answer in time, a dropped connection), and mrrbot could not find out
+// whether the message went out. Posting again might post it twice, so
+// [PostOnce] keeps the post's claim and says so.
+var ErrMaybePosted = errors.New("slack may have posted the message")
+
+// maybePostedError is a failed post that may have been delivered.
+type maybePostedError struct{ err error }
+
+func (e *maybePostedError) Error() string   { return e.err.Error() }
+func (e *maybePostedError) Unwrap() []error { return []error{e.err, ErrMaybePosted} }
+
+// maybeDelivered reports whether a call that failed with err may have
+// been carried out by Slack all the same. It is the one place that tells:
+//
+//   - a rate limit (429), a 4xx and Slack's errors that refuse a request
+//     (channel_not_found, invalid_auth, …) were not carried out;
+//   - so were requests that never left: the connection was refused, or
+//     the host not found;
+//   - a 5xx or 408, Slack's own failures (internal_error, fatal_error,
+//     service_unavailable, request_timeout), no answer in time, a
+//     connection dropped after the request was sent, an answer that
+//     cannot be read, and anything else may have been.
+func maybeDelivered(err error) bool {
+	if err == nil {
+		return false
+	}
+	if _, ok := errors.AsType[*slack.RateLimitedError](err); ok {
+		return false
+	}
+	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok {
+		return sc.Code >= 500 || sc.Code == http.StatusRequestTimeout
+	}
+	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
+		switch se.Err {
+		case "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+			return true
+		}
+		return false
+	}
+	if oe, ok := errors.AsType[*net.OpError](err); ok && oe.Op == "dial" {
+		return false
+	}
+	if _, ok := errors.AsType[*net.DNSError](err); ok {
+		return false
+	}
+	return true
+}
+
 // retryDelay says whether err, the outcome of attempt (counting from 1),
 // is worth another attempt, and after how long:
 //
@@ -88,9 +163,17 @@ func (r retrier) do(ctx context.Context, op string, call func(context.Context) e
 //   - HTTP 429 without Retry-After, 408 and 5xx, Slack's transient errors
 //     (internal_error, service_unavailable, request_timeout, ratelimited)
 //     and transport errors back off exponentially with jitter;
+//   - an attempt that got no answer within attemptTimeout backs off too;
 //   - everything else, Slack errors such as channel_not_found or
-//     invalid_auth and the context's own errors, is final.
+//     invalid_auth, the context's own errors and a post that may have
+//     been delivered and cannot be looked for (ErrMaybePosted), is final.
 func retryDelay(err error, attempt int) (time.Duration, bool) {
+	if errors.Is(err, ErrMaybePosted) {
+		return 0, false
+	}
+	if _, ok := errors.AsType[*timeoutError](err); ok {
+		return backoff(attempt), true
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return 0, false
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -44,6 +45,8 @@ func TestRetryDelay(t *testing.T) {
 		{name: "cancelled in transport", err: &url.Error{Op: "Post", URL: "u", Err: context.Canceled}},
 		{name: "deadline", err: fmt.Errorf("x: %w", context.DeadlineExceeded)},
 		{name: "bad JSON", err: errors.New("invalid character '<' looking for beginning of value")},
+		{name: "attempt timed out", err: &timeoutError{after: attemptTimeout, err: &url.Error{Op: "Post", URL: "u", Err: context.DeadlineExceeded}}, retry: true, backoff: true},
+		{name: "maybe posted", err: &maybePostedError{err: slack.StatusCodeError{Code: 500}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wait, retry := retryDelay(tc.err, 1)
@@ -57,6 +60,40 @@ func TestRetryDelay(t *testing.T) {
 				t.Errorf("wait = %s, want a backoff in [%s, %s]", wait, backoffBase/2, backoffBase)
 			}
 		})
+	}
+}
+
+func TestMaybeDelivered(t *testing.T) {
+	dial := &url.Error{Op: "Post", URL: "u", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
+	reset := &url.Error{Op: "Post", URL: "u", Err: &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}}
+	for _, tc := range []struct {
+		name  string
+		err   error
+		maybe bool
+	}{
+		{"no error", nil, false},
+		{"rate limited", &slack.RateLimitedError{RetryAfter: time.Second}, false},
+		{"400", slack.StatusCodeError{Code: 400}, false},
+		{"404", slack.StatusCodeError{Code: 404}, false},
+		{"429", slack.StatusCodeError{Code: 429}, false},
+		{"408", slack.StatusCodeError{Code: 408}, true},
+		{"500", slack.StatusCodeError{Code: 500}, true},
+		{"503, wrapped", fmt.Errorf("post: %w", slack.StatusCodeError{Code: 503}), true},
+		{"channel_not_found", slack.SlackErrorResponse{Err: "channel_not_found"}, false},
+		{"ratelimited", slack.SlackErrorResponse{Err: "ratelimited"}, false},
+		{"internal_error", slack.SlackErrorResponse{Err: "internal_error"}, true},
+		{"fatal_error", slack.SlackErrorResponse{Err: "fatal_error"}, true},
+		{"connection refused", dial, false},
+		{"no such host", &url.Error{Op: "Post", URL: "u", Err: &net.DNSError{Err: "no such host", Name: "slack.invalid"}}, false},
+		{"connection reset", reset, true},
+		{"unexpected EOF", io.ErrUnexpectedEOF, true},
+		{"no answer in time", &timeoutError{after: attemptTimeout, err: context.DeadlineExceeded}, true},
+		{"cancelled mid-request", &url.Error{Op: "Post", URL: "u", Err: context.Canceled}, true},
+		{"unreadable answer", errors.New("invalid character '<' looking for beginning of value"), true},
+	} {
+		if got := maybeDelivered(tc.err); got != tc.maybe {
+			t.Errorf("%s: maybeDelivered = %v, want %v", tc.name, got, tc.maybe)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,6 +87,15 @@ const botTokenVar = "SLACK_BOT_TOKEN (the app's Bot User OAuth Token, xoxb-…)"
 // reply in the message's thread; if that fails (no files:write scope, say)
 // the failure is logged and Posted.ChartUploaded is false, but Post
 // succeeds: the message went out.
+//
+// A message with a Key carries it in its metadata. When an attempt fails
+// in a way that Slack may have delivered the message all the same (a 5xx,
+// no answer within 30 seconds, a dropped connection; see maybeDelivered),
+// the next attempt first looks for it in the channel's recent history
+// (conversations.history, which needs channels:history, or groups:history
+// for a private channel) and posts again only if it is not there. If it
+// cannot look, the error wraps [ErrMaybePosted] and the message is not
+// posted again.
 func (s *Slack) Post(ctx context.Context, msg Message) (Posted, error) {
 	if s.channel == "" {
 		return Posted{}, errors.New("post to slack: no channel; set SLACK_CHANNEL")
@@ -98,19 +108,120 @@ func (s *Slack) Post(ctx context.Context, msg Message) (Posted, error) {
 	if len(msg.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
 	}
+	if msg.Key != "" {
+		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
+			EventType: MetadataEventType, EventPayload: map[string]any{"key": msg.Key},
+		}))
+	}
+	// Slack's clock and this host's may differ: the look goes back a while
+	// before the first attempt.
+	since := time.Now().Add(-lookBack)
 	var p Posted
+	unsure := false // an attempt that failed may have been delivered
 	err := s.retry.do(ctx, "chat.postMessage", func(ctx context.Context) error {
+		if unsure {
+			found, ok, err := s.find(ctx, msg.Key, since)
+			if err != nil {
+				return &lookError{err: withHint(err, s.findHint(err))}
+			}
+			if ok {
+				s.logger.InfoContext(ctx, "the failed post had gone out; not posting it again", "key", msg.Key, "ts", found.Timestamp)
+				p = found
+				return nil
+			}
+		}
 		var err error
 		p.Channel, p.Timestamp, err = s.api.PostMessageContext(ctx, s.channel, opts...)
+		if msg.Key != "" && maybeDelivered(err) {
+			unsure = true
+		}
 		return err
 	})
 	if err != nil {
-		return Posted{}, fmt.Errorf("post to slack channel %s: %w", s.channel, withHint(err, s.postHint(err)))
+		if _, looked := errors.AsType[*lookError](err); !looked && !unsure {
+			err = withHint(err, s.postHint(err))
+		}
+		err = fmt.Errorf("post to slack channel %s: %w", s.channel, err)
+		if unsure {
+			err = &maybePostedError{err: err}
+		}
+		return Posted{}, err
 	}
 	if len(msg.Chart) > 0 {
 		p.ChartUploaded = s.uploadChart(ctx, p, msg)
 	}
 	return p, nil
+}
+
+// lookError is a failed look for the message of a failed post.
+type lookError struct{ err error }
+
+func (e *lookError) Error() string {
+	return "look for the message of the failed attempt: " + e.err.Error()
+}
+func (e *lookError) Unwrap() error { return e.err }
+
+// Bounds of the look for a post that may have gone out.
+const (
+	// lookBack is how long before the first attempt the look starts.
+	lookBack = 10 * time.Minute
+	// historyPages bounds the pages of history read, 200 messages each.
+	historyPages = 5
+)
+
+// find looks in the channel's history since since for the message whose
+// metadata carries key.
+func (s *Slack) find(ctx context.Context, key string, since time.Time) (Posted, bool, error) {
+	ch, err := s.channelID(ctx)
+	if err != nil {
+		return Posted{}, false, err
+	}
+	s.retry.hooks.call("conversations.history")
+	params := &slack.GetConversationHistoryParameters{
+		ChannelID: ch, Oldest: strconv.FormatInt(since.Unix(), 10) + ".000000",
+		Limit: 200, IncludeAllMetadata: true,
+	}
+	for range historyPages {
+		resp, err := s.api.GetConversationHistoryContext(ctx, params)
+		if err != nil {
+			return Posted{}, false, err
+		}
+		for _, m := range resp.Messages {
+			if m.Metadata.EventType == MetadataEventType && m.Metadata.EventPayload["key"] == key {
+				return Posted{Channel: ch, Timestamp: m.Timestamp}, true, nil
+			}
+		}
+		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
+			break
+		}
+		params.Cursor = resp.ResponseMetaData.NextCursor
+	}
+	return Posted{}, false, nil
+}
+
+// channelID returns the ID of the channel, looking it up when
+// SLACK_CHANNEL gives its name: conversations.history takes IDs only.
+func (s *Slack) channelID(ctx context.Context) (string, error) {
+	if _, byName := channelName(s.channel); !byName {
+		return s.channel, nil
+	}
+	ch, err := s.lookup(ctx)
+	if err != nil {
+		return "", err
+	}
+	return ch.ID, nil
+}
+
+// findHint says what to do about a failed look for a post.
+func (s *Slack) findHint(err error) string {
+	switch slackCode(err) {
+	case "missing_scope":
+		return "the app lacks channels:history (groups:history for a private channel), which checking whether a failed post went out needs; " +
+			"add it under OAuth & Permissions and reinstall the app"
+	case "not_in_channel", "channel_not_found":
+		return s.postHint(err)
+	}
+	return ""
 }
 
 // postHint says what to do about a failed post.

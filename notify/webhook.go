@@ -44,15 +44,28 @@ func (w *Webhook) SetHooks(h Hooks) { w.retry.hooks = h }
 // Post sends msg's blocks and fallback text to the webhook, with link
 // unfurling off. Posted.Channel is empty (a webhook does not say where it
 // posts) and Posted.ChartUploaded is false.
+//
+// A webhook cannot read the channel, so a message with a Key whose post
+// may have been delivered (see maybeDelivered) is not sent again: the
+// error wraps [ErrMaybePosted].
 func (w *Webhook) Post(ctx context.Context, msg Message) (Posted, error) {
 	off := false
 	wm := &slack.WebhookMessage{Text: msg.Text, UnfurlLinks: &off, UnfurlMedia: &off}
 	if len(msg.Blocks) > 0 {
 		wm.Blocks = &slack.Blocks{BlockSet: msg.Blocks}
 	}
-	if err := postIncoming(ctx, w.retry, w.hc, w.url, wm, "webhook"); err != nil {
-		return Posted{}, fmt.Errorf("post to the slack incoming webhook: %w",
-			withHint(err, incomingHint(err, "SLACK_WEBHOOK_URL")))
+	err := w.retry.do(ctx, "webhook", func(ctx context.Context) error {
+		err := slack.PostWebhookCustomHTTPContext(ctx, w.url, w.hc, wm)
+		if msg.Key != "" && maybeDelivered(err) {
+			return &maybePostedError{err: err}
+		}
+		return err
+	})
+	if err != nil {
+		if !errors.Is(err, ErrMaybePosted) {
+			err = withHint(err, incomingHint(err, "SLACK_WEBHOOK_URL"))
+		}
+		return Posted{}, fmt.Errorf("post to the slack incoming webhook: %w", err)
 	}
 	if len(msg.Chart) > 0 {
 		w.logger.InfoContext(ctx, "an incoming webhook cannot upload files; the chart was left out", "file", msg.ChartName)

@@ -315,7 +315,8 @@ func movementsTab(res *calc.Result, name string) sheets.Tab {
 // issuesTab lists the rows left out (errs), then the remarks on rows
 // (warnings: counted, or left out on purpose), each by row number, keeping
 // the order of the issues of one row. The Column is the sheet's header
-// where the issue knows it.
+// where the issue knows it. A long value is quoted by its start and its
+// length (see shortValue), in the Value and the Problem columns alike.
 func issuesTab(errs, warnings []calc.Issue, name string) sheets.Tab {
 	cols := []sheets.TabColumn{
 		{Title: "Row", Format: sheets.FormatNumber, Pattern: patternCount, Width: widthRow},
@@ -347,8 +348,8 @@ func issuesTab(errs, warnings []calc.Issue, name string) sheets.Tab {
 			rows = append(rows, []sheets.Cell{
 				row,
 				sheets.TextCell(column),
-				sheets.TextCell(is.Value),
-				sheets.TextCell(is.Message),
+				sheets.TextCell(shortValue(is.Value)),
+				sheets.TextCell(shortQuotes(is.Message)),
 				sheets.TextCell(eff),
 			})
 		}

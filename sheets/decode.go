@@ -34,6 +34,10 @@ type Options struct {
 	// field's column ("Currency", "Status"). A segment no header cell names
 	// makes the table unreadable: a *SegmentError.
 	Segments []string
+	// Today is the day the table is read, in the report's time zone. A
+	// start or end date more than 50 years after it is not plausible (see
+	// [PlausibleDate]), nor one before 1970; zero checks only the latter.
+	Today calc.Date
 
 	// fxLeftOut holds, by currency, the first row of the FX table that was
 	// left out, so that a row with no rate for the currency can say why.
@@ -158,6 +162,7 @@ func decode(r RowReader, book adder, opts Options) (*Report, error) {
 	}
 	d := newDecoder(h, segs, loc, book)
 	d.fxLeftOut = opts.fxLeftOut
+	d.today = opts.Today
 	rep := &Report{HeaderRow: h.row, Header: h.columns, Segments: segs, Ignored: h.ignored(segs)}
 	if rep.Rows, err = readRows(r, d); err != nil {
 		return nil, err
@@ -278,6 +283,7 @@ type decoder struct {
 	idRows    []int32
 
 	fxLeftOut map[string]calc.Issue
+	today     calc.Date // Options.Today
 
 	row      int
 	cells    []Cell
@@ -709,23 +715,33 @@ func (d *decoder) date(f field, c Cell) (calc.Date, bool) {
 			return 0, false
 		}
 		if date, ok := serialDate(c.Text); ok {
-			return date, true
+			return date, d.plausible(f, c, date)
 		}
 	case Text:
 		// ISO 8601, the usual form, says nothing of the order.
 		if t := c.Text; len(t) == 10 && t[4] == '-' && t[7] == '-' {
 			if date, p := parseDateText(t, orderUnknown); p == dateOK {
-				return date, true
+				return date, d.plausible(f, c, date)
 			}
 		}
 		date, problem, wait := d.orders[f].read(c.Text, d.row, d.loc, d.mode)
 		if !d.settle(f, c, problem, wait) {
 			return 0, false
 		}
-		return date, true
+		return date, d.plausible(f, c, date)
 	}
 	d.fail(f, c, notADate.message(c.Text))
 	return 0, false
+}
+
+// plausible tells whether date, read from the cell c of field f, is a
+// plausible subscription date, and records the problem when it is not.
+func (d *decoder) plausible(f field, c Cell, date calc.Date) bool {
+	if msg := PlausibleDate(date, d.today); msg != "" {
+		d.fail(f, c, msg)
+		return false
+	}
+	return true
 }
 
 // noteCustomer records the current row's customer ID when book.Add took it

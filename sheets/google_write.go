@@ -210,7 +210,7 @@ func apiRows(t *Tab, from, to int, header bool) []*sheetsapi.RowData {
 	if header {
 		hd := &sheetsapi.RowData{}
 		for _, c := range t.Columns {
-			title := c.Title
+			title := fitCell(c.Title)
 			hd.Values = append(hd.Values, &sheetsapi.CellData{
 				UserEnteredValue:  &sheetsapi.ExtendedValue{StringValue: &title},
 				UserEnteredFormat: &sheetsapi.CellFormat{TextFormat: &sheetsapi.TextFormat{Bold: true}},
@@ -233,7 +233,7 @@ func apiRows(t *Tab, from, to int, header bool) []*sheetsapi.RowData {
 func apiValue(c Cell) *sheetsapi.CellData {
 	switch c.Kind {
 	case Text:
-		s := c.Text
+		s := fitCell(c.Text)
 		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{StringValue: &s}}
 	case Number:
 		f, err := strconv.ParseFloat(c.Text, 64)
@@ -247,6 +247,49 @@ func apiValue(c Cell) *sheetsapi.CellData {
 		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{BoolValue: &b, ForceSendFields: []string{"BoolValue"}}}
 	}
 	return &sheetsapi.CellData{}
+}
+
+// MaxCellChars is the most characters a Google Sheets cell holds. Google
+// refuses a whole batchUpdate that writes a longer cell.
+const MaxCellChars = 50000
+
+// fitCell returns s, or when it is longer than a cell may be, its start
+// and an ellipsis, MaxCellChars characters in all. It is the last guard of
+// every text cell mrrbot writes to Google: the tabs quote long values
+// shortened already, but one over the limit must not cost the whole
+// write. Characters are counted in UTF-16 code units, which are never
+// fewer than the characters Google counts.
+func fitCell(s string) string {
+	if len(s) <= MaxCellChars { // UTF-8 bytes ≥ UTF-16 units
+		return s
+	}
+	units := 0
+	for i, r := range s {
+		n := 1
+		if r > 0xFFFF {
+			n = 2
+		}
+		if units+n > MaxCellChars-1 { // room for the ellipsis
+			if utf16Len(s[i:]) <= MaxCellChars-units {
+				return s
+			}
+			return s[:i] + "…"
+		}
+		units += n
+	}
+	return s
+}
+
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
 }
 
 // apiFormatType is the Sheets number format type of a column format.

@@ -1,11 +1,5 @@
 package sheets
 
-import (
-	"fmt"
-
-	"github.com/xuri/excelize/v2"
-)
-
 // This file answers questions about a source without reading it, for
 // `mrrbot doctor`: who mrrbot acts as, which tabs there are, which of them
 // a read would take.
@@ -15,12 +9,12 @@ func (g *Google) Identity() Identity { return g.identity }
 
 // WorkbookTabs returns the names of the workbook's tabs, in order.
 func WorkbookTabs(path string) ([]string, error) {
-	f, err := excelize.OpenFile(path)
+	x, err := openXLSX(path)
 	if err != nil {
-		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+		return nil, err
 	}
-	defer f.Close()
-	return f.GetSheetList(), nil
+	defer x.Close()
+	return x.tabNames(), nil
 }
 
 // FindTab returns the tab among tabs that a read of name takes: the first

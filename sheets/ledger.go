@@ -6,15 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"google.golang.org/api/googleapi"
 	sheetsapi "google.golang.org/api/sheets/v4"
@@ -261,37 +258,28 @@ func noSuchSheet(err error) bool {
 	return errors.As(err, &ge) && ge.Code == http.StatusBadRequest && strings.Contains(ge.Message, "No sheet with id")
 }
 
-// Lock timings of the workbook ledger.
-const (
-	// lockStale is the age after which a lock file is taken to be left by
-	// a process that died: a claim holds the lock for seconds.
-	lockStale = 10 * time.Minute
-	// lockWait is how long a claim waits for another one to finish.
-	lockWait = time.Minute
-	// lockPoll is how often a waiting claim tries again.
-	lockPoll = 50 * time.Millisecond
-)
-
 // FileLedger records which digests were posted in the hidden _mrrbot tab
 // of a local workbook, as entries of [WriteOptions.Ledger]: the key, and
 // the note as its value.
 //
 // A claim reads the ledger and writes the key back, which two processes
-// could interleave; so claims and releases on one workbook take turns
-// through a lock file beside it, path + ".mrrbot.lock", created
-// exclusively and held only while the ledger is read and written. A claim
-// waits up to a minute for another to finish. A lock older than ten
-// minutes was left by a process that died, and is removed.
+// could interleave, or a sync writing the workbook at the same time; so
+// claims, releases and every other write of one workbook take turns
+// through the lock file beside it, path + ".mrrbot.lock", held while the
+// workbook is read and written (see [WriteWorkbook]). A claim waits up to
+// five minutes for another writer to finish. A lock whose holder is gone
+// (a process of this host that no longer runs, or a lock not refreshed
+// for ten minutes) is taken over.
 //
 // A FileLedger is safe for concurrent use, within a process and across
 // processes that share the file system.
 type FileLedger struct {
-	path, lock string
+	path string
 }
 
 // WorkbookLedger returns the posting ledger kept in the workbook at path.
 func WorkbookLedger(path string) *FileLedger {
-	return &FileLedger{path: path, lock: path + ".mrrbot.lock"}
+	return &FileLedger{path: path}
 }
 
 // Claim reserves key by adding it, with note as its value, to the
@@ -301,7 +289,8 @@ func (l *FileLedger) Claim(ctx context.Context, key, note string) (bool, error) 
 	if err := checkLedgerKey(key); err != nil {
 		return false, fmt.Errorf("claim %q in %s: %w", key, l.path, err)
 	}
-	unlock, err := l.acquire(ctx)
+	target := resolveWorkbook(l.path)
+	unlock, err := lockWorkbook(ctx, target)
 	if err != nil {
 		return false, fmt.Errorf("claim %q: %w", key, err)
 	}
@@ -313,7 +302,7 @@ func (l *FileLedger) Claim(ctx context.Context, key, note string) (bool, error) 
 	if _, ok := entries[key]; ok {
 		return false, nil
 	}
-	if _, err := WriteWorkbook(l.path, nil, WriteOptions{Ledger: map[string]string{key: note}}); err != nil {
+	if _, err := writeLocked(l.path, target, nil, WriteOptions{Ledger: map[string]string{key: note}}); err != nil {
 		return false, fmt.Errorf("claim %q: %w", key, err)
 	}
 	return true, nil
@@ -325,7 +314,8 @@ func (l *FileLedger) Release(ctx context.Context, key string) error {
 	if err := checkLedgerKey(key); err != nil {
 		return fmt.Errorf("release %q in %s: %w", key, l.path, err)
 	}
-	unlock, err := l.acquire(ctx)
+	target := resolveWorkbook(l.path)
+	unlock, err := lockWorkbook(ctx, target)
 	if err != nil {
 		return fmt.Errorf("release %q: %w", key, err)
 	}
@@ -337,7 +327,7 @@ func (l *FileLedger) Release(ctx context.Context, key string) error {
 	if _, ok := entries[key]; !ok {
 		return nil
 	}
-	if _, err := WriteWorkbook(l.path, nil, WriteOptions{Delete: []string{key}}); err != nil {
+	if _, err := writeLocked(l.path, target, nil, WriteOptions{Delete: []string{key}}); err != nil {
 		return fmt.Errorf("release %q: %w", key, err)
 	}
 	return nil
@@ -350,75 +340,4 @@ func checkLedgerKey(key string) error {
 		return fmt.Errorf("ledger key %q is reserved for mrrbot's tab records", key)
 	}
 	return nil
-}
-
-// acquire creates the lock file, waiting while another process holds it,
-// and returns the function that removes it.
-func (l *FileLedger) acquire(ctx context.Context) (unlock func(), err error) {
-	deadline := time.Now().Add(lockWait)
-	for {
-		f, err := os.OpenFile(l.lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-		if err == nil {
-			// Who holds the lock, for a person who finds it left behind.
-			host, _ := os.Hostname()
-			_, werr := fmt.Fprintf(f, "mrrbot pid %d on %s since %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
-			info, serr := f.Stat()
-			if cerr := f.Close(); werr == nil {
-				werr = cerr
-			}
-			if err := errors.Join(werr, serr); err != nil {
-				os.Remove(l.lock)
-				return nil, fmt.Errorf("create lock %s: %w", l.lock, err)
-			}
-			return func() {
-				// Remove the lock only if it is still this one: past
-				// lockStale another process may have replaced it.
-				if cur, err := os.Stat(l.lock); err == nil && os.SameFile(cur, info) {
-					os.Remove(l.lock)
-				}
-			}, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("create lock %s: %w", l.lock, err)
-		}
-		info, err := os.Stat(l.lock)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			continue // released meanwhile
-		case err != nil:
-			return nil, fmt.Errorf("read lock %s: %w", l.lock, err)
-		case time.Since(info.ModTime()) > lockStale:
-			// Left by a process that died. Remove it only if it is still
-			// the stale one, so as not to remove a lock just taken.
-			if cur, err := os.Stat(l.lock); err == nil && os.SameFile(cur, info) {
-				if err := os.Remove(l.lock); err != nil && !errors.Is(err, fs.ErrNotExist) {
-					return nil, fmt.Errorf("remove stale lock %s: %w", l.lock, err)
-				}
-			}
-			continue
-		}
-		if time.Now().After(deadline) {
-			return nil, l.busy(nil)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, l.busy(ctx.Err())
-		case <-time.After(lockPoll):
-		}
-	}
-}
-
-// busy is the error of a claim that found the lock held for too long; it
-// says who holds it, when the lock file tells.
-func (l *FileLedger) busy(cause error) error {
-	msg := fmt.Sprintf("another mrrbot is writing %s; if none is, remove %s", l.path, l.lock)
-	if b, err := os.ReadFile(l.lock); err == nil {
-		if holder := strings.TrimSpace(string(b)); holder != "" && len(holder) < 200 {
-			msg += " (held by " + holder + ")"
-		}
-	}
-	if cause != nil {
-		return fmt.Errorf("%s: %w", msg, cause)
-	}
-	return errors.New(msg)
 }

@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -78,6 +79,10 @@ type WriteOptions struct {
 	// back after a failed post. It applies after Ledger; a key that is not
 	// there is ignored, and the "tab:" records cannot be deleted here.
 	Delete []string
+	// MemoryLimit is the memory the process may use, in bytes (its
+	// GOMEMLIMIT); 0 means none. A write whose tabs would take more (see
+	// [ErrTooMuchToWrite]) is refused before the workbook is opened.
+	MemoryLimit int64
 }
 
 // WriteResult tells what a write did to the tabs it was given, by title;
@@ -121,8 +126,18 @@ const maxPatternLen = 255
 //
 // The file is replaced atomically and keeps its permissions; on error it is
 // left untouched.
+//
+// The write holds the workbook's lock (path + ".mrrbot.lock", the lock of
+// [FileLedger]) from reading the workbook to renaming the new file over
+// it, so that a concurrent write, such as a Slack claim in the posting
+// ledger, waits for it and is never lost: each write starts from the
+// last. Under the lock it also removes the temporary files that a write
+// killed part way left beside the workbook.
 func WriteWorkbook(path string, tabs []Tab, opts WriteOptions) (*WriteResult, error) {
 	if err := checkTabs(tabs, opts); err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	if err := checkWriteMemory(tabs, opts.MemoryLimit); err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
 	// Replace the file a symbolic link points to, not the link.
@@ -130,17 +145,30 @@ func WriteWorkbook(path string, tabs []Tab, opts WriteOptions) (*WriteResult, er
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
+	unlock, err := lockWorkbook(context.Background(), target)
+	if err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	defer unlock()
+	return writeLocked(path, target, tabs, opts)
+}
+
+// writeLocked is WriteWorkbook of the file target (path, its symbolic
+// links followed) for a caller that holds its lock and has checked tabs
+// and opts.
+func writeLocked(path, target string, tabs []Tab, opts WriteOptions) (*WriteResult, error) {
+	removeLeftovers(target)
 	info, err := os.Stat(target)
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
-	f, err := excelize.OpenFile(target)
+	f, err := openWorkbook(target)
 	if err != nil {
-		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+		return nil, err
 	}
 	defer f.Close()
 
-	res, err := updateWorkbook(f, tabs, opts)
+	res, err := updateWorkbook(f.File, tabs, opts)
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
@@ -154,17 +182,42 @@ func WriteWorkbook(path string, tabs []Tab, opts WriteOptions) (*WriteResult, er
 // tab of the workbook at path: the bot's tab records ("tab:summary" → the
 // tab's title) and the entries stored through [WriteOptions.Ledger]. A
 // workbook the bot never wrote has none: the map is empty.
+//
+// It streams the workbook rather than opening it whole, since a claim in
+// the posting ledger reads it under the workbook's lock.
 func ReadWorkbookLedger(path string) (map[string]string, error) {
-	f, err := excelize.OpenFile(path)
+	x, err := openXLSX(path)
 	if err != nil {
-		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+		return nil, err
 	}
-	defer f.Close()
-	entries, _, err := readLedger(f)
+	defer x.Close()
+	entries := make(map[string]string)
+	sheet, ok := findTab(x.tabNames(), ledgerTab)
+	if !ok {
+		return entries, nil
+	}
+	r, err := x.tab(sheet)
 	if err != nil {
 		return nil, fmt.Errorf("read tab %q of %s: %w", ledgerTab, path, err)
 	}
-	return entries, nil
+	defer r.close()
+	for {
+		_, cells, err := r.Next()
+		if err == io.EOF {
+			return entries, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read tab %q of %s: %w", ledgerTab, path, err)
+		}
+		if len(cells) == 0 || cells[0].Text == "" {
+			continue
+		}
+		v := ""
+		if len(cells) > 1 {
+			v = cells[1].Text
+		}
+		entries[cells[0].Text] = v
+	}
 }
 
 // checkTabs rejects what no workbook could hold, before the file is opened.
@@ -220,6 +273,12 @@ func checkTabName(name string) error {
 
 // checkTabContent checks the cells, formats, chart and colour scales of t.
 func checkTabContent(t *Tab) error {
+	if len(t.Rows)+1 > maxSheetRows {
+		return fmt.Errorf("%d rows and the header are more than a spreadsheet tab holds (%d)", len(t.Rows), maxSheetRows)
+	}
+	if len(t.Columns) > maxSheetCols {
+		return fmt.Errorf("%d columns are more than a spreadsheet tab holds (%d)", len(t.Columns), maxSheetCols)
+	}
 	for i, c := range t.Columns {
 		if len(c.Pattern) > maxPatternLen {
 			return fmt.Errorf("column %q: number format is longer than %d characters", c.Title, maxPatternLen)
@@ -824,7 +883,7 @@ func (w *tabWriter) writeLedger(sheet string, entries map[string]string) error {
 // renamed over path. On error the temporary file is removed and path is
 // left as it was.
 func replaceFile(path string, perm fs.FileMode, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".mrrbot-*.xlsx")
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPattern(path))
 	if err != nil {
 		return err
 	}

@@ -235,7 +235,15 @@ func openBook(t *testing.T, p string) *excelize.File {
 // to width cells a row, below the header.
 func readTab(t *testing.T, f *excelize.File, sheet string, width int, date1904 bool) (header []Cell, rows [][]Cell) {
 	t.Helper()
-	r, err := newWorkbookReader(f, sheet, date1904)
+	x, err := openXLSX(f.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if x.date1904 != date1904 {
+		t.Fatalf("%s: date1904 = %v, want %v", f.Path, x.date1904, date1904)
+	}
+	r, err := x.tab(sheet)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,12 +108,12 @@ func TestWorkbookCells(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			path := newWorkbook(t, date1904)
-			f, err := excelize.OpenFile(path)
+			x, err := openXLSX(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
-			r, err := newWorkbookReader(f, "Subscriptions", date1904)
+			defer x.Close()
+			r, err := x.tab("Subscriptions")
 			if err != nil {
 				t.Fatal(err)
 			}

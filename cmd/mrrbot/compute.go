@@ -23,6 +23,8 @@ type sourceFlags struct {
 	currency string
 	locale   string
 	segments segmentList
+	// today bounds the plausible dates; see sheets.Options.Today.
+	today calc.Date
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -60,7 +62,7 @@ func (s *sourceFlags) load() (*sheets.Loaded, error) {
 	if s.input == "" {
 		return nil, usagef("no input: give --input FILE.csv or FILE.xlsx")
 	}
-	opts := sheets.Options{Currency: s.currency, Tab: s.tab, Locale: s.locale, Segments: s.segments}
+	opts := sheets.Options{Currency: s.currency, Tab: s.tab, Locale: s.locale, Segments: s.segments, Today: s.today}
 	switch strings.ToLower(filepath.Ext(s.input)) {
 	case ".csv", ".txt":
 		f, err := os.Open(s.input)
@@ -170,6 +172,7 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	src.today = calc.DateFromTime(c.now().In(loc))
 	loaded, err := src.load()
 	if err != nil {
 		return err

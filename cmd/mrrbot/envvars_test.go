@@ -17,7 +17,7 @@ import (
 
 // envName is how the docs and manifests name mrrbot's environment
 // variables.
-var envName = regexp.MustCompile(`\b(MRRBOT_[A-Z0-9_]+|SLACK_[A-Z0-9_]+|GOOGLE_APPLICATION_CREDENTIALS)\b`)
+var envName = regexp.MustCompile(`\b(MRRBOT_[A-Z0-9_]+|SLACK_[A-Z0-9_]+|GOOGLE_APPLICATION_CREDENTIALS|GOMEMLIMIT)\b`)
 
 // TestEnvVarsDocumented checks that the environment variables the docs and
 // deploy files name are the ones mrrbot reads, both ways: every name that

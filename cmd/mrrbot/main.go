@@ -69,6 +69,9 @@ type cli struct {
 	progress io.Writer
 	// listening, when set, is told serve's address once it listens.
 	listening func(addr string)
+	// metricsListening, when set, is told the address of serve's
+	// --metrics-addr once it listens.
+	metricsListening func(addr string)
 	// metrics counts syncs, API calls, slash commands and digest posts
 	// for /metrics; serve sets it, and nil counts nothing.
 	metrics *metrics

@@ -23,6 +23,9 @@ const (
 	resultOK      = "ok"
 	resultError   = "error"
 	resultRefused = "refused" // a slash command failed verification, no report answers its channel, or its sender may not run it
+	// resultReplayed is a slash command request received before, with
+	// the same signature and timestamp: acknowledged, not run again.
+	resultReplayed = "replayed"
 
 	// Outcomes of a digest post.
 	digestPosted        = "posted"
@@ -67,8 +70,12 @@ type metrics struct {
 	mrr           *prometheus.GaugeVec
 
 	mu      sync.Mutex
-	mrrAsOf map[string]calc.Date // by currency, the as-of day of the figures mrr shows
+	mrrAsOf map[mrrSeries]calc.Date // the as-of day of the figures each mrr series shows
 }
+
+// mrrSeries is a series of mrrbot_mrr: one per report and currency, so
+// that two reports in one currency do not overwrite each other.
+type mrrSeries struct{ report, currency string }
 
 // newMetrics returns metrics in a new registry, with the Go runtime and
 // process collectors. now is the clock of
@@ -77,7 +84,7 @@ func newMetrics(now func() time.Time) *metrics {
 	m := &metrics{
 		reg:     prometheus.NewRegistry(),
 		now:     now,
-		mrrAsOf: map[string]calc.Date{},
+		mrrAsOf: map[mrrSeries]calc.Date{},
 		syncs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_syncs_total",
 			Help: "Syncs (read the sheet, compute, and write unless a dry run), by result: ok or error.",
@@ -101,7 +108,7 @@ func newMetrics(now func() time.Time) *metrics {
 		}, []string{"service", "status"}),
 		slashCommands: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_slash_commands_total",
-			Help: "Slash commands, by command (month_to_date, month, sync, help, unknown) and result (ok, error, or refused: the request failed verification, no report is bound to its channel, or its sender may not run it).",
+			Help: "Slash commands, by command (month_to_date, month, sync, help, unknown) and result (ok, error, refused: the request failed verification, no report is bound to its channel, or its sender may not run it, or replayed: a copy of a request answered before).",
 		}, []string{"command", "result"}),
 		digestPosts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_digest_posts_total",
@@ -109,8 +116,8 @@ func newMetrics(now func() time.Time) *metrics {
 		}, []string{"result"}),
 		mrr: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "mrrbot_mrr",
-			Help: "The ending MRR of the latest figures computed, in the reporting currency.",
-		}, []string{"currency"}),
+			Help: "The ending MRR of the latest figures computed, by report (its name in the config file, \"default\" without one) and reporting currency.",
+		}, []string{"report", "currency"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
@@ -167,32 +174,34 @@ func (m *metrics) observeSync(d time.Duration, s *synced, err error) {
 	}
 	m.syncDone(d, err)
 	if err == nil && s != nil {
-		m.observeResult(s.result)
+		m.observeResult(s.report, s.result)
 	}
 }
 
-// observeResult sets mrrbot_mrr to the ending MRR of res's last month,
-// unless figures in its currency as of a later day were observed before:
-// computing a past month's digest does not pull the gauge back.
-func (m *metrics) observeResult(res *calc.Result) {
+// observeResult sets report's mrrbot_mrr to the ending MRR of res's last
+// month, unless figures of that report in its currency as of a later day
+// were observed before: computing a past month's digest does not pull the
+// gauge back.
+func (m *metrics) observeResult(report string, res *calc.Result) {
 	if m == nil || res == nil || len(res.Months) == 0 {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if res.AsOf < m.mrrAsOf[res.Currency] {
+	series := mrrSeries{report, res.Currency}
+	if res.AsOf < m.mrrAsOf[series] {
 		return
 	}
-	m.mrrAsOf[res.Currency] = res.AsOf
-	m.observeMRR(res.Currency, res.Months[len(res.Months)-1].Ending.Decimal().InexactFloat64())
+	m.mrrAsOf[series] = res.AsOf
+	m.observeMRR(report, res.Currency, res.Months[len(res.Months)-1].Ending.Decimal().InexactFloat64())
 }
 
-// observeMRR sets the MRR gauge of currency to v.
-func (m *metrics) observeMRR(currency string, v float64) {
+// observeMRR sets the MRR gauge of report and currency to v.
+func (m *metrics) observeMRR(report, currency string, v float64) {
 	if m == nil {
 		return
 	}
-	m.mrr.WithLabelValues(currency).Set(v)
+	m.mrr.WithLabelValues(report, currency).Set(v)
 }
 
 // apiCall counts a call to service ("sheets" or "slack").

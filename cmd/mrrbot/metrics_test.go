@@ -126,33 +126,35 @@ func resultAsOf(t *testing.T, currency string, day calc.Date, ending string) *ca
 
 func TestMetricsObserveSync(t *testing.T) {
 	m, _ := newTestMetrics()
-	mrr := func() float64 { return testutil.ToFloat64(m.mrr.WithLabelValues("EUR")) }
+	mrr := func() float64 { return testutil.ToFloat64(m.mrr.WithLabelValues("acme", "EUR")) }
 
-	m.observeSync(time.Second, &synced{result: resultAsOf(t, "EUR", calc.DateOf(2026, 3, 15), "12345.67")}, nil)
+	m.observeSync(time.Second, &synced{report: "acme", result: resultAsOf(t, "EUR", calc.DateOf(2026, 3, 15), "12345.67")}, nil)
 	checkValue(t, "mrr after today's sync", mrr(), 12345.67)
 
 	// A digest for February computes as of February's last day: the gauge
 	// keeps today's figure.
-	m.observeSync(time.Second, &synced{result: resultAsOf(t, "EUR", calc.DateOf(2026, 2, 28), "11000")}, nil)
+	m.observeSync(time.Second, &synced{report: "acme", result: resultAsOf(t, "EUR", calc.DateOf(2026, 2, 28), "11000")}, nil)
 	checkValue(t, "mrr after February's digest", mrr(), 12345.67)
 
 	// Fresh figures for the same day replace it: the sheet changed.
-	m.observeSync(time.Second, &synced{result: resultAsOf(t, "EUR", calc.DateOf(2026, 3, 15), "12400")}, nil)
+	m.observeSync(time.Second, &synced{report: "acme", result: resultAsOf(t, "EUR", calc.DateOf(2026, 3, 15), "12400")}, nil)
 	checkValue(t, "mrr after a later sync", mrr(), 12400)
 
 	m.observeSync(time.Second, nil, errors.New("read sheet: 404"))
-	m.observeSync(time.Second, &synced{result: &calc.Result{Currency: "EUR", AsOf: calc.DateOf(2026, 3, 16)}}, nil) // no paying rows yet
+	m.observeSync(time.Second, &synced{report: "acme", result: &calc.Result{Currency: "EUR", AsOf: calc.DateOf(2026, 3, 16)}}, nil) // no paying rows yet
 	checkValue(t, "mrr after a failure and an empty sheet", mrr(), 12400)
 	checkValue(t, `syncs{result="ok"}`, testutil.ToFloat64(m.syncs.WithLabelValues("ok")), 4)
 	checkValue(t, `syncs{result="error"}`, testutil.ToFloat64(m.syncs.WithLabelValues("error")), 1)
 
-	// Another currency, another report: its own as-of day counts.
-	m.observeSync(time.Second, &synced{result: resultAsOf(t, "USD", calc.DateOf(2026, 3, 1), "500")}, nil)
-	checkValue(t, `mrr{currency="USD"}`, testutil.ToFloat64(m.mrr.WithLabelValues("USD")), 500)
-	checkValue(t, `mrr{currency="EUR"}`, mrr(), 12400)
+	// Another report in the same currency has its own series, and its
+	// own as-of day counts: neither overwrites the other.
+	m.observeSync(time.Second, &synced{report: "globex", result: resultAsOf(t, "EUR", calc.DateOf(2026, 3, 1), "500")}, nil)
+	checkValue(t, `mrr{report="globex",currency="EUR"}`, testutil.ToFloat64(m.mrr.WithLabelValues("globex", "EUR")), 500)
+	checkValue(t, `mrr{report="acme",currency="EUR"}`, mrr(), 12400)
 
-	m.observeMRR("USD", 99.5)
-	checkValue(t, `mrr{currency="USD"}`, testutil.ToFloat64(m.mrr.WithLabelValues("USD")), 99.5)
+	m.observeMRR("globex", "EUR", 99.5)
+	checkValue(t, `mrr{report="globex",currency="EUR"}`, testutil.ToFloat64(m.mrr.WithLabelValues("globex", "EUR")), 99.5)
+	checkValue(t, `mrr{report="acme",currency="EUR"}`, mrr(), 12400)
 }
 
 func TestMetricsAPI(t *testing.T) {
@@ -266,8 +268,8 @@ func TestMetricsNil(t *testing.T) {
 	var m *metrics
 	m.syncDone(time.Second, nil)
 	m.observeSync(time.Second, &synced{result: resultAsOf(t, "USD", calc.DateOf(2026, 3, 1), "1")}, nil)
-	m.observeResult(nil)
-	m.observeMRR("USD", 1)
+	m.observeResult("default", nil)
+	m.observeMRR("default", "USD", 1)
 	m.apiCall("sheets", "spreadsheets.get")
 	m.apiRetry("slack", 429)
 	m.slash("help", "ok")
@@ -291,7 +293,7 @@ func TestMetricsHandler(t *testing.T) {
 	// registry, not Prometheus's global one.
 	_ = newMetrics(time.Now)
 
-	m.observeSync(2*time.Second, &synced{result: resultAsOf(t, "USD", calc.DateOf(2026, 3, 15), "4200")}, nil)
+	m.observeSync(2*time.Second, &synced{report: "default", result: resultAsOf(t, "USD", calc.DateOf(2026, 3, 15), "4200")}, nil)
 	m.apiCall("sheets", "spreadsheets.get")
 	m.apiRetry("sheets", 503)
 	m.slash("month", "ok")
@@ -324,7 +326,7 @@ func TestMetricsHandler(t *testing.T) {
 		`mrrbot_api_retries_total{service="sheets",status="503"} 1`,
 		`mrrbot_slash_commands_total{command="month",result="ok"} 1`,
 		`mrrbot_digest_posts_total{result="posted"} 1`,
-		`mrrbot_mrr{currency="USD"} 4200`,
+		`mrrbot_mrr{currency="USD",report="default"} 4200`,
 		"go_goroutines",
 		"promhttp_metric_handler_requests_total",
 	}, metricNames...)

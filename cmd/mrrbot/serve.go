@@ -17,6 +17,7 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/report"
+	"github.com/mrrbot/mrrbot/sheets"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -32,7 +33,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	c.logFlags(fs)
 	c.logJSON = true
 	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports (mrrbot.yaml)")
-	addr := fs.String("addr", ":8080", "HTTP `address` for /slack/commands and /healthz")
+	addr := fs.String("addr", ":8080", "HTTP `address` for /slack/commands and /healthz (and /metrics, unless --metrics-addr)")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this `address` instead of --addr, so that it need not be reachable where /slack/commands is")
 	scheduleFlag := fs.String("schedule", envOr(c.getenv, "MRRBOT_SCHEDULE", "1 09:00"), "when to post the monthly digest: `DAY HH:MM` of each month, in MRRBOT_TIMEZONE; \"off\" to not post")
 	cacheFor := fs.Duration("cache", 30*time.Second, "how long a computation answers later commands")
 	if help, err := parseFlags(fs, args, "serve"); help || err != nil {
@@ -62,7 +64,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make(chan error, 3)
+	errs := make(chan error, 4)
 
 	for _, b := range bots {
 		if b.sched.off {
@@ -102,7 +104,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", c.metrics.handler())
+	if *metricsAddr == "" {
+		mux.Handle("GET /metrics", c.metrics.handler())
+	}
 	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient, metrics: c.metrics,
 		apiURL: apiURL, refuseURL: c.refuseResponseURL})
 	srv := &http.Server{
@@ -117,6 +121,26 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	var metricsSrv *http.Server
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("serve: --metrics-addr: %w", err)
+		}
+		mmux := http.NewServeMux()
+		mmux.Handle("GET /metrics", c.metrics.handler())
+		metricsSrv = &http.Server{Handler: mmux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 10 * time.Second}
+		log.Info("serving metrics", "addr", mln.Addr().String())
+		if c.metricsListening != nil {
+			c.metricsListening(mln.Addr().String())
+		}
+		go func() {
+			if err := metricsSrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs <- fmt.Errorf("serve metrics: %w", err)
+			}
+		}()
 	}
 	names := make([]string, len(bots))
 	for i, b := range bots {
@@ -143,6 +167,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(shutdown); err != nil {
 		log.Warn("shutdown", "err", err)
 	}
+	if metricsSrv != nil {
+		metricsSrv.Close()
+	}
 	cancel()
 	wg.Wait() // commands still being answered, the schedulers, Socket Mode
 	return runErr
@@ -163,7 +190,9 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 		if err != nil {
 			return nil, usagef("--schedule: %v", err)
 		}
-		return []*bot{{cli: c, name: "default", flags: *f, loc: loc, sched: sched, channel: c.getenv("SLACK_CHANNEL"), cacheFor: cacheFor}}, nil
+		bf := *f
+		bf.report = "default"
+		return []*bot{{cli: c, name: bf.report, flags: bf, loc: loc, sched: sched, channel: c.getenv("SLACK_CHANNEL"), cacheFor: cacheFor}}, nil
 	}
 	reports, err := loadConfig(config, c.getenv)
 	if err != nil {
@@ -180,6 +209,7 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 			bf.segments = r.Segments
 		}
 		bf.currency = r.Currency
+		bf.report = r.Name
 		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor,
 			access: reportAccess{allowUsers: r.AllowUsers, allowGroups: r.AllowUsergroups, allowSync: r.AllowSync}})
 	}
@@ -202,6 +232,7 @@ type bot struct {
 	cached *synced
 	at     time.Time
 	reads  int // computations made, for tests and logs
+	syncs  int // syncs made by /mrr sync, for tests and logs
 }
 
 // load reads and computes as of today, sharing one computation among the
@@ -234,6 +265,32 @@ func (b *bot) load(ctx context.Context) (*synced, error) {
 	return v.(*synced), nil
 }
 
+// sync syncs the report now, for /mrr sync. Syncs of one report run one
+// at a time: a /mrr sync that arrives while one is in flight joins it and
+// gets its answer, rather than reading and writing the whole sheet again
+// beside it.
+func (b *bot) sync(ctx context.Context) (*synced, error) {
+	v, err, _ := b.group.Do("sync", func() (any, error) {
+		f := b.flags
+		f.per = period{asOf: b.today().String()}
+		// The sync is shared: a command whose answer is no longer wanted
+		// does not cut it short for the others.
+		s, err := b.cli.runSync(context.WithoutCancel(ctx), &f)
+		if err != nil {
+			return nil, err
+		}
+		b.mu.Lock()
+		b.cached, b.at = s, b.cli.now()
+		b.syncs++
+		b.mu.Unlock()
+		return s, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*synced), nil
+}
+
 func (b *bot) today() calc.Date { return calc.DateFromTime(b.cli.now().In(b.loc)) }
 
 const commandHelp = "*/mrr* — MRR as of today and the month so far\n" +
@@ -257,15 +314,10 @@ func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 	case text == "help":
 		return textMessage(commandHelp)
 	case text == "sync":
-		f := b.flags
-		f.per = period{asOf: b.today().String()}
-		s, err := b.cli.runSync(ctx, &f)
+		s, err := b.sync(ctx)
 		if err != nil {
 			return fail(err)
 		}
-		b.mu.Lock()
-		b.cached, b.at = s, b.cli.now()
-		b.mu.Unlock()
 		return syncMessage(s)
 	case text == "":
 		s, err := b.load(ctx)
@@ -324,7 +376,7 @@ func syncMessage(s *synced) notify.Message {
 			report.Money(last.Ending.Decimal(), s.result.Currency), report.Money(last.NetNew.Decimal(), s.result.Currency))
 	}
 	if n := report.IssueRows(s.errors, s.remarks); n > 0 {
-		fmt.Fprintf(&sb, ". %d rows have problems: see the Data Issues tab", n)
+		fmt.Fprintf(&sb, ". %d rows have problems: see the %s tab", n, report.EscapeMrkdwn(tabName(s.tabs(), sheets.RoleIssues)))
 	}
 	sb.WriteString(".")
 	if len(s.restated) > 0 {
@@ -350,6 +402,39 @@ type commandHandler struct {
 	// answers may go to; refuseURL records a command that named another.
 	apiURL    string
 	refuseURL func(notify.Command, error)
+
+	// seen holds the signed requests answered within the last
+	// notify.MaxSkew, by timestamp and signature: a replay of one is
+	// acknowledged, and not run again.
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+// replayText is the acknowledgement of a replayed request.
+const replayText = "Already answered this request."
+
+// firstTime records the signed request r, verified, and reports whether
+// it is the first with its timestamp and signature. Records older than
+// the window a signature is good for are dropped: a replay of one of
+// them is refused as stale.
+func (h *commandHandler) firstTime(r *http.Request) bool {
+	key := r.Header.Get("X-Slack-Request-Timestamp") + " " + r.Header.Get("X-Slack-Signature")
+	now := h.now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.seen == nil {
+		h.seen = make(map[string]time.Time)
+	}
+	for k, at := range h.seen {
+		if now.Sub(at) > 2*notify.MaxSkew {
+			delete(h.seen, k)
+		}
+	}
+	if _, ok := h.seen[key]; ok {
+		return false
+	}
+	h.seen[key] = now
+	return true
 }
 
 func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -383,6 +468,15 @@ func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := notify.CheckResponseURL(cmd.ResponseURL, h.apiURL); err != nil {
 		h.refuseURL(cmd, err)
 		http.Error(w, "response_url is not a Slack URL", http.StatusBadRequest)
+		return
+	}
+	if !h.firstTime(r) {
+		// A copy of a request already answered (Slack does not send one
+		// twice): acknowledged, and neither run nor answered again.
+		log.Warn("replayed slash command", "remote", r.RemoteAddr)
+		h.metrics.slash(commandKind(strings.TrimSpace(cmd.Text)), resultReplayed)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"response_type": "ephemeral", "text": replayText})
 		return
 	}
 	// Answer on the response URL, after the ack: Slack waits 3 seconds at

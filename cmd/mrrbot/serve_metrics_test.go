@@ -59,7 +59,7 @@ func TestServeMetrics(t *testing.T) {
 		`mrrbot_slash_commands_total{command="sync",result="ok"} 1`,
 		`mrrbot_slash_commands_total{command="unknown",result="refused"} 1`,
 		`mrrbot_digest_posts_total{result="posted"} 0`,
-		`mrrbot_mrr{currency="USD"} 2908.13`,
+		`mrrbot_mrr{currency="USD",report="default"} 2908.13`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %s", want)

@@ -251,7 +251,13 @@ func TestServeLoad(t *testing.T) {
 	var wg sync.WaitGroup
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxConnsPerHost: n, MaxIdleConnsPerHost: n}}
 	for i := range n {
-		req := slashRequest(t, addr, "2026-02", slackSrv.ResponseURL("load"), fixedNow, signingSecret)
+		// Each command is its own, as Slack's are (a trigger_id each): a
+		// copy of one would be a replay, answered once.
+		req := signedRequest(t, addr, url.Values{
+			"command": {"/mrr"}, "text": {"2026-02"}, "channel_id": {slacktest.DefaultChannelID},
+			"user_id": {slacktest.DefaultUserID}, "team_id": {"T1"}, "response_url": {slackSrv.ResponseURL("load")},
+			"trigger_id": {fmt.Sprintf("13345224609.738474920.%d", i)},
+		}, fixedNow, signingSecret)
 		wg.Go(func() {
 			start := time.Now()
 			resp, err := client.Do(req)

@@ -36,6 +36,10 @@ type syncFlags struct {
 	ledger map[string]string
 	// books is --books: live or locked.
 	books string
+	// today bounds the plausible dates; see sheets.Options.Today.
+	today calc.Date
+	// report names the report under serve, for metrics.
+	report string
 }
 
 // The ways to treat closed months (--books).
@@ -69,11 +73,12 @@ func (f *syncFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 }
 
 func (f *syncFlags) options() sheets.Options {
-	return sheets.Options{Currency: f.currency, Tab: f.tab, Locale: f.locale, Segments: f.segments}
+	return sheets.Options{Currency: f.currency, Tab: f.tab, Locale: f.locale, Segments: f.segments, Today: f.today}
 }
 
 // synced is what a sync computed and wrote.
 type synced struct {
+	report  string // the report's name under serve, "" otherwise
 	title   string // the spreadsheet's title or the workbook's path
 	link    string // where people open it
 	loaded  *sheets.Loaded
@@ -166,10 +171,14 @@ func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) 
 	if err != nil {
 		return nil, err
 	}
+	f.today = calc.DateFromTime(c.now().In(loc))
 	if f.workbook != "" {
 		s, err = c.syncWorkbook(f, asOf)
 	} else {
 		s, err = c.syncGoogle(ctx, f, asOf)
+	}
+	if s != nil {
+		s.report = f.report
 	}
 	if err != nil || f.dryRun {
 		return s, err
@@ -198,7 +207,7 @@ func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
 	s.title, s.link = f.workbook, f.workbook
 	s.ledger = sheets.WorkbookLedger(f.workbook)
 	s.write = func(_ context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
-		w, err := sheets.WriteWorkbook(f.workbook, tabs, sheets.WriteOptions{Ledger: f.ledger})
+		w, err := sheets.WriteWorkbook(f.workbook, tabs, sheets.WriteOptions{Ledger: f.ledger, MemoryLimit: c.memoryLimit()})
 		if err != nil {
 			return nil, fmt.Errorf("write %s: %w", f.workbook, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // slackError answers a Web API error the way Slack does: HTTP 200 with
@@ -66,6 +67,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, method string)
 		s.conversationsInfo(w, r)
 	case "conversations.list":
 		s.conversationsList(w, r)
+	case "conversations.history":
+		s.conversationsHistory(w, r)
 	case "conversations.members":
 		s.conversationsMembers(w, r)
 	case "users.info":
@@ -120,11 +123,25 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		}
 		blocks = json.RawMessage(b)
 	}
-	ts := fmt.Sprintf("1767225600.%06d", s.seq+1)
+	var metadata json.RawMessage
+	if m := f.Get("metadata"); m != "" {
+		var md struct {
+			EventType    string         `json:"event_type"`
+			EventPayload map[string]any `json:"event_payload"`
+		}
+		if json.Unmarshal([]byte(m), &md) != nil || md.EventType == "" || md.EventPayload == nil {
+			slackError(w, "invalid_metadata_format")
+			return
+		}
+		metadata = json.RawMessage(m)
+	}
+	// A ts is the message's time, in seconds and microseconds; the
+	// sequence number keeps ts of one second unique.
 	s.seq++
+	ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), s.seq%1_000_000)
 	s.messages = append(s.messages, Message{
 		Channel: ch.ID, TS: ts, Text: f.Get("text"), Blocks: blocks, ThreadTS: f.Get("thread_ts"),
-		UnfurlLinks: f.Get("unfurl_links"), UnfurlMedia: f.Get("unfurl_media"),
+		UnfurlLinks: f.Get("unfurl_links"), UnfurlMedia: f.Get("unfurl_media"), Metadata: metadata,
 	})
 	writeJSON(w, http.StatusOK, map[string]any{
 		"ok": true, "channel": ch.ID, "ts": ts,

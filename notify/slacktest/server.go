@@ -4,12 +4,15 @@
 // A [Server] answers the Web API methods auth.test, chat.postMessage,
 // files.getUploadURLExternal and files.completeUploadExternal (with the
 // upload URL between them), conversations.info, conversations.list,
-// conversations.members, users.info, usergroups.list,
-// usergroups.users.list and apps.connections.open; an incoming webhook;
+// conversations.history, conversations.members, users.info,
+// usergroups.list, usergroups.users.list and apps.connections.open; an
+// incoming webhook;
 // slash-command response URLs; and a Socket Mode WebSocket that can push
 // slash commands. It keeps what it was sent, checks tokens and channels the
 // way Slack does, and can be told to fail: rate limits with Retry-After,
-// HTTP errors, Slack errors per method, a dropped WebSocket.
+// HTTP errors, Slack errors per method, a dropped WebSocket, and the
+// failures that leave a client unsure whether it posted: a message
+// delivered and then answered with a 5xx, or not answered at all.
 //
 // Tests assert through its state ([Server.Messages], [Server.Files],
 // [Server.WebhookPosts], [Server.Replies], [Server.Acks], [Server.Calls]),
@@ -81,6 +84,9 @@ type Message struct {
 	// UnfurlLinks and UnfurlMedia are the form values as sent ("" when
 	// absent).
 	UnfurlLinks, UnfurlMedia string
+	// Metadata is the message's metadata as sent, nil without any:
+	// {"event_type": …, "event_payload": {…}}.
+	Metadata json.RawMessage
 }
 
 // File is a file shared with files.completeUploadExternal after its bytes
@@ -176,6 +182,9 @@ type Server struct {
 	status         int
 	failures       map[string]string
 	missingScope   bool
+	// deliveredFaults are what the next chat.postMessage calls that post
+	// do after posting, oldest first.
+	deliveredFaults []deliveredFault
 
 	sockets     map[*socket]bool // live connections
 	connections int              // ever accepted
@@ -253,6 +262,37 @@ func (s *Server) FailNextStatus(n, code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.statusN, s.status = n, code
+}
+
+// deliveredFault is what a chat.postMessage call does after it posts:
+// answer an HTTP status, or nothing until the client gives up or stall
+// has passed.
+type deliveredFault struct {
+	status int
+	stall  time.Duration
+}
+
+// DeliverThenFail makes the next n chat.postMessage calls post their
+// message and then answer the HTTP status code (a 5xx, say) instead of
+// the message's ts, as when Slack fails after it has delivered.
+func (s *Server) DeliverThenFail(n, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.deliveredFaults = append(s.deliveredFaults, deliveredFault{status: code})
+	}
+}
+
+// DeliverThenStall makes the next n chat.postMessage calls post their
+// message and then send no answer, until the client gives up on the
+// request or d has passed (then the connection is dropped), as when Slack
+// is slow to answer a post it has delivered.
+func (s *Server) DeliverThenStall(n int, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.deliveredFaults = append(s.deliveredFaults, deliveredFault{stall: d})
+	}
 }
 
 // Fail makes every call of method answer the Slack error slackError until
@@ -363,6 +403,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.injectFault(w, method) {
 		return
 	}
+	if method == "chat.postMessage" {
+		s.servePost(w, r)
+		return
+	}
 	switch method {
 	case "webhook":
 		s.serveWebhook(w, r)
@@ -372,6 +416,48 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveUpload(w, r, strings.TrimPrefix(r.URL.Path, "/upload/"))
 	default:
 		s.serveAPI(w, r, method)
+	}
+}
+
+// servePost answers chat.postMessage, applying a delivered fault to a
+// call that posts.
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	s.serveAPI(rec, r, "chat.postMessage")
+	var answer struct{ OK bool }
+	_ = json.Unmarshal(rec.Body.Bytes(), &answer)
+	s.mu.Lock()
+	var fault *deliveredFault
+	if answer.OK && len(s.deliveredFaults) > 0 {
+		fault = &s.deliveredFaults[0]
+		s.deliveredFaults = s.deliveredFaults[1:]
+	}
+	s.mu.Unlock()
+	switch {
+	case fault == nil:
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	case fault.status != 0:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(fault.status)
+		fmt.Fprintf(w, "<html><body>%d %s</body></html>", fault.status, http.StatusText(fault.status))
+	default:
+		t := time.NewTimer(fault.stall)
+		defer t.Stop()
+		select {
+		case <-r.Context().Done():
+		case <-t.C:
+		}
+		// No answer: drop the connection, as a load balancer that gave
+		// up would.
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
 	}
 }
 

@@ -113,6 +113,91 @@ func TestServerWebhookAnswersInText(t *testing.T) {
 	}
 }
 
+// TestServerHistory posts messages, some with metadata, and reads them
+// back with conversations.history as Slack gives them: newest first, a
+// page at a time, metadata only when asked, within oldest.
+func TestServerHistory(t *testing.T) {
+	srv := slacktest.New(t)
+	hc := srv.Client()
+	tok := srv.Token()
+	var tss []string
+	for i := range 5 {
+		form := url.Values{"token": {tok}, "channel": {slacktest.DefaultChannelID}, "text": {"m" + string(rune('0'+i))}}
+		if i%2 == 0 {
+			form.Set("metadata", `{"event_type":"mrrbot_digest","event_payload":{"key":"k`+string(rune('0'+i))+`"}}`)
+		}
+		_, _, body := call(t, hc, srv, "chat.postMessage", form)
+		tss = append(tss, body["ts"].(string))
+	}
+	history := func(extra url.Values) map[string]any {
+		form := url.Values{"token": {tok}, "channel": {slacktest.DefaultChannelID}}
+		for k, v := range extra {
+			form[k] = v
+		}
+		_, _, body := call(t, hc, srv, "conversations.history", form)
+		if body["ok"] != true {
+			t.Fatalf("conversations.history %v: %v", extra, body)
+		}
+		return body
+	}
+	texts := func(body map[string]any) (out []string) {
+		for _, m := range body["messages"].([]any) {
+			out = append(out, m.(map[string]any)["text"].(string))
+		}
+		return out
+	}
+	body := history(url.Values{"limit": {"2"}, "include_all_metadata": {"1"}})
+	if got := strings.Join(texts(body), ","); got != "m4,m3" || body["has_more"] != true {
+		t.Errorf("first page = %s (has_more %v), want m4,m3 and more", got, body["has_more"])
+	}
+	md := body["messages"].([]any)[0].(map[string]any)["metadata"].(map[string]any)
+	if md["event_type"] != "mrrbot_digest" || md["event_payload"].(map[string]any)["key"] != "k4" {
+		t.Errorf("metadata = %v", md)
+	}
+	next := body["response_metadata"].(map[string]any)["next_cursor"].(string)
+	if got := strings.Join(texts(history(url.Values{"limit": {"2"}, "cursor": {next}})), ","); got != "m2,m1" {
+		t.Errorf("second page = %s, want m2,m1", got)
+	}
+	if m := history(nil)["messages"].([]any)[0].(map[string]any); m["metadata"] != nil {
+		t.Errorf("metadata without include_all_metadata: %v", m)
+	}
+	if got := strings.Join(texts(history(url.Values{"oldest": {tss[2]}})), ","); got != "m4,m3" {
+		t.Errorf("after %s = %s, want m4,m3", tss[2], got)
+	}
+	if got := strings.Join(texts(history(url.Values{"oldest": {tss[2]}, "inclusive": {"1"}})), ","); got != "m4,m3,m2" {
+		t.Errorf("from %s = %s, want m4,m3,m2", tss[2], got)
+	}
+	// Like Slack: an ID, not a name.
+	_, _, bad := call(t, hc, srv, "conversations.history", url.Values{"token": {tok}, "channel": {"#" + slacktest.DefaultChannelName}})
+	if bad["error"] != "channel_not_found" {
+		t.Errorf("history by name: %v", bad)
+	}
+}
+
+// TestServerDeliveredFaults posts through the faults that leave a client
+// unsure: the message is kept either way.
+func TestServerDeliveredFaults(t *testing.T) {
+	srv := slacktest.New(t)
+	form := url.Values{"token": {srv.Token()}, "channel": {slacktest.DefaultChannelID}, "text": {"hello"}}
+	srv.DeliverThenFail(1, 503)
+	resp, err := http.PostForm(srv.URL()+"chat.postMessage", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 {
+		t.Errorf("status %d, want 503", resp.StatusCode)
+	}
+	srv.DeliverThenStall(1, 50*time.Millisecond)
+	if resp, err := http.PostForm(srv.URL()+"chat.postMessage", form); err == nil {
+		resp.Body.Close()
+		t.Errorf("a stalled post answered %d, want the connection dropped", resp.StatusCode)
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("%d messages kept, want 2", n)
+	}
+}
+
 // TestServerPeople asks who is where through slack-go, as the real Web API
 // would answer: conversations.members a page at a time, users.info with
 // the guest flags, user groups by handle and their members.

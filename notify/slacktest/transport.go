@@ -38,6 +38,10 @@ func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	rec := httptest.NewRecorder()
 	t.s.serveHTTP(rec, sreq)
+	// A request the client gave up on got no answer it could read.
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
 	// Let the client see the end of a body the handler left unread, as a
 	// server closing the request would.
 	if req.Body != nil {
