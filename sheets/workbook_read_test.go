@@ -23,7 +23,7 @@ func TestMergedAreas(t *testing.T) {
 				part.WriteString(`<worksheet><sheetData>`)
 				// Pad so that the first tag starts shift bytes from the end
 				// of the first read.
-				pad := bufSize + shift - part.Len() - len(`<` + prefix)
+				pad := bufSize + shift - part.Len() - len(`<`+prefix)
 				part.WriteString(`<row r="1"><c r="A1"><v>`)
 				part.WriteString(strings.Repeat("7", pad-len(`<row r="1"><c r="A1"><v>`)-len(`</v></c></row></sheetData><`+prefix+`mergeCells count="2">`)))
 				part.WriteString(`</v></c></row></sheetData><` + prefix + `mergeCells count="2">`)
