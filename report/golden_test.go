@@ -83,7 +83,11 @@ func dumpTab(tab sheets.Tab) string {
 	fmt.Fprintf(&b, "tab %q role=%s frozen=%d hidden=%t\n", tab.Name, tab.Role, tab.FrozenRows, tab.Hidden)
 	b.WriteString("columns:\n")
 	for i, c := range tab.Columns {
-		fmt.Fprintf(&b, "  %-2s %-22s %-8s %-18s width=%d\n", letter(i), c.Title, c.Format, c.Pattern, c.Width)
+		wrap := ""
+		if c.Wrap {
+			wrap = " wrap"
+		}
+		fmt.Fprintf(&b, "  %-2s %-22s %-8s %-18s width=%d%s\n", letter(i), c.Title, c.Format, c.Pattern, c.Width, wrap)
 	}
 	if ch := tab.Chart; ch != nil {
 		fmt.Fprintf(&b, "chart %q: domain %s, stacked=%t, at column %s, %dx%d\n",
@@ -93,7 +97,10 @@ func dumpTab(tab sheets.Tab) string {
 			if s.Line {
 				kind = "line"
 			}
-			fmt.Fprintf(&b, "  series %s %q as %s\n", letter(s.Column), title(tab, s.Column), kind)
+			if s.RightAxis {
+				kind += " on the right axis"
+			}
+			fmt.Fprintf(&b, "  series %s %q as %s, colour %s\n", letter(s.Column), title(tab, s.Column), kind, s.Color)
 		}
 	}
 	for _, cs := range tab.ColorScales {

@@ -329,7 +329,7 @@ func checkSurfaces(t *testing.T, res *calc.Result, fig *Figures) []string {
 
 	// The tabs: the summary's cells, the segments' rows, the movements.
 	tabs := Tabs(res, fig.Errors, fig.Warnings, DefaultTabNames)
-	sum, mov, segs := tabs[0], tabs[1], tabs[4]
+	sum, mov, segs := tabs[0], tabs[2], tabs[5]
 	tabRows := func(name string, tab tabView, label func([]string) string) []waterfallRow {
 		var out []waterfallRow
 		for _, row := range tab.rows {

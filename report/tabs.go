@@ -2,6 +2,8 @@ package report
 
 import (
 	"cmp"
+	"fmt"
+	"image/color"
 	"slices"
 
 	"github.com/mrrbot/mrrbot/calc"
@@ -13,13 +15,13 @@ import (
 // tab; the tab keeps its role (sheets.RoleSummary, …), which is what marks
 // it as the bot's.
 type TabNames struct {
-	Summary, Movements, Issues, Cohorts, Segments string
+	Summary, Chart, Movements, Issues, Cohorts, Segments string
 }
 
-// DefaultTabNames are the titles of DESIGN.md, "What sync writes", and of
-// the analysis tabs.
+// DefaultTabNames are the titles of the tabs sync writes.
 var DefaultTabNames = TabNames{
 	Summary:   "MRR Summary",
+	Chart:     "MRR Chart",
 	Movements: "MRR Movements",
 	Issues:    "Data Issues",
 	Cohorts:   "MRR Cohorts",
@@ -30,6 +32,9 @@ var DefaultTabNames = TabNames{
 func (n TabNames) orDefault() TabNames {
 	if n.Summary == "" {
 		n.Summary = DefaultTabNames.Summary
+	}
+	if n.Chart == "" {
+		n.Chart = DefaultTabNames.Chart
 	}
 	if n.Movements == "" {
 		n.Movements = DefaultTabNames.Movements
@@ -59,6 +64,9 @@ const (
 	widthIssue  = 420
 	widthEffect = 90
 	widthToDate = 130
+
+	widthChartMonth  = 80 // the chart tab's, narrow to leave room for the chart
+	widthChartAmount = 90
 )
 
 // Number format patterns, in the spreadsheet's syntax.
@@ -75,11 +83,13 @@ const (
 	effectCounted = "counted"
 )
 
-// Tabs returns the five tabs the bot writes, in this order:
+// Tabs returns the six tabs the bot writes, in this order:
 //
 //   - the summary (sheets.RoleSummary): one row per month of res, oldest
-//     first, with the waterfall, the derived metrics and a chart of the
-//     waterfall beside them;
+//     first, with the waterfall and the derived metrics;
+//   - the chart (sheets.RoleChart): the waterfall of the last
+//     [chartMonths] months and its chart, beside the few columns it
+//     plots, so that it is seen without scrolling;
 //   - the movements (sheets.RoleMovements): one row per customer movement,
 //     in the order of [calc.Result.Movements];
 //   - the data issues (sheets.RoleIssues): errs (rows left out) then
@@ -90,17 +100,22 @@ const (
 //     by each segment column.
 //
 // A blank name in names takes its [DefaultTabNames] value. Every tab has
-// its header row, even with no rows below it. Tabs does not modify errs or
-// warnings.
+// its header row, even with no rows below it, and columns wide enough for
+// their headers. Tabs does not modify errs or warnings.
 func Tabs(res *calc.Result, errs, warnings []calc.Issue, names TabNames) []sheets.Tab {
 	names = names.orDefault()
-	return []sheets.Tab{
+	tabs := []sheets.Tab{
 		summaryTab(res, names.Summary),
+		chartTab(res, names.Chart),
 		movementsTab(res, names.Movements),
 		issuesTab(errs, warnings, names.Issues),
 		cohortsTab(res, names.Cohorts),
 		segmentsTab(res, names.Segments),
 	}
+	for i := range tabs {
+		fitColumns(&tabs[i])
+	}
+	return tabs
 }
 
 func monthColumn() sheets.TabColumn {
@@ -168,15 +183,6 @@ func summaryTab(res *calc.Result, name string) sheets.Tab {
 		percentColumn("NRR"),
 		{Title: "Quick Ratio", Format: sheets.FormatNumber, Pattern: patternRatio, Width: widthRatio},
 	}
-	// Column indexes the chart plots.
-	const (
-		colMonth        = 0
-		colNew          = 2
-		colExpansion    = 3
-		colReactivation = 4
-		colContraction  = 5
-		colChurn        = 6
-	)
 	if res.MonthlyFX {
 		cols = append(cols, amountColumn("FX Impact", cur))
 	}
@@ -225,28 +231,138 @@ func summaryTab(res *calc.Result, name string) sheets.Tab {
 		Columns:    cols,
 		Rows:       rows,
 		FrozenRows: 1,
-		Chart: &sheets.Chart{
-			Title:  "MRR waterfall",
-			Domain: colMonth,
-			Series: []sheets.ChartSeries{
-				{Column: colNew},
-				{Column: colExpansion},
-				{Column: colReactivation},
-				{Column: colContraction},
-				{Column: colChurn},
-			},
-			Stacked: true,
-			// Two blank columns between the table and the chart: where the
-			// chart stood when the table ended in two chart-data columns
-			// (the losses, negated; now Contraction and Churn are), so a
-			// spreadsheet synced before keeps its chart in place and its
-			// grid's size.
-			Column: len(cols) + 2,
-			Width:  720,
-			Height: 400,
-		},
 	}
 }
+
+// chartMonths is how many months the chart tab shows: two years, so that
+// this month compares with the same month a year ago, in bars still wide
+// enough to read.
+const chartMonths = 24
+
+// The chart's size in pixels. Beside the chart tab's seven columns it fits
+// a laptop's screen without scrolling: 1280 pixels of grid, row numbers
+// (screenRowNumbers) included.
+const (
+	screenWidth      = 1280
+	screenRowNumbers = 46
+	minChartWidth    = 480
+	maxChartWidth    = 640
+	tabChartHeight   = 400
+)
+
+// Colours of the chart's series, those of [WaterfallPNG]: gains in greens
+// and a blue, losses in orange and red, the ending MRR in dark slate.
+var chartSeriesColors = map[string]string{
+	"New":          hexColor(kindColors[calc.New]),
+	"Expansion":    hexColor(kindColors[calc.Expansion]),
+	"Reactivation": hexColor(kindColors[calc.Reactivation]),
+	"Contraction":  hexColor(kindColors[calc.Contraction]),
+	"Churn":        hexColor(kindColors[calc.Churn]),
+	"Ending MRR":   hexColor(lineColor),
+}
+
+// chartTab is the chart of the waterfall, on a tab of its own so that
+// whoever opens it sees the chart at once: the summary is 22 columns wide,
+// and a chart beside it stood far to the right of the screen. The tab
+// holds what the chart plots, the last chartMonths months of the summary
+// (Month, the five movements with Contraction and Churn negative, and
+// Ending MRR), and the chart stands right beside those seven columns: the
+// movements as stacked columns in the colours of the Slack chart, losses
+// below zero, and the ending MRR as a line on an axis of its own on the
+// right, as it is tens of times larger than a month's movements. The
+// title names the months, and says so when the last is measured before
+// its end.
+func chartTab(res *calc.Result, name string) sheets.Tab {
+	cur := res.Currency
+	cols := []sheets.TabColumn{
+		monthColumn(),
+		amountColumn("New", cur),
+		amountColumn("Expansion", cur),
+		amountColumn("Reactivation", cur),
+		amountColumn("Contraction", cur),
+		amountColumn("Churn", cur),
+		amountColumn("Ending MRR", cur),
+	}
+	cols[0].Width = widthChartMonth
+	months := res.Months[max(0, len(res.Months)-chartMonths):]
+	// The amounts' columns are narrow, to leave room for the chart, yet as
+	// wide as the widest amount shown.
+	amountWidth := widthChartAmount
+	adv := textAdvances()
+	money := func(d decimal.Decimal) sheets.Cell {
+		amountWidth = max(amountWidth, adv.width(minus+Money(d.Abs(), cur), false)+fitPadding)
+		return sheets.NumberCell(roundedLiteral(d, cur), sheets.FormatCurrency)
+	}
+	rows := make([][]sheets.Cell, 0, len(months))
+	for i := range months {
+		wf := &months[i]
+		rows = append(rows, []sheets.Cell{
+			sheets.DateCell(wf.Month.FirstDay()),
+			money(wf.New.Decimal()),
+			money(wf.Expansion.Decimal()),
+			money(wf.Reactivation.Decimal()),
+			money(loss(wf.Contraction)),
+			money(loss(wf.Churn)),
+			money(wf.Ending.Decimal()),
+		})
+	}
+	for i := 1; i < len(cols); i++ {
+		cols[i].Width = amountWidth
+	}
+	series := make([]sheets.ChartSeries, 0, len(cols)-1)
+	for i := 1; i < len(cols); i++ {
+		s := sheets.ChartSeries{Column: i, Color: chartSeriesColors[cols[i].Title]}
+		if cols[i].Title == "Ending MRR" {
+			s.Line, s.RightAxis = true, true
+		}
+		series = append(series, s)
+	}
+	tab := sheets.Tab{
+		Name:       name,
+		Role:       sheets.RoleChart,
+		Columns:    cols,
+		Rows:       rows,
+		FrozenRows: 1,
+	}
+	fitColumns(&tab)
+	room := screenWidth - screenRowNumbers
+	for _, c := range tab.Columns {
+		room -= c.Width
+	}
+	tab.Chart = &sheets.Chart{
+		Title:   chartTitle(res, months),
+		Domain:  0,
+		Series:  series,
+		Stacked: true,
+		Column:  len(cols),
+		Width:   min(maxChartWidth, max(minChartWidth, room)),
+		Height:  tabChartHeight,
+	}
+	return tab
+}
+
+// chartTitle is "MRR movements, Jan 2025 – Dec 2026", ending in " (Dec to
+// date)" when the last month is measured before its end. The legend names
+// the series.
+func chartTitle(res *calc.Result, months []calc.Waterfall) string {
+	const title = "MRR movements"
+	if len(months) == 0 {
+		return title
+	}
+	label := func(m calc.Month) string { return fmt.Sprintf("%.3s %d", m.Mon(), m.Year()) }
+	first, last := months[0].Month, months[len(months)-1].Month
+	t := title + ", " + label(first)
+	if last != first {
+		t += " – " + label(last)
+	}
+	if res.ToDate(last) {
+		t += fmt.Sprintf(" (%.3s to date)", last.Mon())
+	}
+	return t
+}
+
+// hexColor writes c as "#rrggbb".
+func hexColor(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 
 // percentCell returns a ratio as a percent-formatted fraction rounded to
 // four places ("0.0523" shows as 5.2%), or an empty cell when the ratio is
@@ -321,8 +437,10 @@ func issuesTab(errs, warnings []calc.Issue, name string) sheets.Tab {
 	cols := []sheets.TabColumn{
 		{Title: "Row", Format: sheets.FormatNumber, Pattern: patternCount, Width: widthRow},
 		textColumn("Column", widthID),
-		textColumn("Value", widthText),
-		textColumn("Problem", widthIssue),
+		// A long value or message wraps, rather than being cut off at
+		// the next column.
+		{Title: "Value", Width: widthText, Wrap: true},
+		{Title: "Problem", Width: widthIssue, Wrap: true},
 		textColumn("Effect", widthEffect),
 	}
 	rows := make([][]sheets.Cell, 0, len(errs)+len(warnings))

@@ -76,7 +76,7 @@ func TestWriteTabsLarge(t *testing.T) {
 	if calls := srv.Calls().Total; calls != 3 {
 		t.Errorf("sync made %d calls, want 3: %v", calls, srv.Calls().ByMethod)
 	}
-	if n := len(tabs[1].Rows); n < 5000 {
+	if n := len(tabs[2].Rows); n < 5000 {
 		t.Errorf("only %d movement rows; the test wants thousands", n)
 	}
 	checkTabsWritten(t, srv, tabs)
@@ -95,7 +95,7 @@ func TestWriteTabsStaged(t *testing.T) {
 	if calls <= 3 {
 		t.Errorf("staged sync made only %d calls", calls)
 	}
-	t.Logf("staged sync of %d movement rows: %d calls", len(tabs[1].Rows), calls)
+	t.Logf("staged sync of %d movement rows: %d calls", len(tabs[2].Rows), calls)
 	checkTabsWritten(t, srv, tabs)
 	syncOnce(t, g)
 	checkTabsWritten(t, srv, tabs)
@@ -214,7 +214,7 @@ func TestWriteTabsNoIssues(t *testing.T) {
 		{sheetstest.String("C1"), sheetstest.Number(100), sheetstest.Date(2025, 1, 10)},
 	})
 	tabs := syncOnce(t, newGoogle(t, srv))
-	if n := len(tabs[2].Rows); n != 0 {
+	if n := len(tabs[3].Rows); n != 0 {
 		t.Fatalf("issues tab has %d rows, want none", n)
 	}
 	if got := tabCells(srv.Spreadsheet(id), "Data Issues"); len(got) == 0 || got[0][0] != "Row" {

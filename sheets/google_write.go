@@ -151,7 +151,8 @@ func (p *plan) writeTab(t *Tab, res *WriteResult) {
 	}})
 	p.formatColumns(id, t)
 	p.addColorScales(id, t)
-	if t.Chart != nil && len(t.Rows) > 0 {
+	switch {
+	case t.Chart != nil && len(t.Rows) > 0:
 		spec := chartSpec(id, t)
 		if len(charts) > 0 {
 			p.add(&sheetsapi.Request{UpdateChartSpec: &sheetsapi.UpdateChartSpecRequest{ChartId: charts[0], Spec: spec}})
@@ -160,6 +161,12 @@ func (p *plan) writeTab(t *Tab, res *WriteResult) {
 			}
 		} else {
 			p.add(addChart(id, t, spec))
+		}
+	case t.Chart == nil:
+		// A tab that has no chart any more, such as the summary, whose
+		// chart moved to a tab of its own.
+		for _, old := range charts {
+			p.add(&sheetsapi.Request{DeleteEmbeddedObject: &sheetsapi.DeleteEmbeddedObjectRequest{ObjectId: old}})
 		}
 	}
 }
@@ -319,6 +326,14 @@ func (p *plan) formatColumns(id int64, t *Tab) {
 				Fields: "userEnteredFormat.numberFormat",
 			}})
 		}
+		if c.Wrap && len(t.Rows) > 0 {
+			p.add(&sheetsapi.Request{RepeatCell: &sheetsapi.RepeatCellRequest{
+				Range: &sheetsapi.GridRange{SheetId: id, StartRowIndex: 1, EndRowIndex: int64(len(t.Rows)) + 1,
+					StartColumnIndex: int64(i), EndColumnIndex: int64(i) + 1, ForceSendFields: []string{"SheetId", "StartColumnIndex"}},
+				Cell:   &sheetsapi.CellData{UserEnteredFormat: &sheetsapi.CellFormat{WrapStrategy: "WRAP"}},
+				Fields: "userEnteredFormat.wrapStrategy",
+			}})
+		}
 		if c.Width > 0 {
 			p.add(&sheetsapi.Request{UpdateDimensionProperties: &sheetsapi.UpdateDimensionPropertiesRequest{
 				Range:      &sheetsapi.DimensionRange{SheetId: id, Dimension: "COLUMNS", StartIndex: int64(i), EndIndex: int64(i) + 1, ForceSendFields: []string{"SheetId", "StartIndex"}},
@@ -394,13 +409,27 @@ func chartSpec(id int64, t *Tab) *sheetsapi.ChartSpec {
 	if ch.Stacked {
 		basic.StackedType = "STACKED"
 	}
+	right := false
 	for _, s := range ch.Series {
-		typ := "COLUMN"
+		typ, axis := "COLUMN", "LEFT_AXIS"
 		if s.Line {
 			typ = "LINE"
 			basic.ChartType = "COMBO"
 		}
-		basic.Series = append(basic.Series, &sheetsapi.BasicChartSeries{Series: col(s.Column), TargetAxis: "LEFT_AXIS", Type: typ})
+		if s.RightAxis {
+			axis = "RIGHT_AXIS"
+			if !right {
+				right = true
+				basic.Axis = append(basic.Axis, &sheetsapi.BasicChartAxis{Position: "RIGHT_AXIS", Title: t.Columns[s.Column].Title})
+			}
+		}
+		bs := &sheetsapi.BasicChartSeries{Series: col(s.Column), TargetAxis: axis, Type: typ}
+		if rgb, ok := parseColor(s.Color); ok {
+			bs.ColorStyle = &sheetsapi.ColorStyle{RgbColor: &sheetsapi.Color{
+				Red: float64(rgb[0]) / 255, Green: float64(rgb[1]) / 255, Blue: float64(rgb[2]) / 255,
+			}}
+		}
+		basic.Series = append(basic.Series, bs)
 	}
 	return &sheetsapi.ChartSpec{Title: ch.Title, BasicChart: basic, HiddenDimensionStrategy: "SHOW_ALL"}
 }

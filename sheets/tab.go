@@ -47,9 +47,14 @@ type TabColumn struct {
 	Pattern string
 	// Width is the column's width in pixels; 0 leaves it as it is.
 	Width int
+	// Wrap wraps the column's text onto as many lines as it needs within
+	// Width, so that a long message is read whole rather than cut off at
+	// the next column.
+	Wrap bool
 }
 
-// Chart is a chart of a tab's own rows.
+// Chart is a chart of a tab's own rows. Its horizontal axis's labels stand
+// at the bottom of the chart, below bars that go under zero.
 type Chart struct {
 	Title string
 	// Domain is the index of the column along the horizontal axis.
@@ -70,6 +75,13 @@ type ChartSeries struct {
 	Column int
 	// Line draws the series as a line; otherwise it is columns.
 	Line bool
+	// RightAxis plots the series against a second vertical axis, on the
+	// right, for a series of another scale than the others (a month's
+	// ending MRR beside its movements).
+	RightAxis bool
+	// Color is the series' colour, "#rrggbb"; empty leaves it to the
+	// spreadsheet.
+	Color string
 }
 
 // ColorScale colours the Number cells of a block of a tab's rows from
@@ -184,6 +196,7 @@ func Serial(d calc.Date) int { return int(d - serialEpoch) }
 // Bot-owned tab roles.
 const (
 	RoleSummary   = "summary"
+	RoleChart     = "chart"
 	RoleMovements = "movements"
 	RoleIssues    = "issues"
 	RoleCohorts   = "cohorts"

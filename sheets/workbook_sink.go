@@ -319,6 +319,9 @@ func checkTabContent(t *Tab) error {
 			if !in(s.Column) {
 				return fmt.Errorf("chart: series column %d is not a column of the tab", s.Column)
 			}
+			if _, ok := parseColor(s.Color); s.Color != "" && !ok {
+				return fmt.Errorf("chart: series colour %q is not #rrggbb", s.Color)
+			}
 		}
 		if ch.Column < 0 || ch.Width < 0 || ch.Height < 0 {
 			return errors.New("chart: negative column or size")
@@ -600,15 +603,29 @@ type tabWriter struct {
 	f        *excelize.File
 	date1904 bool
 	bold     int
-	styles   map[string]int // by number format pattern
+	styles   map[cellStyle]int
+}
+
+// cellStyle is what the writer sets of a cell's style: its number format
+// pattern, and whether its text wraps.
+type cellStyle struct {
+	pattern string
+	wrap    bool
 }
 
 func newTabWriter(f *excelize.File) (*tabWriter, error) {
-	w := &tabWriter{f: f, styles: make(map[string]int)}
+	w := &tabWriter{f: f, styles: make(map[cellStyle]int)}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		w.date1904 = *props.Date1904
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	// The header is the workbook's own font in bold: a font that names
+	// no typeface is drawn in whatever the application falls back to, a
+	// serif in LibreOffice, wider than the column was made for.
+	font := &excelize.Font{Bold: true}
+	if st, err := f.GetStyle(0); err == nil && st.Font != nil {
+		font.Family, font.Size = st.Font.Family, st.Font.Size
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: font})
 	if err != nil {
 		return nil, fmt.Errorf("create the header style: %w", err)
 	}
@@ -616,16 +633,25 @@ func newTabWriter(f *excelize.File) (*tabWriter, error) {
 	return w, nil
 }
 
-// style returns the style of Number cells shown with pattern.
-func (w *tabWriter) style(pattern string) (int, error) {
-	if id, ok := w.styles[pattern]; ok {
+// style returns the style of cells shown with pattern (Number cells; ""
+// for none) and, with wrap, wrapped onto several lines.
+func (w *tabWriter) style(pattern string, wrap bool) (int, error) {
+	key := cellStyle{pattern, wrap}
+	if id, ok := w.styles[key]; ok {
 		return id, nil
 	}
-	id, err := w.f.NewStyle(&excelize.Style{CustomNumFmt: &pattern})
+	st := &excelize.Style{}
+	if pattern != "" {
+		st.CustomNumFmt = &pattern
+	}
+	if wrap {
+		st.Alignment = &excelize.Alignment{WrapText: true}
+	}
+	id, err := w.f.NewStyle(st)
 	if err != nil {
 		return 0, fmt.Errorf("number format %q: %w", pattern, err)
 	}
-	w.styles[pattern] = id
+	w.styles[key] = id
 	return id, nil
 }
 
@@ -654,8 +680,8 @@ func (w *tabWriter) write(t *Tab) error {
 			}
 		}
 		// The column's style formats the cells a person adds too.
-		if col.Pattern != "" {
-			id, err := w.style(col.Pattern)
+		if col.Pattern != "" || col.Wrap {
+			id, err := w.style(col.Pattern, col.Wrap)
 			if err != nil {
 				return fmt.Errorf("column %q: %w", col.Title, err)
 			}
@@ -762,7 +788,7 @@ func (w *tabWriter) cell(sheet, ref string, col TabColumn, c Cell) error {
 		}
 		if col.Pattern == "" {
 			if p := defaultPattern(format); p != "" {
-				id, err := w.style(p)
+				id, err := w.style(p, col.Wrap)
 				if err != nil {
 					return err
 				}
@@ -808,16 +834,27 @@ func (w *tabWriter) chart(t *Tab) error {
 		}
 		return fmt.Sprintf("%s!$%s$%d:$%s$%d", sheet, l, from, l, to)
 	}
-	var cols, lines []excelize.ChartSeries
+	var cols, lines, right []excelize.ChartSeries
 	for _, s := range ch.Series {
 		es := excelize.ChartSeries{
 			Name:       ref(s.Column, 1, 1),
 			Categories: ref(ch.Domain, 2, last),
 			Values:     ref(s.Column, 2, last),
 		}
-		if s.Line {
-			lines = append(lines, es)
-		} else {
+		if s.Color != "" {
+			// Checked by checkTab: "#rrggbb".
+			es.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(s.Color, "#")}}
+		}
+		switch {
+		case s.Line:
+			es.Line = excelize.LineOptions{Width: 2.25}
+			es.Marker = excelize.ChartMarker{Symbol: "circle", Size: 5, Fill: es.Fill}
+			if s.RightAxis {
+				right = append(right, es)
+			} else {
+				lines = append(lines, es)
+			}
+		default:
 			cols = append(cols, es)
 		}
 	}
@@ -835,7 +872,16 @@ func (w *tabWriter) chart(t *Tab) error {
 			Height: uint(ch.Height),
 		},
 		YAxis: excelize.ChartAxis{MajorGridLines: true},
+		// Month names below the plot, not on the zero line among the
+		// bars that go under it, and slanted, so that two years of them
+		// do not run into each other.
+		XAxis: excelize.ChartAxis{
+			TickLabelPosition: excelize.ChartTickLabelLow,
+			Alignment:         excelize.Alignment{TextRotation: -45},
+			Font:              axisFont,
+		},
 	}
+	primary.YAxis.Font = axisFont
 	// The axes show the numbers as the table does: a spreadsheet that
 	// reads the months as dates shows them with the Month column's format.
 	if p := t.Columns[ch.Domain].Pattern; p != "" {
@@ -851,11 +897,36 @@ func (w *tabWriter) chart(t *Tab) error {
 	case len(lines) > 0:
 		combo = append(combo, &excelize.Chart{Type: excelize.Line, Series: lines})
 	}
+	if len(right) > 0 {
+		secondary := &excelize.Chart{Type: excelize.Line, Series: right, YAxis: excelize.ChartAxis{Secondary: true, Font: axisFont}}
+		if p := t.Columns[firstRight(ch)].Pattern; p != "" {
+			secondary.YAxis.NumFmt = excelize.ChartNumFmt{CustomNumFmt: p}
+		}
+		if primary.Series == nil {
+			primary.Type, primary.Series = excelize.Line, right
+		} else {
+			combo = append(combo, secondary)
+		}
+	}
 	anchor, err := excelize.CoordinatesToCellName(ch.Column+1, 1)
 	if err != nil {
 		return err
 	}
 	return w.f.AddChart(t.Name, anchor, primary, combo...)
+}
+
+// axisFont is the font of a chart's axes: dark grey, where excelize's
+// default grey is too pale to read.
+var axisFont = excelize.Font{Color: "595959"}
+
+// firstRight returns the column of ch's first series on the right axis.
+func firstRight(ch *Chart) int {
+	for _, s := range ch.Series {
+		if s.RightAxis {
+			return s.Column
+		}
+	}
+	return ch.Series[0].Column
 }
 
 // quoteSheet quotes a tab title for a cell reference, doubling its

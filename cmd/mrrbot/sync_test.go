@@ -215,8 +215,12 @@ func TestSyncGoogle(t *testing.T) {
 	if got := sh.Properties.GridProperties.FrozenRowCount; got != 1 {
 		t.Errorf("summary frozen rows = %d, want 1", got)
 	}
-	if len(sh.Charts) != 1 {
-		t.Errorf("summary has %d charts, want 1", len(sh.Charts))
+	// The chart has a tab of its own (TestSyncChartTabGoogle).
+	if len(sh.Charts) != 0 {
+		t.Errorf("summary has %d charts, want none", len(sh.Charts))
+	}
+	if ch := findSheet(after, "MRR Chart"); ch == nil || len(ch.Charts) != 1 {
+		t.Errorf("MRR Chart tab = %v, want one with one chart", ch)
 	}
 
 	// Every bad row is on the issues tab, with its sheet row number (the
