@@ -139,7 +139,7 @@ func TestShortBlocks(t *testing.T) {
 		t.Errorf("short blocks name a top mover:\n%s", text)
 	}
 	// The outlook names the customers scheduled to churn.
-	for _, want := range []string{"*Committed MRR $2,808.13*", "$83.33 in 30 days (1 customer)", "Umbrella Co −$216.67 (last day 2026-03-10, churns)"} {
+	for _, want := range []string{"*Committed MRR $2,808.13*", "within 30 days: $83.33 (1 customer)", "Umbrella Co −$216.67 (last day 2026-03-10, churns)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("short blocks have no %q:\n%s", want, text)
 		}

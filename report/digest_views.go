@@ -151,27 +151,30 @@ func (d *Digest) segmentLine(escape func(string) string) string {
 // outlookLines are the committed MRR and the MRR scheduled to churn, then
 // the customers behind the longest horizon's:
 //
-//	Committed MRR $9,100.00 · scheduled to churn: $300.00 in 30 days (1 customer) · $900.00 in 90 days (2 customers)
+//	Committed MRR $9,100.00 (MRR less what is scheduled to churn within 90 days) · scheduled to churn within 30 days: $300.00 (1 customer) · within 90 days: $900.00 (2 customers)
 //	Scheduled: Acme Corp −$600.00 (last day 2026-12-15, churns), Initech −$300.00 (last day 2026-11-30)
+//
+// Each horizon counts from the day the month was measured on and holds
+// the shorter ones ("within"), so that a reader does not add them up.
 func (d *Digest) outlookLines(escape func(string) string) []string {
 	o := d.Outlook
 	if o == nil {
 		return nil
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Committed MRR %s · scheduled to churn:", Money(o.Committed, d.Currency))
-	if !slices.ContainsFunc(o.Horizons, func(h Horizon) bool { return h.Customers > 0 }) {
-		days := 0
-		if n := len(o.Horizons); n > 0 {
-			days = o.Horizons[n-1].Days
-		}
-		return []string{fmt.Sprintf("Committed MRR %s · nothing scheduled to churn in the next %d days", Money(o.Committed, d.Currency), days)}
+	days := 0
+	if n := len(o.Horizons); n > 0 {
+		days = o.Horizons[n-1].Days
 	}
+	if !slices.ContainsFunc(o.Horizons, func(h Horizon) bool { return h.Customers > 0 }) {
+		return []string{fmt.Sprintf("Committed MRR %s · nothing scheduled to churn within %d days", Money(o.Committed, d.Currency), days)}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Committed MRR %s (MRR less what is scheduled to churn within %d days) · scheduled to churn", Money(o.Committed, d.Currency), days)
 	for i, h := range o.Horizons {
 		if i > 0 {
 			b.WriteString(" ·")
 		}
-		fmt.Fprintf(&b, " %s in %d days (%s)", Money(h.AtRisk, d.Currency), h.Days, plural(h.Customers, "customer", "customers"))
+		fmt.Fprintf(&b, " within %d days: %s (%s)", h.Days, Money(h.AtRisk, d.Currency), plural(h.Customers, "customer", "customers"))
 	}
 	lines := []string{b.String()}
 	// The customers of the longest horizon that has any (a renewal after
@@ -223,7 +226,13 @@ func (d *Digest) outlookBlock() slack.Block {
 	if len(lines) == 0 {
 		return nil
 	}
+	// "*Committed MRR $9,100.00* (MRR less …)", then what is scheduled
+	// to churn on a line of its own.
 	head, rest, _ := strings.Cut(lines[0], " · ")
-	lines[0] = "*" + head + "*\n" + strings.ToUpper(rest[:1]) + rest[1:]
+	amount, note, _ := strings.Cut(head, " (")
+	if note != "" {
+		note = " (" + note
+	}
+	lines[0] = "*" + amount + "*" + note + "\n" + strings.ToUpper(rest[:1]) + rest[1:]
 	return slack.NewSectionBlock(sheetMrkdwn(truncate(strings.Join(lines, "\n"), 2900)), nil, nil, slack.SectionBlockOptionBlockID(blockOutlook))
 }

@@ -51,7 +51,7 @@ func TestReviewDigestOutlookShorterHorizon(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := d.Text()
-	if strings.Contains(text, "nothing scheduled to churn") || !strings.Contains(text, "$120.00 in 30 days") {
+	if strings.Contains(text, "nothing scheduled to churn") || !strings.Contains(text, "within 30 days: $120.00") {
 		t.Errorf("digest hides the 30-day drop of $120.00:\n%s", text)
 	}
 }

@@ -169,7 +169,7 @@ var (
 	}
 	// viewsOutlookLines are February's committed and scheduled lines.
 	viewsOutlookLines = []string{
-		"Committed MRR $917.50 · scheduled to churn: $115.00 in 30 days (1 customer) · $415.00 in 60 days (2 customers) · $415.00 in 90 days (2 customers)",
+		"Committed MRR $917.50 (MRR less what is scheduled to churn within 90 days) · scheduled to churn within 30 days: $115.00 (1 customer) · within 60 days: $415.00 (2 customers) · within 90 days: $415.00 (2 customers)",
 		"Scheduled: Evergreen Inc −$300.00 (last day 2026-04-15, churns), Dupont SA −$115.00 (last day 2026-03-20, churns)",
 	}
 )
@@ -829,8 +829,8 @@ func TestSlashShowsOutlook(t *testing.T) {
 		text string
 		want []string
 	}{
-		{"2026-02", []string{"Committed MRR $917.50", "$115.00 in 30 days (1 customer)", "$415.00 in 60 days (2 customers)", "Evergreen Inc", "Dupont SA", "last day 2026-04-15, churns", "Moved most: Plan Pro +$250.00"}},
-		{"", []string{"March 2026", "Committed MRR $917.50", "$115.00 in 30 days (1 customer)", "$415.00 in 60 days (2 customers)", "Evergreen Inc", "Dupont SA", "last day 2026-03-20, churns"}},
+		{"2026-02", []string{"Committed MRR $917.50", "within 30 days: $115.00 (1 customer)", "within 60 days: $415.00 (2 customers)", "Evergreen Inc", "Dupont SA", "last day 2026-04-15, churns", "Moved most: Plan Pro +$250.00"}},
+		{"", []string{"March 2026", "Committed MRR $917.50", "within 30 days: $115.00 (1 customer)", "within 60 days: $415.00 (2 customers)", "Evergreen Inc", "Dupont SA", "last day 2026-03-20, churns"}},
 	} {
 		t.Run("text="+tt.text, func(t *testing.T) {
 			name := "outlook-" + tt.text
