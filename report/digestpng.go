@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/slack-go/slack"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/vector"
@@ -21,88 +21,80 @@ import (
 // on-screen pixels; digestScale turns them into image pixels.
 const (
 	digestScale = 2
-	digestWidth = 680 * digestScale // the whole image: the digest's lines fit unwrapped
+	digestWidth = 680 * digestScale // the whole image
 
-	cardMargin     = 12 // grey around the card
-	cardPadding    = 16 // white inside the card
-	cardRadius     = 8
-	avatarSize     = 36
-	avatarGap      = 8  // between the avatar and the text
-	nameHeight     = 22 // the line with the app's name
-	cardLineHeight = 22 // a line of the message
-	headSize       = 16 // the headline's font size
-	bodySize       = 13 // the rest
-	moverIndent    = 16 // the top movers under their heading
+	cardMargin   = 12 // grey around the card
+	cardPadding  = 16 // white inside the card
+	cardRadius   = 8
+	avatarSize   = 36
+	avatarGap    = 8  // between the avatar and the text
+	nameHeight   = 24 // the line with the app's name
+	blockGap     = 10 // between two blocks
+	fieldGap     = 16 // between the two columns of a section's fields
+	fieldRowGap  = 8  // between two rows of fields
+	headerSize   = 18 // a header block's font size
+	headerHeight = 28 // its line height
+	bodySize     = 15 // a section's
+	bodyHeight   = 22
+	contextSize  = 12 // a context block's
+	contextLine  = 18
 )
 
-// Colours of the card: Slack's text greys, its link blue, and the chart's
-// greens and red for gains and losses.
+// Colours of the card: the only ones Slack gives a message's text, its text
+// black and grey and its link blue, and the app's own colour for the
+// avatar. Slack draws mrkdwn in one colour: a figure's sign, not a colour,
+// says whether it is a gain or a loss.
 var (
 	digestBackground = color.RGBA{0xf2, 0xf3, 0xf5, 0xff}
 	cardBorder       = color.RGBA{0xdd, 0xdf, 0xe2, 0xff}
 	digestText       = color.RGBA{0x1d, 0x1c, 0x1d, 0xff}
 	digestMuted      = color.RGBA{0x61, 0x60, 0x61, 0xff}
 	digestLink       = color.RGBA{0x12, 0x64, 0xa3, 0xff}
-	digestGain       = color.RGBA{0x1b, 0x5e, 0x20, 0xff}
-	digestLoss       = color.RGBA{0xc6, 0x28, 0x28, 0xff}
-	digestWarn       = color.RGBA{0xf5, 0xa6, 0x23, 0xff}
+	digestWarn       = color.RGBA{0xf5, 0xa6, 0x23, 0xff} // Slack's ⚠️ emoji
 	avatarColor      = color.RGBA{0x1d, 0x4e, 0x89, 0xff} // the app's colour in deploy/slack-app-manifest.yaml
 	badgeColor       = color.RGBA{0xe8, 0xe8, 0xe8, 0xff}
 )
 
-// PNG draws the digest as a Slack message card: the app's avatar and name,
-// the headline in bold, then the lines of [Digest.Text], with gains in
-// green, losses in red, the top movers indented under their heading and
-// the issues line marked with a warning sign. The image is 1360 pixels
-// wide (680 on a high-density screen) and as tall as the digest; a line too
-// long for it wraps between words. The same digest gives the same bytes.
+// PNG draws the digest's Slack message, [Digest.Blocks], the way Slack
+// shows Block Kit: the app's avatar and name; the header block in large
+// bold type; each section's text, then its fields in two columns; context
+// blocks in small grey type. mrkdwn is drawn as Slack draws it: *bold*,
+// <url|links> in blue, the entities unescaped and :warning: as its emoji,
+// everything else in the message's one text colour. The image is 1360
+// pixels wide (680 on a high-density screen) and as tall as the message;
+// a line too long for its column wraps between words. The same digest
+// gives the same bytes.
 func (d *Digest) PNG() ([]byte, error) {
 	faces, err := newDigestFaces()
 	if err != nil {
 		return nil, fmt.Errorf("digest image for %s: %w", d.Month, err)
 	}
-	lines := d.cardLines(faces)
+	s := digestScale
+	textX := (cardMargin + cardPadding + avatarSize + avatarGap) * s
+	textRight := digestWidth - (cardMargin+cardPadding)*s
+	cardTop := cardMargin * s
+	lay := layoutBlocks(d.Blocks(), faces, textRight-textX)
 
-	textX := (cardMargin + cardPadding + avatarSize + avatarGap) * digestScale
-	textRight := digestWidth - (cardMargin+cardPadding)*digestScale
-	var rows []cardRow
-	for _, l := range lines {
-		rows = append(rows, l.wrap(faces, textRight-textX-l.indent)...)
-	}
-	cardTop := cardMargin * digestScale
-	textTop := cardTop + (cardPadding+nameHeight)*digestScale
-	height := textTop
-	for _, r := range rows {
-		height += r.height
-	}
-	height += (cardPadding + cardMargin) * digestScale
-
+	height := cardTop + (cardPadding+nameHeight)*s + lay.height + (cardPadding+cardMargin)*s
 	img := image.NewRGBA(image.Rect(0, 0, digestWidth, height))
 	fill(img, img.Bounds(), digestBackground)
-	card := image.Rect(cardMargin*digestScale, cardTop, digestWidth-cardMargin*digestScale, height-cardMargin*digestScale)
-	roundRect(img, card, cardRadius*digestScale, cardBorder)
-	roundRect(img, card.Inset(digestScale), (cardRadius-1)*digestScale, color.White)
+	card := image.Rect(cardMargin*s, cardTop, digestWidth-cardMargin*s, height-cardMargin*s)
+	roundRect(img, card, cardRadius*s, cardBorder)
+	roundRect(img, card.Inset(s), (cardRadius-1)*s, color.White)
+	d.drawHeader(img, faces, cardTop+cardPadding*s)
 
-	d.drawHeader(img, faces, cardTop+cardPadding*digestScale)
-
-	y := textTop
-	for _, r := range rows {
-		baseline := y + r.height*7/10
-		if r.warn {
-			warningSign(img, textX+r.indent, baseline, r.ascent)
-		}
-		x := textX + r.indent + r.lead
-		for _, s := range r.spans {
-			adv := font.MeasureString(s.face, s.text).Round()
-			if s.dot {
-				mid := float64(baseline) - float64(s.face.Metrics().XHeight.Round())/2
-				disc(img, [2]float64{float64(x) + float64(adv)/2, mid}, 1.25*digestScale, s.color)
+	top := cardTop + (cardPadding+nameHeight)*s
+	for _, l := range lay.lines {
+		x := textX + l.x
+		baseline := top + l.y + l.height*3/4
+		for _, sp := range l.spans {
+			if sp.emoji {
+				warningSign(img, x, baseline, sp.face.Metrics().Ascent.Round())
 			} else {
-				text(img, s.face, s.color, x, baseline, alignLeft, s.text)
+				drawDotted(img, sp, x, baseline)
 			}
-			x += adv
+			x += sp.width
 		}
-		y += r.height
 	}
 
 	var buf bytes.Buffer
@@ -112,9 +104,26 @@ func (d *Digest) PNG() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// drawDotted draws a span's text with each "·" as a dot at the middle of
+// the lower-case letters, where Slack's font has it: the Go font's middle
+// dot sits too high.
+func drawDotted(img *image.RGBA, sp drawnSpan, x, baseline int) {
+	parts := strings.Split(sp.text, "·")
+	dot := font.MeasureString(sp.face, "·").Round()
+	mid := float64(baseline) - float64(sp.face.Metrics().XHeight.Round())/2
+	for i, p := range parts {
+		if i > 0 {
+			disc(img, [2]float64{float64(x) + float64(dot)/2, mid}, 1.25*digestScale, sp.color)
+			x += dot
+		}
+		text(img, sp.face, sp.color, x, baseline, alignLeft, p)
+		x += font.MeasureString(sp.face, p).Round()
+	}
+}
+
 // digestFaces are the fonts of one card.
 type digestFaces struct {
-	head, body, bold, name, badge font.Face
+	header, body, bold, context, contextBold, name, badge font.Face
 }
 
 func newDigestFaces() (*digestFaces, error) {
@@ -123,16 +132,25 @@ func newDigestFaces() (*digestFaces, error) {
 		return nil, fmt.Errorf("digest fonts: %w", err)
 	}
 	regular, bold := fonts[0], fonts[1]
-	face := func(f *opentype.Font, size float64) (font.Face, error) { return newFace(f, size*digestScale) }
-	head, err1 := face(bold, headSize)
-	body, err2 := face(regular, bodySize)
-	boldBody, err3 := face(bold, bodySize)
-	name, err4 := face(bold, 14)
-	badge, err5 := face(bold, 9)
-	if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
+	var errs []error
+	face := func(f *opentype.Font, size float64) font.Face {
+		fc, err := newFace(f, size*digestScale)
+		errs = append(errs, err)
+		return fc
+	}
+	faces := &digestFaces{
+		header:      face(bold, headerSize),
+		body:        face(regular, bodySize),
+		bold:        face(bold, bodySize),
+		context:     face(regular, contextSize),
+		contextBold: face(bold, contextSize),
+		name:        face(bold, 15),
+		badge:       face(bold, 9),
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("digest fonts: %w", err)
 	}
-	return &digestFaces{head: head, body: body, bold: boldBody, name: name, badge: badge}, nil
+	return faces, nil
 }
 
 // drawHeader draws what Slack shows above a bot's message: its avatar (a
@@ -159,152 +177,256 @@ func (d *Digest) drawHeader(img *image.RGBA, faces *digestFaces, top int) {
 	text(img, faces.badge, digestMuted, x+3*s, baseline, alignLeft, "APP")
 }
 
-// cardLine is one line of [Digest.Text] with its style.
-type cardLine struct {
-	spans  []textSpan
-	indent int  // image pixels
-	warn   bool // the issues line, drawn after a warning sign
+// blockLayout is where each line of a message goes, in image pixels from
+// the top left corner of the message's text.
+type blockLayout struct {
+	lines  []drawnLine
 	height int
 }
 
-// textSpan is a run of text in one face and colour.
-type textSpan struct {
+// drawnLine is one line of text as drawn.
+type drawnLine struct {
+	x, y, height int
+	spans        []drawnSpan
+}
+
+// drawnSpan is a run of text in one face and colour, or an emoji.
+type drawnSpan struct {
 	text  string
 	face  font.Face
 	color color.Color
-	// dot marks the "·" between facts, drawn as a dot at the middle of
-	// the lower-case letters: the font's middle dot sits too high.
-	dot bool
+	emoji bool
+	width int
 }
 
-// cardRow is a line of the card as drawn, after wrapping.
-type cardRow struct {
-	spans  []textSpan
-	indent int
-	lead   int // room left for the warning sign
-	warn   bool
-	height int
-	ascent int
+// style is how a block draws its text: its faces and colour, and its line
+// height in image pixels.
+type style struct {
+	regular, bold font.Face
+	color         color.Color
+	line          int
 }
 
-// cardLines styles the lines of d.Text(). The digest's fields say which
-// line is which: the headline, the movements, ARR and customers, the top
-// movers (a heading and one line per kind), the segment that moved most,
-// the outlook, the issues, the link.
-func (d *Digest) cardLines(faces *digestFaces) []cardLine {
-	raw := strings.Split(strings.TrimRight(d.Text(), "\n"), "\n")
+// layoutBlocks lays out blocks in a column width pixels wide, one below
+// the other. Blocks of kinds the digest does not use are left out.
+func layoutBlocks(blocks []slack.Block, faces *digestFaces, width int) blockLayout {
 	s := digestScale
-	out := make([]cardLine, 0, len(raw))
-	i := 0
-	next := func() string { l := raw[i]; i++; return l }
+	body := style{faces.body, faces.bold, digestText, bodyHeight * s}
+	var lay blockLayout
+	y := 0
+	add := func(lines []drawnLine, x int) int {
+		bottom := y
+		for _, l := range lines {
+			l.x += x
+			l.y += y
+			lay.lines = append(lay.lines, l)
+			bottom = max(bottom, l.y+l.height)
+		}
+		return bottom
+	}
+	for i, b := range blocks {
+		if i > 0 {
+			y += blockGap * s
+		}
+		switch b := b.(type) {
+		case *slack.HeaderBlock:
+			header := style{faces.header, faces.header, digestText, headerHeight * s}
+			y = add(wrapRuns(plainRuns(b.Text.Text), header, width), 0)
+		case *slack.SectionBlock:
+			if b.Text != nil {
+				y = add(wrapRuns(textRuns(b.Text), body, width), 0)
+			}
+			if len(b.Fields) > 0 {
+				if b.Text != nil {
+					y += fieldRowGap * s
+				}
+				col := (width - fieldGap*s) / 2
+				for j := 0; j < len(b.Fields); j += 2 {
+					if j > 0 {
+						y += fieldRowGap * s
+					}
+					bottom := y
+					for k := j; k < min(j+2, len(b.Fields)); k++ {
+						lines := wrapRuns(textRuns(b.Fields[k]), body, col)
+						x := (k - j) * (col + fieldGap*s)
+						for _, l := range lines {
+							l.x += x
+							l.y += y
+							lay.lines = append(lay.lines, l)
+							bottom = max(bottom, l.y+l.height)
+						}
+					}
+					y = bottom
+				}
+			}
+		case *slack.ContextBlock:
+			context := style{faces.context, faces.contextBold, digestMuted, contextLine * s}
+			var runs []run
+			for _, el := range b.ContextElements.Elements {
+				if t, ok := el.(*slack.TextBlockObject); ok {
+					if len(runs) > 0 {
+						runs = append(runs, run{text: " "})
+					}
+					runs = append(runs, textRuns(t)...)
+				}
+			}
+			y = add(wrapRuns(runs, context, width), 0)
+		case *slack.DividerBlock:
+			y += 2 * s
+		}
+	}
+	lay.height = y
+	return lay
+}
 
-	out = append(out, cardLine{spans: signedSpans(next(), faces.head, digestText), height: 28 * s})
-	out = append(out, cardLine{spans: signedSpans(next(), faces.body, digestText), height: cardLineHeight * s})
-	out = append(out, cardLine{spans: signedSpans(next(), faces.body, digestText), height: cardLineHeight * s})
-	if len(d.Movers) > 0 {
-		out = append(out, cardLine{spans: []textSpan{{text: next(), face: faces.bold, color: digestText}}, height: (cardLineHeight + 6) * s})
-		for range d.Movers {
-			l := strings.TrimSpace(next())
-			kind, rest, _ := strings.Cut(l, ": ")
-			spans := append([]textSpan{{text: kind + ": ", face: faces.bold, color: digestText}}, signedSpans(rest, faces.body, digestText)...)
-			out = append(out, cardLine{spans: spans, indent: moverIndent * s, height: cardLineHeight * s})
-		}
-	}
-	if d.TopSegment != nil {
-		out = append(out, cardLine{spans: signedSpans(next(), faces.body, digestText), height: (cardLineHeight + 6) * s})
-	}
-	for k := range d.outlookLines(noEscape) {
-		height := cardLineHeight * s
-		if k == 0 {
-			height = (cardLineHeight + 6) * s
-		}
-		out = append(out, cardLine{spans: signedSpans(next(), faces.body, digestText), height: height})
-	}
-	if d.Issues > 0 {
-		out = append(out, cardLine{spans: []textSpan{{text: next(), face: faces.body, color: digestMuted}}, warn: true, height: (cardLineHeight + 6) * s})
-	}
-	if d.Link != "" {
-		out = append(out, cardLine{spans: []textSpan{{text: next(), face: faces.body, color: digestLink}}, height: cardLineHeight * s})
-	}
-	// Anything Text gained that this does not know yet still shows.
-	for i < len(raw) {
-		out = append(out, cardLine{spans: signedSpans(strings.TrimSpace(next()), faces.body, digestText), height: cardLineHeight * s})
+// run is a piece of a text object with one style.
+type run struct {
+	text       string
+	bold, link bool
+	emoji      bool // :warning:
+	lineBreak  bool // a new line starts here
+}
+
+// plainRuns is plain text: one run per line.
+func plainRuns(s string) []run {
+	var out []run
+	for i, l := range strings.Split(s, "\n") {
+		out = append(out, run{text: l, lineBreak: i > 0})
 	}
 	return out
 }
 
-// signedSpans splits s into spans, colouring signed amounts and counts ("+$60.00",
-// "(−$205.00,", "+1") green or red.
-func signedSpans(s string, face font.Face, col color.Color) []textSpan {
-	var spans []textSpan
-	add := func(t string, c color.Color) {
-		if t == "" {
-			return
-		}
-		if n := len(spans); n > 0 && spans[n-1].color == c && !spans[n-1].dot {
-			spans[n-1].text += t
-			return
-		}
-		spans = append(spans, textSpan{text: t, face: face, color: c})
+// textRuns reads a text object: plain text as it is, mrkdwn as Slack shows
+// it.
+func textRuns(t *slack.TextBlockObject) []run {
+	if t.Type == slack.PlainTextType {
+		return plainRuns(t.Text)
 	}
-	for i, w := range strings.Split(s, " ") {
-		if i > 0 {
-			add(" ", col)
-		}
-		if w == "·" {
-			spans = append(spans, textSpan{text: w, face: face, color: digestMuted, dot: true})
-			continue
-		}
-		lead := strings.TrimLeft(w, "(")
-		core := strings.TrimRight(lead, ",)")
-		c := col
-		if r, _ := utf8.DecodeRuneInString(core); (r == '+' || r == '−') && strings.IndexFunc(core, unicode.IsDigit) > 0 {
-			c = digestGain
-			if r == '−' {
-				c = digestLoss
-			}
-		}
-		if c == col {
-			add(w, col)
-			continue
-		}
-		add(w[:len(w)-len(lead)], col)
-		add(core, c)
-		add(lead[len(core):], col)
-	}
-	return spans
+	return mrkdwnRuns(t.Text)
 }
 
-// wrap breaks the line into rows no wider than width, between words.
-func (l cardLine) wrap(faces *digestFaces, width int) []cardRow {
-	lead := 0
-	if l.warn {
-		lead = 20 * digestScale
+// mrkdwnRuns reads the mrkdwn the digest writes: *bold* between a star
+// that opens a word and one that ends a word, <url|text> links,
+// :warning:, and the entities &amp; &lt; &gt;. A star without its pair is
+// a star.
+func mrkdwnRuns(s string) []run {
+	var out []run
+	for i, line := range strings.Split(s, "\n") {
+		bold := false
+		start := len(out)
+		emit := func(r run) {
+			r.bold = r.bold || bold
+			r.text = html.UnescapeString(r.text)
+			if n := len(out); n > start && !r.emoji && !out[n-1].emoji && out[n-1].bold == r.bold && out[n-1].link == r.link {
+				out[n-1].text += r.text
+				return
+			}
+			if r.text != "" || r.emoji {
+				out = append(out, r)
+			}
+		}
+		for line != "" {
+			j := strings.IndexAny(line, "*<:")
+			if j < 0 {
+				emit(run{text: line})
+				break
+			}
+			emit(run{text: line[:j]})
+			rest := line[j:]
+			switch rest[0] {
+			case '*':
+				closing := strings.Index(rest[1:], "*")
+				opens := !bold && len(rest) > 1 && rest[1] != ' ' && closing > 0
+				closes := bold && j > 0 && line[j-1] != ' '
+				if opens || closes {
+					bold = !bold
+				} else {
+					emit(run{text: "*"})
+				}
+				line = rest[1:]
+			case '<':
+				end := strings.IndexByte(rest, '>')
+				if end < 0 {
+					emit(run{text: rest})
+					line = ""
+					continue
+				}
+				url, label, ok := strings.Cut(rest[1:end], "|")
+				if !ok {
+					label = url
+				}
+				emit(run{text: label, link: true})
+				line = rest[end+1:]
+			case ':':
+				if strings.HasPrefix(rest, ":warning:") {
+					emit(run{emoji: true})
+					line = rest[len(":warning:"):]
+				} else {
+					emit(run{text: ":"})
+					line = rest[1:]
+				}
+			}
+		}
+		if i > 0 {
+			if start == len(out) {
+				out = append(out, run{})
+			}
+			out[start].lineBreak = true
+		}
 	}
-	ascent := faces.body.Metrics().Ascent.Round()
-	row := cardRow{indent: l.indent, lead: lead, warn: l.warn, height: l.height, ascent: ascent}
-	var rows []cardRow
+	return out
+}
+
+// wrapRuns breaks runs into lines no wider than width, between words, and
+// at each line break.
+func wrapRuns(runs []run, st style, width int) []drawnLine {
+	var lines []drawnLine
+	cur := drawnLine{height: st.line}
 	used := 0
-	for _, sp := range l.spans {
-		for _, w := range splitKeep(sp.text) {
-			adv := font.MeasureString(sp.face, w).Round()
-			if used+adv > width-lead && used > 0 && strings.TrimSpace(w) != "" {
-				rows = append(rows, row)
-				row = cardRow{indent: l.indent, lead: lead, height: cardLineHeight * digestScale, ascent: ascent}
-				used = 0
+	flush := func() {
+		lines = append(lines, cur)
+		cur = drawnLine{y: cur.y + st.line, height: st.line}
+		used = 0
+	}
+	for _, r := range runs {
+		if r.lineBreak {
+			flush()
+		}
+		face, col := st.regular, st.color
+		if r.bold {
+			face = st.bold
+		}
+		if r.link {
+			col = digestLink
+		}
+		if r.emoji {
+			w := face.Metrics().Ascent.Round() * 6 / 5
+			if used+w > width && used > 0 {
+				flush()
 			}
-			if used == 0 && strings.TrimSpace(w) == "" {
-				continue // no space at the start of a row
+			cur.spans = append(cur.spans, drawnSpan{face: face, emoji: true, width: w + 2*digestScale})
+			used += w + 2*digestScale
+			continue
+		}
+		for _, w := range splitKeep(r.text) {
+			adv := font.MeasureString(face, w).Round()
+			blank := strings.TrimSpace(w) == ""
+			if used+adv > width && used > 0 && !blank {
+				flush()
 			}
-			if n := len(row.spans); n > 0 && !sp.dot && !row.spans[n-1].dot && row.spans[n-1].face == sp.face && row.spans[n-1].color == sp.color {
-				row.spans[n-1].text += w
+			if used == 0 && blank && len(lines) > 0 {
+				continue // no space at the start of a wrapped line
+			}
+			if n := len(cur.spans); n > 0 && !cur.spans[n-1].emoji && cur.spans[n-1].face == face && cur.spans[n-1].color == col {
+				cur.spans[n-1].text += w
+				cur.spans[n-1].width += adv
 			} else {
-				row.spans = append(row.spans, textSpan{text: w, face: sp.face, color: sp.color, dot: sp.dot})
+				cur.spans = append(cur.spans, drawnSpan{text: w, face: face, color: col, width: adv})
 			}
 			used += adv
 		}
 	}
-	return append(rows, row)
+	return append(lines, cur)
 }
 
 // splitKeep splits s into words and the spaces between them.
@@ -326,8 +448,8 @@ func splitKeep(s string) []string {
 	return out
 }
 
-// warningSign draws an amber triangle with an exclamation mark, its base on
-// the baseline and about size pixels tall.
+// warningSign draws Slack's :warning: emoji, an amber triangle with an
+// exclamation mark, its base on the baseline and about size pixels tall.
 func warningSign(img *image.RGBA, x, baseline, size int) {
 	h := float32(size) * 1.05
 	w := h * 1.15
