@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,17 +14,35 @@ import (
 	"github.com/mrrbot/mrrbot/sheets"
 )
 
-// TestReadmeImages keeps the README's pictures current: it runs the demo,
-// draws the waterfall chart and the digest of its last month (October
-// 2026) as mrrbot posts them, and compares them with docs/images. Run
-// `go test ./cmd/mrrbot -run ReadmeImages -update` to redraw them, and look
-// at them before committing.
+// demoOut keeps the demo workbook that TestReadmeImages writes, for
+// scripts/render-images to draw its tabs.
+var demoOut = flag.String("demo-out", "", "keep the demo workbook TestReadmeImages writes at this path")
+
+// readmeNow is the day the README's pictures are drawn on, so that they
+// stay the same whatever day they are redrawn: the demo then reports
+// October 2026, its last complete month.
+var readmeNow = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+
+// TestReadmeImages keeps the README's pictures current: it runs the demo
+// as of readmeNow, draws the waterfall chart and the digest of its last
+// complete month (October 2026) as mrrbot posts them, and compares them
+// with docs/images. Run `go test ./cmd/mrrbot -run ReadmeImages -update`
+// to redraw them, and look at them before committing; scripts/render-images
+// does that and draws the workbook's tabs too (-demo-out).
 func TestReadmeImages(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "demo.xlsx")
-	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
-	if _, stderr, err := mrrbotAt(t, now, map[string]string{"MRRBOT_TIMEZONE": "UTC"}, "demo", "--out", book); err != nil {
+	if _, stderr, err := mrrbotAt(t, readmeNow, map[string]string{"MRRBOT_TIMEZONE": "UTC"}, "demo", "--out", book); err != nil {
 		t.Fatalf("demo: %v\n%s", err, stderr)
+	}
+	if *demoOut != "" {
+		data, err := os.ReadFile(book)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(*demoOut, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	loaded, err := sheets.ReadWorkbook(book, sheets.Options{})
 	if err != nil {
