@@ -387,6 +387,12 @@ func (g *Google) explain(op string, err error) error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	switch ge.Code {
+	case http.StatusBadRequest:
+		// Google's answer about an .xlsx (or .ods) uploaded to Drive and
+		// not converted: Sheets opens it for a person, the API cannot.
+		if strings.Contains(ge.Message, "not supported for this document") {
+			return fmt.Errorf("%s: spreadsheet %s is an Excel file stored in Google Drive, which the Sheets API cannot read or write; open it in Google Sheets, choose File → Save as Google Sheets, and give mrrbot the new spreadsheet's ID or URL: %w", op, g.id, err)
+		}
 	case http.StatusNotFound:
 		return fmt.Errorf("%s: spreadsheet %s was not found; check the ID or URL given with --spreadsheet: %w", op, g.id, err)
 	case http.StatusForbidden:

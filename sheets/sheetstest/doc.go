@@ -41,7 +41,9 @@
 //     returned as sheets[].conditionalFormats; their ranges follow rows and
 //     columns that are inserted or deleted, and they go with their tab.
 //   - Unknown spreadsheets are 404 NOT_FOUND, forbidden ones 403
-//     PERMISSION_DENIED ([Server.SetForbidden]), and [Server.FailNext] and
+//     PERMISSION_DENIED ([Server.SetForbidden]), Office files stored in
+//     Drive 400 FAILED_PRECONDITION ([Server.SetOfficeFile]), and
+//     [Server.FailNext] and
 //     [Server.SetLatency] inject 429/5xx replies and slowness.
 //
 // Tests assert on state ([Server.Spreadsheet]) and on the number of calls

@@ -18,6 +18,7 @@ const (
 	statusInternal      = "INTERNAL"
 	statusUnavailable   = "UNAVAILABLE"
 	statusUnimplemented = "UNIMPLEMENTED"
+	statusPrecondition  = "FAILED_PRECONDITION"
 )
 
 // Messages Google sends, word for word.
@@ -26,6 +27,10 @@ const (
 	msgForbidden = "The caller does not have permission"
 	msgPayload   = "Request payload size exceeds the limit: 10485760 bytes."
 	msgCellLimit = "This action would increase the number of cells in the workbook above the limit of 10000000 cells."
+	// msgOfficeFile is Google's answer about an Office file stored in Drive
+	// (an .xlsx uploaded and not converted), with the reason
+	// "failedPrecondition".
+	msgOfficeFile = "This operation is not supported for this document"
 )
 
 // apiError is an error the server answers with, in Google's JSON shape.
@@ -33,6 +38,7 @@ type apiError struct {
 	code   int
 	status string
 	msg    string
+	reason string // errors[].reason; "" for the code's usual one
 }
 
 func (e *apiError) Error() string { return e.msg }
@@ -83,7 +89,10 @@ var reasons = map[int]string{
 // writeError sends e; a positive retryAfter is sent as Retry-After in
 // whole seconds.
 func writeError(w http.ResponseWriter, e *apiError, retryAfter time.Duration) {
-	reason := reasons[e.code]
+	reason := e.reason
+	if reason == "" {
+		reason = reasons[e.code]
+	}
 	if reason == "" {
 		reason = "unknown"
 	}

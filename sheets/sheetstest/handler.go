@@ -205,6 +205,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case b.forbidden:
 		writeError(w, &apiError{code: http.StatusForbidden, status: statusDenied, msg: msgForbidden}, 0)
 		return
+	case b.office:
+		writeError(w, &apiError{code: http.StatusBadRequest, status: statusPrecondition, msg: msgOfficeFile, reason: "failedPrecondition"}, 0)
+		return
 	}
 	v, aerr := s.dispatch(b, rt, q, body, m)
 	if aerr != nil {

@@ -231,6 +231,18 @@ func (s *Server) SetForbidden(spreadsheetID string, forbidden bool) {
 	s.book(spreadsheetID).forbidden = forbidden
 }
 
+// SetOfficeFile makes a spreadsheet an Office file stored in Drive, such as
+// an .xlsx uploaded without being converted: Google Sheets opens it for a
+// person, but every Sheets API request about it fails, as Google's do,
+// with 400 FAILED_PRECONDITION "This operation is not supported for this
+// document".
+func (s *Server) SetOfficeFile(spreadsheetID string, office bool) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.book(spreadsheetID).office = office
+}
+
 // Spreadsheet returns a deep copy of a spreadsheet's state as
 // spreadsheets.get with includeGridData would return it: properties, tabs
 // (hidden flag, grid size, frozen rows), cells with their user-entered and

@@ -734,6 +734,26 @@ func TestNotFoundAndForbidden(t *testing.T) {
 	}
 }
 
+// TestOfficeFile checks Google's answer about an .xlsx stored in Drive: the
+// Sheets API refuses every request, reads and writes alike.
+func TestOfficeFile(t *testing.T) {
+	srv, svc := seed(t)
+	srv.SetOfficeFile(ssID, true)
+	_, getErr := svc.Spreadsheets.Get(ssID).Do()
+	_, batchErr := svc.Spreadsheets.BatchUpdate(ssID, &sheets.BatchUpdateSpreadsheetRequest{}).Do()
+	for _, err := range []error{getErr, batchErr} {
+		gerr := apiErr(t, err)
+		if gerr.Code != 400 || gerr.Message != "This operation is not supported for this document" ||
+			len(gerr.Errors) != 1 || gerr.Errors[0].Reason != "failedPrecondition" || !strings.Contains(string(gerr.Body), `"status":"FAILED_PRECONDITION"`) {
+			t.Errorf("office file: %d %q %+v %s", gerr.Code, gerr.Message, gerr.Errors, gerr.Body)
+		}
+	}
+	srv.SetOfficeFile(ssID, false)
+	if _, err := svc.Spreadsheets.Get(ssID).Do(); err != nil {
+		t.Errorf("after conversion: %v", err)
+	}
+}
+
 func TestLatency(t *testing.T) {
 	srv, svc := seed(t)
 	srv.SetLatency(time.Second)

@@ -37,6 +37,7 @@ type book struct {
 	metadata  []*sheets.DeveloperMetadata // located on the spreadsheet
 	tabs      []*tab                      // in index order
 	forbidden bool
+	office    bool   // an Office file in Drive: see Server.SetOfficeFile
 	seq       uint64 // drives the generated IDs
 }
 
