@@ -17,8 +17,8 @@ WORKDIR /src
 # Modules first, so that a code change does not download them again.
 COPY go.mod go.sum ./
 RUN go mod download
-# The module's top-level packages (DESIGN.md fixes them); nothing else of
-# the working tree reaches the image.
+# The module's top-level packages (calc, sheets, report, notify, cmd);
+# nothing else of the working tree reaches the image.
 COPY calc/ calc/
 COPY cmd/ cmd/
 COPY notify/ notify/

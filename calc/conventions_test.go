@@ -1,7 +1,7 @@
 package calc_test
 
-// These tests check the engine against DESIGN.md, "MRR conventions" and "The
-// subscriptions tab", through the public API only. The expected numbers are
+// These tests check the engine against the MRR conventions (docs/metrics.md)
+// and the sheet's rules (docs/sheet-format.md), through the public API only. The expected numbers are
 // worked out by hand from the conventions, not read off the code.
 
 import (
@@ -182,7 +182,7 @@ func moves(res *calc.Result) []move {
 	return out
 }
 
-// DESIGN.md does not fix the order of movements within a month.
+// The conventions do not fix the order of movements within a month.
 var sortMoves = cmpopts.SortSlices(func(a, b move) bool {
 	if a.Month != b.Month {
 		return a.Month < b.Month
@@ -1074,7 +1074,7 @@ func TestNewBookRejectsBadRates(t *testing.T) {
 }
 
 // checkRatio compares a ratio with want; "" means empty (not valid). Ratios
-// are compared to 10⁻¹⁰: DESIGN.md fixes no number of places.
+// are compared to 10⁻¹⁰: the conventions fix no number of places.
 func checkRatio(t *testing.T, name string, got decimal.NullDecimal, want string) {
 	t.Helper()
 	if want == "" {

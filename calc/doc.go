@@ -15,5 +15,5 @@
 // cent), and every figure is a sum of those rounded amounts, so that what
 // a person reads adds up exactly.
 //
-// The conventions are those of DESIGN.md, "MRR conventions".
+// The conventions are those that docs/metrics.md states and works through.
 package calc

@@ -10,7 +10,7 @@ import (
 )
 
 // Monthly exchange rates. With one rate per currency (NewBook's rates)
-// every month converts at that rate and the waterfall is as DESIGN.md
+// every month converts at that rate and the waterfall is as docs/metrics.md
 // describes. With a rate per month, each month converts at its own rate and
 // a customer is classified at constant currency: its MRR of the month
 // before is valued again at this month's rates, the change from that value

@@ -2,7 +2,8 @@ package calc_test
 
 // A property test: random subscription sets checked against the waterfall's
 // identities and against a naive reference that measures every month end
-// with shopspring/decimal, straight from the row fields and DESIGN.md.
+// with shopspring/decimal, straight from the row fields and the conventions
+// of docs/metrics.md.
 
 import (
 	"cmp"
@@ -165,7 +166,7 @@ func fixedOf(d decimal.Decimal) calc.Fixed {
 }
 
 // refMRR is a row's monthly MRR in USD, computed from its fields exactly
-// as DESIGN.md states it: (amount × quantity − discount) divided into
+// as docs/metrics.md states it: (amount × quantity − discount) divided into
 // months, converted at the FX rate; zero for trial and free rows.
 func refMRR(s calc.Subscription, rates map[string]decimal.Decimal) decimal.Decimal {
 	if s.Status == calc.Trial || s.Status == calc.Free {

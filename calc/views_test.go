@@ -3,7 +3,7 @@ package calc_test
 // Hand-checked tests of the views on a result: monthly FX impact, cohorts,
 // segments and the outlook of committed and at-risk MRR. Each fixture is a
 // handful of rows; the expected numbers are worked out in the comments from
-// DESIGN.md's MRR conventions and the rules stated in the doc comments of
+// the MRR conventions (docs/metrics.md) and the rules stated in the doc comments of
 // calc/fx.go, calc/cohort.go, calc/segment.go and calc/outlook.go, never
 // read off the engine.
 
@@ -300,7 +300,7 @@ func TestFXImpact(t *testing.T) {
 		},
 		{
 			// No monthly rates: EUR converts at NewBook's 1.08 in every
-			// month and the waterfall is DESIGN.md's. A: 100 EUR in Jan,
+			// month and the waterfall is the usual one. A: 100 EUR in Jan,
 			// 150 EUR from Feb: Jan New 108; Feb Expansion 162 − 108 = 54,
 			// FX impact 0.
 			name:   "no monthly rates",

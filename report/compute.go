@@ -25,7 +25,7 @@ type Figures struct {
 	Rows int
 }
 
-// jsonFigures is the JSON contract of DESIGN.md, "The command line". Field
+// jsonFigures is the JSON contract that docs/json.md documents. Field
 // order is the contract's; keys after it are additions.
 type jsonFigures struct {
 	Currency string      `json:"currency"`
@@ -108,7 +108,7 @@ type jsonIssue struct {
 	LeftOut bool `json:"left_out,omitempty"`
 }
 
-// WriteJSON writes f in the JSON shape of DESIGN.md: amounts as decimal
+// WriteJSON writes f in the JSON shape of docs/json.md: amounts as decimal
 // strings with two places, ratios as decimal fractions with four places or
 // null when their denominator is zero. Contraction and churn are positive
 // magnitudes, as the contract has them. The month in progress has
@@ -166,7 +166,8 @@ func jsonIssues(issues []calc.Issue) []jsonIssue {
 }
 
 // SummaryHeader is the first row of the summary: the waterfall's columns in
-// DESIGN.md's order, then the derived metrics.
+// the order of its definition (Starting, the five movements, Net New,
+// Ending), then the derived metrics.
 var SummaryHeader = []string{
 	"Month", "Starting MRR", "New", "Expansion", "Reactivation", "Contraction", "Churn",
 	"Net New MRR", "Ending MRR", "ARR", "Customers",

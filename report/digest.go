@@ -14,8 +14,8 @@ import (
 const topMovers = 3
 
 // Digest is one month's figures as the monthly Slack post and the /mrr
-// reply tell them (DESIGN.md, "Slack"). It holds the exact figures; [Digest.Text]
-// and the Slack rendering round them as they present them.
+// reply tell them. It holds the exact figures; [Digest.Text] and the Slack
+// rendering round them as they present them.
 type Digest struct {
 	Month    calc.Month
 	Currency string

@@ -102,7 +102,7 @@ func TestSummaryByHand(t *testing.T) {
 	design := []string{"Month", "Starting MRR", "New", "Expansion", "Reactivation", "Contraction", "Churn",
 		"Net New MRR", "Ending MRR", "ARR", "Customers"}
 	if diff := cmp.Diff(design, titles[:len(design)]); diff != "" {
-		t.Errorf("first columns are DESIGN.md's (-want +got):\n%s", diff)
+		t.Errorf("first columns are not the waterfall's (-want +got):\n%s", diff)
 	}
 	// The tab and `mrrbot compute --format csv` show the same columns.
 	if diff := cmp.Diff(SummaryHeader, titles[:len(SummaryHeader)]); diff != "" {
@@ -375,7 +375,7 @@ func TestMovementsByHand(t *testing.T) {
 	}
 }
 
-// TestMovementsSumToNetNew is the property DESIGN.md's waterfall rests on,
+// TestMovementsSumToNetNew is the property the waterfall rests on,
 // seen from the tabs: for every month, the signed Amounts of the movements
 // tab add up exactly to the month's Net New MRR, and rounded to cents they
 // are the summary's Net New MRR cell. It runs on the fixture and on

@@ -10,7 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// badRowsCSV has one row of each bad kind DESIGN.md lists, under a title
+// badRowsCSV has one row of each bad kind docs/sheet-format.md lists, under a title
 // row and a blank line, with a quoted cell that spans two lines.
 const badRowsCSV = `Acme subscriptions (export),,,,,,,,,,
 ,,,,,,,,,,

@@ -18,8 +18,8 @@ import (
 )
 
 // This file keeps the Slack posting ledger with the data it reports on, so
-// that a restart or a second host does not post the same digest twice
-// (DESIGN.md, "Slack"). Both ledgers have the methods of notify.Ledger:
+// that a restart or a second host does not post the same digest twice.
+// Both ledgers have the methods of notify.Ledger:
 //
 //	Claim(ctx, key, note) (bool, error)
 //	Release(ctx, key) error

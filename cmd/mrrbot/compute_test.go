@@ -42,7 +42,7 @@ type computeJSON struct {
 	Warnings []issueKey       `json:"warnings"`
 }
 
-// contractKeys are the month keys DESIGN.md fixes; the fixture's expected
+// contractKeys are the month keys docs/json.md fixes first; the fixture's expected
 // output was worked out by hand for exactly these.
 var contractKeys = []string{
 	"month", "starting_mrr", "new", "expansion", "reactivation", "contraction", "churn",
@@ -117,7 +117,7 @@ func checkFixtureJSON(t *testing.T, source ...string) {
 	}
 }
 
-// TestComputeJSONShape checks the key order of DESIGN.md's JSON contract,
+// TestComputeJSONShape checks the key order of the JSON contract (docs/json.md),
 // which a decoded map cannot see.
 func TestComputeJSONShape(t *testing.T) {
 	stdout, _, err := mrrbot(t, nil, "compute",
