@@ -162,9 +162,10 @@ func (p *plan) writeTab(t *Tab, res *WriteResult) {
 		} else {
 			p.add(addChart(id, t, spec))
 		}
-	case t.Chart == nil:
-		// A tab that has no chart any more, such as the summary, whose
-		// chart moved to a tab of its own.
+	case t.Chart == nil && t.Role == RoleSummary:
+		// The summary's chart, which earlier versions drew there, has a
+		// tab of its own now. Charts a person added to the other tabs
+		// stay.
 		for _, old := range charts {
 			p.add(&sheetsapi.Request{DeleteEmbeddedObject: &sheetsapi.DeleteEmbeddedObjectRequest{ObjectId: old}})
 		}

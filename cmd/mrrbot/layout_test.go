@@ -79,12 +79,23 @@ func TestSyncChartTabGoogle(t *testing.T) {
 	if n := len(findSheet(srv.Spreadsheet(sheetID), "MRR Summary").Charts); n != 1 {
 		t.Fatalf("seeded summary has %d charts", n)
 	}
+	// A chart a person made of the movements stays.
+	moves := findSheet(ss, "MRR Movements").Properties.SheetId
+	srv.Apply(sheetID, &sheetsapi.Request{AddChart: &sheetsapi.AddChartRequest{Chart: &sheetsapi.EmbeddedChart{
+		Spec: &sheetsapi.ChartSpec{Title: "my movements", BasicChart: &sheetsapi.BasicChartSpec{ChartType: "COLUMN"}},
+		Position: &sheetsapi.EmbeddedObjectPosition{OverlayPosition: &sheetsapi.OverlayPosition{
+			AnchorCell: &sheetsapi.GridCoordinate{SheetId: moves, ColumnIndex: 3, ForceSendFields: []string{"SheetId", "RowIndex"}},
+		}},
+	}}})
 	if _, stderr, err := mrrbot(t, googleEnv(srv), "sync", "--spreadsheet", sheetID, "--as-of", "2026-03-15"); err != nil {
 		t.Fatalf("second sync: %v\n%s", err, stderr)
 	}
 	again := srv.Spreadsheet(sheetID)
 	if n := len(findSheet(again, "MRR Summary").Charts); n != 0 {
 		t.Errorf("after the second sync the summary has %d charts, want none", n)
+	}
+	if c := findSheet(again, "MRR Movements").Charts; len(c) != 1 || c[0].Spec.Title != "my movements" {
+		t.Errorf("the person's chart on MRR Movements: %v, want it kept", c)
 	}
 	checkGoogleChartTab(t, again)
 }
