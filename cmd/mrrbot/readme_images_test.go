@@ -15,7 +15,7 @@ import (
 )
 
 // demoOut keeps the demo workbook that TestReadmeImages writes, for
-// scripts/render-images to draw its tabs.
+// docs/images/render to draw its tabs.
 var demoOut = flag.String("demo-out", "", "keep the demo workbook TestReadmeImages writes at this path")
 
 // readmeNow is the day the README's pictures are drawn on, so that they
@@ -27,7 +27,7 @@ var readmeNow = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 // as of readmeNow, draws the waterfall chart and the digest of its last
 // complete month (October 2026) as mrrbot posts them, and compares them
 // with docs/images. Run `go test ./cmd/mrrbot -run ReadmeImages -update`
-// to redraw them, and look at them before committing; scripts/render-images
+// to redraw them, and look at them before committing; docs/images/render
 // does that and draws the workbook's tabs too (-demo-out).
 func TestReadmeImages(t *testing.T) {
 	dir := t.TempDir()

@@ -3,7 +3,7 @@
 
 Usage: render-tabs.py WORKBOOK OUTDIR
 
-This is what scripts/render-images runs; see there. It opens the workbook
+This is what docs/images/render runs; see there. It opens the workbook
 in LibreOffice (headless, with a profile of its own, so it never touches
 another LibreOffice that runs), and for each tab named in TABS prints the
 part a person sees on opening it on a laptop: the grid's top left corner,
