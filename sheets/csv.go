@@ -6,29 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/mrrbot/mrrbot/calc"
-	"github.com/shopspring/decimal"
 )
-
-// Loaded is a subscriptions table read into a book.
-type Loaded struct {
-	// Book holds the rows that count, ready for computing.
-	Book *calc.Book
-	// Rates are the FX rates the book converts with, by currency code: the
-	// single rates, as in [FX.Rates].
-	Rates map[string]decimal.Decimal
-	// Monthly are the FX table's rates by month, as in [FX.Monthly], or
-	// nil.
-	Monthly []calc.MonthlyRate
-	// Report tells which rows were read and which were left out.
-	Report
-	// FXErrors are the rows of the FX table that were left out; their row
-	// numbers are the FX table's.
-	FXErrors []calc.Issue
-	// Books is what the history tab recorded at the last sync, or nil.
-	Books *Books
-}
 
 // ReadCSV reads a subscriptions table from subs and, when fx is not nil, an
 // FX table from fx (columns currency, rate and optionally month; see
@@ -43,14 +21,11 @@ type Loaded struct {
 func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
 	l := &Loaded{}
 	if fx != nil {
-		t, issues, err := DecodeFX(NewCSVReader(fx), opts)
-		if err != nil {
+		if err := l.ReadFX(NewCSVReader(fx), opts); err != nil {
 			return nil, fmt.Errorf("read fx csv: %w", err)
 		}
-		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
-		opts.fxLeftOut = t.leftOut
 	}
-	book, err := l.newBook(opts.currency())
+	book, err := l.NewBook(opts)
 	if err != nil {
 		return nil, fmt.Errorf("read fx csv: %w", err)
 	}
@@ -59,25 +34,10 @@ func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
 	}
 	rows := prefetch(NewCSVReader(subs))
 	defer rows.Close()
-	rep, err := Decode(rows, book, opts)
-	if err != nil {
+	if err := l.Decode(rows, book, opts); err != nil {
 		return nil, fmt.Errorf("read subscriptions csv: %w", err)
 	}
-	l.Book, l.Report = book, *rep
 	return l, nil
-}
-
-// newBook returns an empty book that converts at l's rates, single and
-// monthly.
-func (l *Loaded) newBook(currency string) (*calc.Book, error) {
-	book, err := calc.NewBook(currency, l.Rates)
-	if err != nil {
-		return nil, err
-	}
-	if err := book.SetMonthlyRates(l.Monthly); err != nil {
-		return nil, err
-	}
-	return book, nil
 }
 
 // CSVReader is a [RowReader] over CSV text. Every non-empty field is a

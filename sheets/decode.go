@@ -38,10 +38,6 @@ type Options struct {
 	// start or end date more than 50 years after it is not plausible (see
 	// [PlausibleDate]), nor one before 1970; zero checks only the latter.
 	Today calc.Date
-
-	// fxLeftOut holds, by currency, the first row of the FX table that was
-	// left out, so that a row with no rate for the currency can say why.
-	fxLeftOut map[string]calc.Issue
 }
 
 // DefaultCurrency is the reporting currency when Options.Currency is blank.
@@ -72,9 +68,9 @@ type RowReader interface {
 }
 
 // columnHider is a RowReader that knows which columns the sheet hides.
-type columnHider interface {
+type ColumnHider interface {
 	// columnHidden reports whether the zero-based column i is hidden.
-	columnHidden(i int) bool
+	ColumnHidden(i int) bool
 }
 
 // Report tells what [Decode] read.
@@ -148,6 +144,13 @@ type adder interface {
 }
 
 func decode(r RowReader, book adder, opts Options) (*Report, error) {
+	return decodeWith(r, book, opts, nil)
+}
+
+// decodeWith is decode; fxLeftOut holds, by currency, the first row of the
+// FX table that was left out, so that a row with no rate for the currency
+// can say why.
+func decodeWith(r RowReader, book adder, opts Options, fxLeftOut map[string]calc.Issue) (*Report, error) {
 	loc, err := parseLocale(opts.Locale)
 	if err != nil {
 		return nil, err
@@ -161,7 +164,7 @@ func decode(r RowReader, book adder, opts Options) (*Report, error) {
 		return nil, err
 	}
 	d := newDecoder(h, segs, loc, book)
-	d.fxLeftOut = opts.fxLeftOut
+	d.fxLeftOut = fxLeftOut
 	d.today = opts.Today
 	rep := &Report{HeaderRow: h.row, Header: h.columns, Segments: segs, Ignored: h.ignored(segs)}
 	if rep.Rows, err = readRows(r, d); err != nil {
@@ -617,7 +620,7 @@ func (d *decoder) number(f field, c Cell, what string, money bool) (v calc.Fixed
 	switch c.Kind {
 	case Number:
 		v, err := numberCellFixed(c.Text)
-		if cur := c.currency(); money && cur != "" {
+		if cur := c.Currency(); money && cur != "" {
 			if sg, known := currencyToken(cur); known {
 				m = moneyMark{tok: cur, sign: sg, formatted: true}
 			}

@@ -11,7 +11,7 @@
 // spreadsheet shows, the column as its header names it and the reason; the
 // row is left out and reading goes on. [DecodeFX] does the same for the FX table.
 //
-// [ReadCSV] and [ReadWorkbook] are the file sources. Decode is streaming and
-// allocation-free on well-formed rows, so the cost of reading a large CSV is
-// close to the cost of encoding/csv itself.
+// [ReadCSV] is the CSV source. Decode is streaming and allocation-free on
+// well-formed rows, so the cost of reading a large CSV is close to the cost
+// of encoding/csv itself.
 package sheets

@@ -186,7 +186,7 @@ func (d *fxDecoder) readRate(c Cell) (decimal.Decimal, string, bool) {
 		return decimal.Decimal{}, "rate is missing", false
 	case Number:
 		t := strings.TrimSpace(c.Text)
-		if !checkLiteral(t) {
+		if !IsNumberLiteral(t) {
 			return decimal.Decimal{}, notA(c.text(), "a number"), false
 		}
 		r, err := decimal.NewFromString(t)

@@ -178,12 +178,12 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 	for i, sh := range ss.Sheets {
 		titles[i] = sh.Title
 	}
-	tab, ok := findTab(titles, want)
+	tab, ok := FindTab(titles, want)
 	if !ok {
 		return nil, fmt.Errorf("spreadsheet %q has no tab %q (tabs: %s); name the tab with --tab", ss.Title, want, quoteList(titles))
 	}
 	ranges := []string{quoteTab(tab)}
-	fxTab, hasFX := findTab(titles, FXTab)
+	fxTab, hasFX := FindTab(titles, FXTab)
 	if hasFX && fxTab != tab {
 		ranges = append(ranges, quoteTab(fxTab))
 	} else {
@@ -215,25 +215,20 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 	}
 	l := &Loaded{}
 	if hasFX {
-		t, issues, err := DecodeFX(grid(fxTab), opts)
-		if err != nil {
+		if err := l.ReadFX(grid(fxTab), opts); err != nil {
 			return nil, fmt.Errorf("read tab %q: %w", fxTab, err)
 		}
-		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
-		opts.fxLeftOut = t.leftOut
 	}
-	book, err := l.newBook(opts.currency())
+	book, err := l.NewBook(opts)
 	if err != nil {
 		return nil, fmt.Errorf("read tab %q: %w", FXTab, err)
 	}
 	if err := book.SetSegments(opts.Segments); err != nil {
 		return nil, err
 	}
-	rep, err := Decode(grid(tab), book, opts)
-	if err != nil {
+	if err := l.Decode(grid(tab), book, opts); err != nil {
 		return nil, fmt.Errorf("read tab %q: %w", tab, err)
 	}
-	l.Book, l.Report = book, *rep
 	if historyTab != "" {
 		if l.Books, err = DecodeHistory(grid(historyTab)); err != nil {
 			return nil, err
@@ -255,7 +250,7 @@ type gridReader struct {
 	di       int
 	ri       int
 	cells    []Cell
-	merged   *merged
+	merged   *Merges
 	hidden   map[int]bool
 	patterns map[string]*CellExtra // what each number format pattern shows, or nil
 }
@@ -263,17 +258,17 @@ type gridReader struct {
 // newGridReader returns a reader of a tab as spreadsheets.get returned it.
 func newGridReader(sh *sheetsapi.Sheet) *gridReader {
 	r := &gridReader{data: sh.Data, hidden: map[int]bool{}, patterns: map[string]*CellExtra{}}
-	var areas []mergedArea
+	var areas []MergedArea
 	for _, m := range sh.Merges {
 		if m == nil || m.EndRowIndex <= m.StartRowIndex || m.EndColumnIndex <= m.StartColumnIndex {
 			continue
 		}
-		areas = append(areas, mergedArea{
-			r0: int(m.StartRowIndex) + 1, r1: int(m.EndRowIndex),
-			c0: int(m.StartColumnIndex), c1: int(m.EndColumnIndex) - 1,
+		areas = append(areas, MergedArea{
+			FirstRow: int(m.StartRowIndex) + 1, LastRow: int(m.EndRowIndex),
+			FirstCol: int(m.StartColumnIndex), LastCol: int(m.EndColumnIndex) - 1,
 		})
 	}
-	r.merged = newMerged(areas)
+	r.merged = NewMerges(areas)
 	for _, g := range sh.Data {
 		if g == nil {
 			continue
@@ -288,7 +283,7 @@ func newGridReader(sh *sheetsapi.Sheet) *gridReader {
 }
 
 // columnHidden reports whether the tab hides column i.
-func (r *gridReader) columnHidden(i int) bool { return r.hidden[i] }
+func (r *gridReader) ColumnHidden(i int) bool { return r.hidden[i] }
 
 func (r *gridReader) Next() (int, []Cell, error) {
 	for r.di < len(r.data) {
@@ -310,7 +305,7 @@ func (r *gridReader) Next() (int, []Cell, error) {
 				cells = append(cells, r.cell(cd))
 			}
 		}
-		cells = r.merged.fill(row, cells)
+		cells = r.merged.Fill(row, cells)
 		r.cells = cells
 		return row, cells, nil
 	}
@@ -328,7 +323,7 @@ func (r *gridReader) cell(cd *sheetsapi.CellData) Cell {
 		p := f.NumberFormat.Pattern
 		extra, ok := r.patterns[p]
 		if !ok {
-			if cur := formatCurrency(p); cur != "" {
+			if cur := PatternCurrency(p); cur != "" {
 				extra = &CellExtra{Currency: cur}
 			}
 			if r.patterns != nil {
@@ -338,7 +333,7 @@ func (r *gridReader) cell(cd *sheetsapi.CellData) Cell {
 		c.Extra = extra // shared by the cells of one pattern, never changed
 	}
 	if v := cd.UserEnteredValue; v != nil && v.FormulaValue != nil {
-		c.Extra = &CellExtra{Currency: c.currency(), Formula: *v.FormulaValue}
+		c.Extra = &CellExtra{Currency: c.Currency(), Formula: *v.FormulaValue}
 	}
 	return c
 }
@@ -400,4 +395,15 @@ func (g *Google) explain(op string, err error) error {
 		return fmt.Errorf("%s: Google's quota is exhausted even after retrying; wait a minute and run again: %w", op, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// Identity returns the credentials g acts as.
+func (g *Google) Identity() Identity { return g.identity }
+
+func quoteList(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
 }

@@ -335,14 +335,14 @@ func (p *plan) addColorScales(id int64, t *Tab) {
 	n := int64(0)
 	for i := range t.ColorScales {
 		s := &t.ColorScales[i]
-		if s.empty() {
+		if s.Empty() {
 			continue
 		}
 		g := &sheetsapi.GradientRule{
 			Minpoint: interpolationPoint(s.Min, s.Low),
 			Maxpoint: interpolationPoint(s.Max, s.High),
 		}
-		if s.hasMid() {
+		if s.HasMid() {
 			g.Midpoint = interpolationPoint(s.Mid, s.MidColor)
 		}
 		p.add(&sheetsapi.Request{AddConditionalFormatRule: &sheetsapi.AddConditionalFormatRuleRequest{
@@ -366,8 +366,8 @@ func (p *plan) addColorScales(id int64, t *Tab) {
 // The tab's colour scales have been checked: the value is a number and the
 // colour "#rrggbb".
 func interpolationPoint(value, color string) *sheetsapi.InterpolationPoint {
-	lit, _ := numberLiteral(value)
-	rgb, _ := parseColor(color)
+	lit, _ := NumberLiteral(value)
+	rgb, _ := ParseColor(color)
 	c := &sheetsapi.Color{Red: float64(rgb[0]) / 255, Green: float64(rgb[1]) / 255, Blue: float64(rgb[2]) / 255}
 	return &sheetsapi.InterpolationPoint{Type: "NUMBER", Value: lit, ColorStyle: &sheetsapi.ColorStyle{RgbColor: c}}
 }

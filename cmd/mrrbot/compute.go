@@ -12,6 +12,7 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 )
 
 // sourceFlags are the flags that say where the subscriptions come from and
@@ -92,7 +93,7 @@ func (s *sourceFlags) load() (*sheets.Loaded, error) {
 		if s.fx != "" {
 			return nil, usagef("--fx is for CSV input; a workbook keeps its rates in its FX tab")
 		}
-		l, err := sheets.ReadWorkbook(s.input, opts)
+		l, err := xlsx.Read(s.input, opts)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", s.input, err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -103,7 +104,7 @@ func checkDemoTarget(path string) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	ledger, err := sheets.ReadWorkbookLedger(path)
+	ledger, err := xlsx.ReadLedger(path)
 	if err == nil && ledger[demoMarker] != "" {
 		return nil
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 	"github.com/shopspring/decimal"
 	"google.golang.org/api/googleapi"
 )
@@ -231,7 +232,7 @@ func apiDisabled(ge *googleapi.Error) bool {
 // doctorWorkbook checks that the workbook opens, and its tabs.
 func (c *cli) doctorWorkbook(d *checkup, f *syncFlags) {
 	d.skip("Google credentials: not needed for a local workbook")
-	tabs, err := sheets.WorkbookTabs(f.workbook)
+	tabs, err := xlsx.Tabs(f.workbook)
 	if err != nil {
 		what, fix := err.Error(), "give --workbook an .xlsx file (Excel, LibreOffice, or Google Sheets' File → Download → Microsoft Excel)"
 		if errors.Is(err, fs.ErrNotExist) {
@@ -244,7 +245,7 @@ func (c *cli) doctorWorkbook(d *checkup, f *syncFlags) {
 	}
 	d.pass("workbook %s opens", f.workbook)
 	checkTables(d, f, "workbook "+f.workbook, tabs,
-		func() (*sheets.Loaded, error) { return sheets.ReadWorkbook(f.workbook, f.options()) },
+		func() (*sheets.Loaded, error) { return xlsx.Read(f.workbook, f.options()) },
 		fmt.Sprintf("\"mrrbot compute --input %s\" lists each row, column and problem; correct them in the workbook", f.workbook))
 }
 

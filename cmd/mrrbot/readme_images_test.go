@@ -11,6 +11,7 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 )
 
 // TestReadmeImages keeps the README's pictures current: it runs the demo,
@@ -25,7 +26,7 @@ func TestReadmeImages(t *testing.T) {
 	if _, stderr, err := mrrbotAt(t, now, map[string]string{"MRRBOT_TIMEZONE": "UTC"}, "demo", "--out", book); err != nil {
 		t.Fatalf("demo: %v\n%s", err, stderr)
 	}
-	loaded, err := sheets.ReadWorkbook(book, sheets.Options{})
+	loaded, err := xlsx.Read(book, sheets.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 	"google.golang.org/api/option"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
@@ -199,15 +200,15 @@ func (c *cli) step(format string, args ...any) {
 
 func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
 	c.step("reading %s", f.workbook)
-	loaded, err := sheets.ReadWorkbook(f.workbook, f.options())
+	loaded, err := xlsx.Read(f.workbook, f.options())
 	if err != nil {
 		return nil, err
 	}
 	s := compute(loaded, asOf, f)
 	s.title, s.link = f.workbook, f.workbook
-	s.ledger = sheets.WorkbookLedger(f.workbook)
+	s.ledger = xlsx.NewLedger(f.workbook)
 	s.write = func(_ context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
-		w, err := sheets.WriteWorkbook(f.workbook, tabs, sheets.WriteOptions{Ledger: f.ledger, MemoryLimit: c.memoryLimit()})
+		w, err := xlsx.Write(f.workbook, tabs, xlsx.WriteOptions{Ledger: f.ledger, MemoryLimit: c.memoryLimit()})
 		if err != nil {
 			return nil, fmt.Errorf("write %s: %w", f.workbook, err)
 		}

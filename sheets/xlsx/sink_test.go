@@ -1,4 +1,4 @@
-package sheets
+package xlsx
 
 import (
 	"archive/zip"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -64,7 +65,7 @@ func sinkSource(t *testing.T, date1904 bool) string {
 	serial := func(s string) float64 {
 		d, err := calc.ParseDate(s)
 		must(err)
-		n := float64(Serial(d))
+		n := float64(sheets.Serial(d))
 		if date1904 {
 			n -= 1462
 		}
@@ -112,10 +113,10 @@ func sinkSource(t *testing.T, date1904 bool) string {
 		set(sinkSubsTab, "I"+n, true, 0)
 	}
 
-	_, err := f.NewSheet(FXTab)
+	_, err := f.NewSheet(sheets.FXTab)
 	must(err)
-	must(f.SetSheetRow(FXTab, "A1", &[]any{"Currency", "Rate"}))
-	must(f.SetSheetRow(FXTab, "A2", &[]any{"EUR", 1.1}))
+	must(f.SetSheetRow(sheets.FXTab, "A1", &[]any{"Currency", "Rate"}))
+	must(f.SetSheetRow(sheets.FXTab, "A2", &[]any{"EUR", 1.1}))
 
 	_, err = f.NewSheet(sinkNotesTab)
 	must(err)
@@ -137,38 +138,38 @@ func sinkSource(t *testing.T, date1904 bool) string {
 // sinkTabs returns the three bot tabs with months rows of summary and
 // movements, shaped as the report shapes them. A different months gives
 // different contents.
-func sinkTabs(t *testing.T, months int) []Tab {
+func sinkTabs(t *testing.T, months int) []sheets.Tab {
 	t.Helper()
-	summary := Tab{
+	summary := sheets.Tab{
 		Name: "MRR Summary",
-		Role: RoleSummary,
-		Columns: []TabColumn{
-			{Title: "Month", Format: FormatDate, Pattern: sinkMonth, Width: 90},
-			{Title: "New", Format: FormatCurrency, Pattern: sinkMoney, Width: 110},
-			{Title: "Churn (−)", Format: FormatCurrency, Pattern: sinkMoney, Width: 110},
-			{Title: "Customers", Format: FormatNumber, Pattern: sinkCount, Width: 100},
-			{Title: "MoM Growth", Format: FormatPercent, Pattern: sinkPercent, Width: 100},
+		Role: sheets.RoleSummary,
+		Columns: []sheets.TabColumn{
+			{Title: "Month", Format: sheets.FormatDate, Pattern: sinkMonth, Width: 90},
+			{Title: "New", Format: sheets.FormatCurrency, Pattern: sinkMoney, Width: 110},
+			{Title: "Churn (−)", Format: sheets.FormatCurrency, Pattern: sinkMoney, Width: 110},
+			{Title: "Customers", Format: sheets.FormatNumber, Pattern: sinkCount, Width: 100},
+			{Title: "MoM Growth", Format: sheets.FormatPercent, Pattern: sinkPercent, Width: 100},
 			{Title: "Note", Width: 200},
 		},
 		FrozenRows: 1,
-		Chart: &Chart{
+		Chart: &sheets.Chart{
 			Title:   "MRR waterfall",
 			Domain:  0,
-			Series:  []ChartSeries{{Column: 1}, {Column: 2}, {Column: 3, Line: true}},
+			Series:  []sheets.ChartSeries{{Column: 1}, {Column: 2}, {Column: 3, Line: true}},
 			Stacked: true,
 			Column:  7,
 			Width:   720,
 			Height:  400,
 		},
 	}
-	movements := Tab{
+	movements := sheets.Tab{
 		Name: "MRR Movements",
-		Role: RoleMovements,
-		Columns: []TabColumn{
-			{Title: "Month", Format: FormatDate, Pattern: sinkMonth, Width: 90},
+		Role: sheets.RoleMovements,
+		Columns: []sheets.TabColumn{
+			{Title: "Month", Format: sheets.FormatDate, Pattern: sinkMonth, Width: 90},
 			{Title: "Customer ID", Width: 110},
 			{Title: "Type", Width: 110},
-			{Title: "Amount", Format: FormatCurrency, Pattern: sinkMoney, Width: 110},
+			{Title: "Amount", Format: sheets.FormatCurrency, Pattern: sinkMoney, Width: 110},
 			{Title: "Flag"},
 		},
 		FrozenRows: 1,
@@ -178,43 +179,43 @@ func sinkTabs(t *testing.T, months int) []Tab {
 		if err != nil {
 			t.Fatal(err)
 		}
-		growth := NumberCell(fmt.Sprintf("0.%04d", 100+i), FormatPercent)
+		growth := sheets.NumberCell(fmt.Sprintf("0.%04d", 100+i), sheets.FormatPercent)
 		if i == 0 {
-			growth = Cell{} // undefined: an empty cell, not a zero
+			growth = sheets.Cell{} // undefined: an empty cell, not a zero
 		}
-		summary.Rows = append(summary.Rows, []Cell{
-			DateCell(d),
-			NumberCell(fmt.Sprintf("%d.00", 1250+100*i), FormatCurrency),
-			NumberCell(fmt.Sprintf("-%d.50", 10*i), FormatCurrency),
-			IntCell(7 + i),
+		summary.Rows = append(summary.Rows, []sheets.Cell{
+			sheets.DateCell(d),
+			sheets.NumberCell(fmt.Sprintf("%d.00", 1250+100*i), sheets.FormatCurrency),
+			sheets.NumberCell(fmt.Sprintf("-%d.50", 10*i), sheets.FormatCurrency),
+			sheets.IntCell(7 + i),
 			growth,
-			TextCell(fmt.Sprintf("month %d", i+1)),
+			sheets.TextCell(fmt.Sprintf("month %d", i+1)),
 		})
 		movements.Rows = append(movements.Rows,
-			[]Cell{DateCell(d), TextCell("=1+1"), TextCell("New"), NumberCell("0.1", FormatCurrency), {Kind: Bool, Text: "TRUE"}},
-			[]Cell{DateCell(d), TextCell("-100"), TextCell("Churn"), NumberCell("-83.333333333", FormatCurrency)},
+			[]sheets.Cell{sheets.DateCell(d), sheets.TextCell("=1+1"), sheets.TextCell("New"), sheets.NumberCell("0.1", sheets.FormatCurrency), {Kind: sheets.Bool, Text: "TRUE"}},
+			[]sheets.Cell{sheets.DateCell(d), sheets.TextCell("-100"), sheets.TextCell("Churn"), sheets.NumberCell("-83.333333333", sheets.FormatCurrency)},
 		)
 	}
-	issues := Tab{
+	issues := sheets.Tab{
 		Name: "Data Issues",
-		Role: RoleIssues,
-		Columns: []TabColumn{
-			{Title: "Row", Format: FormatNumber, Pattern: sinkCount, Width: 60},
+		Role: sheets.RoleIssues,
+		Columns: []sheets.TabColumn{
+			{Title: "Row", Format: sheets.FormatNumber, Pattern: sinkCount, Width: 60},
 			{Title: "Column", Width: 110},
 			{Title: "Problem", Width: 420},
 		},
-		Rows: [][]Cell{
-			{IntCell(12), TextCell("start_date"), TextCell(`"2025-13-45" is not a date`)},
-			{Cell{}, TextCell("customer_id"), TextCell("+1 (555) 0100")},
+		Rows: [][]sheets.Cell{
+			{sheets.IntCell(12), sheets.TextCell("start_date"), sheets.TextCell(`"2025-13-45" is not a date`)},
+			{sheets.Cell{}, sheets.TextCell("customer_id"), sheets.TextCell("+1 (555) 0100")},
 		},
 		FrozenRows: 1,
 	}
-	return []Tab{summary, movements, issues}
+	return []sheets.Tab{summary, movements, issues}
 }
 
-func writeOK(t *testing.T, p string, tabs []Tab, opts WriteOptions) *WriteResult {
+func writeOK(t *testing.T, p string, tabs []sheets.Tab, opts WriteOptions) *sheets.WriteResult {
 	t.Helper()
-	res, err := WriteWorkbook(p, tabs, opts)
+	res, err := Write(p, tabs, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,9 +234,9 @@ func openBook(t *testing.T, p string) *excelize.File {
 
 // readTab reads a tab back through the workbook source's own reader, padded
 // to width cells a row, below the header.
-func readTab(t *testing.T, f *excelize.File, sheet string, width int, date1904 bool) (header []Cell, rows [][]Cell) {
+func readTab(t *testing.T, f *excelize.File, sheet string, width int, date1904 bool) (header []sheets.Cell, rows [][]sheets.Cell) {
 	t.Helper()
-	x, err := openXLSX(f.Path)
+	x, err := openZip(f.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +257,7 @@ func readTab(t *testing.T, f *excelize.File, sheet string, width int, date1904 b
 		if err != nil {
 			t.Fatal(err)
 		}
-		row := make([]Cell, width)
+		row := make([]sheets.Cell, width)
 		copy(row, cells)
 		if n == 1 {
 			header = row
@@ -271,15 +272,15 @@ func readTab(t *testing.T, f *excelize.File, sheet string, width int, date1904 b
 
 // wantCells returns the cells a tab's rows read back as: Number cells take
 // the format, and the currency, their column's pattern reads as.
-func wantCells(tab Tab) [][]Cell {
-	var out [][]Cell
+func wantCells(tab sheets.Tab) [][]sheets.Cell {
+	var out [][]sheets.Cell
 	for _, row := range tab.Rows {
-		r := make([]Cell, len(tab.Columns))
+		r := make([]sheets.Cell, len(tab.Columns))
 		for i, c := range row {
-			if c.Kind == Number {
+			if c.Kind == sheets.Number {
 				c.Format = customFormat(tab.Columns[i].Pattern)
-				if cur := formatCurrency(tab.Columns[i].Pattern); cur != "" {
-					c.Extra = &CellExtra{Currency: cur}
+				if cur := sheets.PatternCurrency(tab.Columns[i].Pattern); cur != "" {
+					c.Extra = &sheets.CellExtra{Currency: cur}
 				}
 			}
 			r[i] = c
@@ -476,12 +477,12 @@ func TestWriteWorkbookCreatesTabs(t *testing.T) {
 	p := sinkSource(t, false)
 	tabs := sinkTabs(t, 3)
 	res := writeOK(t, p, tabs, WriteOptions{})
-	if diff := cmp.Diff(&WriteResult{Created: []string{"MRR Summary", "MRR Movements", "Data Issues"}}, res); diff != "" {
+	if diff := cmp.Diff(&sheets.WriteResult{Created: []string{"MRR Summary", "MRR Movements", "Data Issues"}}, res); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 
 	f := openBook(t, p)
-	wantList := []string{sinkSubsTab, FXTab, sinkNotesTab, "MRR Summary", "MRR Movements", "Data Issues", ledgerTab}
+	wantList := []string{sinkSubsTab, sheets.FXTab, sinkNotesTab, "MRR Summary", "MRR Movements", "Data Issues", ledgerTab}
 	if diff := cmp.Diff(wantList, f.GetSheetList()); diff != "" {
 		t.Errorf("tabs (-want +got):\n%s", diff)
 	}
@@ -489,9 +490,9 @@ func TestWriteWorkbookCreatesTabs(t *testing.T) {
 	for _, tab := range tabs {
 		t.Run(tab.Role, func(t *testing.T) {
 			header, rows := readTab(t, f, tab.Name, len(tab.Columns), false)
-			var wantHeader []Cell
+			var wantHeader []sheets.Cell
 			for _, c := range tab.Columns {
-				wantHeader = append(wantHeader, TextCell(c.Title))
+				wantHeader = append(wantHeader, sheets.TextCell(c.Title))
 			}
 			if diff := cmp.Diff(wantHeader, header); diff != "" {
 				t.Errorf("header (-want +got):\n%s", diff)
@@ -500,7 +501,7 @@ func TestWriteWorkbookCreatesTabs(t *testing.T) {
 				t.Errorf("rows (-want +got):\n%s", diff)
 			}
 			for i, col := range tab.Columns {
-				letter := columnLetter(i)
+				letter := sheets.ColumnLetter(i)
 				id, err := f.GetCellStyle(tab.Name, letter+"1")
 				if err != nil {
 					t.Fatal(err)
@@ -646,11 +647,11 @@ func TestWriteWorkbookReplacesTabs(t *testing.T) {
 	for n := 1; n <= 3; n++ {
 		tabs := sinkTabs(t, n)
 		res := writeOK(t, p, tabs, WriteOptions{})
-		if diff := cmp.Diff(&WriteResult{Updated: []string{"MRR Summary", "MRR Movements", "Data Issues"}}, res); diff != "" {
+		if diff := cmp.Diff(&sheets.WriteResult{Updated: []string{"MRR Summary", "MRR Movements", "Data Issues"}}, res); diff != "" {
 			t.Errorf("write %d: result (-want +got):\n%s", n, diff)
 		}
 		f := openBook(t, p)
-		wantList := []string{sinkSubsTab, FXTab, sinkNotesTab, "MRR Summary", "MRR Movements", "Data Issues", ledgerTab}
+		wantList := []string{sinkSubsTab, sheets.FXTab, sinkNotesTab, "MRR Summary", "MRR Movements", "Data Issues", ledgerTab}
 		if diff := cmp.Diff(wantList, f.GetSheetList()); diff != "" {
 			t.Errorf("write %d: tabs (-want +got):\n%s", n, diff)
 		}
@@ -707,18 +708,18 @@ func TestWriteWorkbookReplacesTabs(t *testing.T) {
 	tabs := sinkTabs(t, 2)
 	tabs[0].Name = "Summary (bot)"
 	res := writeOK(t, p, tabs, WriteOptions{})
-	if diff := cmp.Diff(&WriteResult{Updated: []string{"Summary (bot)", "MRR Movements", "Data Issues"}}, res); diff != "" {
+	if diff := cmp.Diff(&sheets.WriteResult{Updated: []string{"Summary (bot)", "MRR Movements", "Data Issues"}}, res); diff != "" {
 		t.Errorf("rename: result (-want +got):\n%s", diff)
 	}
 	f = openBook(t, p)
-	wantList := []string{sinkSubsTab, FXTab, sinkNotesTab, "Summary (bot)", "MRR Movements", "Data Issues", ledgerTab}
+	wantList := []string{sinkSubsTab, sheets.FXTab, sinkNotesTab, "Summary (bot)", "MRR Movements", "Data Issues", ledgerTab}
 	if diff := cmp.Diff(wantList, f.GetSheetList()); diff != "" {
 		t.Errorf("rename: tabs (-want +got):\n%s", diff)
 	}
 	if got := drawnCharts(t, zipParts(t, p), "Summary (bot)"); got != 1 {
 		t.Errorf("rename: the summary draws %d charts, want 1", got)
 	}
-	ledger, err := ReadWorkbookLedger(p)
+	ledger, err := ReadLedger(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -730,8 +731,8 @@ func TestWriteWorkbookReplacesTabs(t *testing.T) {
 	if err := f.Save(); err != nil {
 		t.Fatal(err)
 	}
-	_, err = WriteWorkbook(p, sinkTabs(t, 1), WriteOptions{})
-	var conflict *TabConflictError
+	_, err = Write(p, sinkTabs(t, 1), WriteOptions{})
+	var conflict *sheets.TabConflictError
 	if !errors.As(err, &conflict) {
 		t.Fatalf("write back to the old name: err = %v, want a *TabConflictError", err)
 	}
@@ -800,7 +801,7 @@ func TestWriteWorkbookConflict(t *testing.T) {
 	cases := []struct {
 		name    string
 		person  string // the person's tab
-		rename  func([]Tab)
+		rename  func([]sheets.Tab)
 		wantTab string
 		role    string
 		msg     string
@@ -809,29 +810,29 @@ func TestWriteWorkbookConflict(t *testing.T) {
 			name:    "summary",
 			person:  "MRR Summary",
 			wantTab: "MRR Summary",
-			role:    RoleSummary,
+			role:    sheets.RoleSummary,
 			msg:     `tab "MRR Summary" exists and was not written by mrrbot; rename it, or pick another name for mrrbot's tab with --summary-tab`,
 		},
 		{
 			name:    "case",
 			person:  "mrr movements",
 			wantTab: "mrr movements",
-			role:    RoleMovements,
+			role:    sheets.RoleMovements,
 			msg:     `tab "mrr movements" exists and was not written by mrrbot; rename it, or pick another name for mrrbot's tab with --movements-tab`,
 		},
 		{
 			name:    "flag",
 			person:  "Problems",
-			rename:  func(tabs []Tab) { tabs[2].Name = "Problems" },
+			rename:  func(tabs []sheets.Tab) { tabs[2].Name = "Problems" },
 			wantTab: "Problems",
-			role:    RoleIssues,
+			role:    sheets.RoleIssues,
 			msg:     `tab "Problems" exists and was not written by mrrbot; rename it, or pick another name for mrrbot's tab with --issues-tab`,
 		},
 		{
 			name:    "source",
-			rename:  func(tabs []Tab) { tabs[0].Name = sinkSubsTab },
+			rename:  func(tabs []sheets.Tab) { tabs[0].Name = sinkSubsTab },
 			wantTab: sinkSubsTab,
-			role:    RoleSummary,
+			role:    sheets.RoleSummary,
 			msg:     `tab "Subscriptions" exists and was not written by mrrbot; rename it, or pick another name for mrrbot's tab with --summary-tab`,
 		},
 	}
@@ -859,15 +860,15 @@ func TestWriteWorkbookConflict(t *testing.T) {
 			if c.rename != nil {
 				c.rename(tabs)
 			}
-			res, err := WriteWorkbook(p, tabs, WriteOptions{Ledger: map[string]string{"k": "v"}})
-			var conflict *TabConflictError
+			res, err := Write(p, tabs, WriteOptions{Ledger: map[string]string{"k": "v"}})
+			var conflict *sheets.TabConflictError
 			if !errors.As(err, &conflict) {
 				t.Fatalf("err = %v, want a *TabConflictError", err)
 			}
 			if res != nil {
 				t.Errorf("result = %+v, want nil", res)
 			}
-			if diff := cmp.Diff(&TabConflictError{Tab: c.wantTab, Role: c.role}, conflict); diff != "" {
+			if diff := cmp.Diff(&sheets.TabConflictError{Tab: c.wantTab, Role: c.role}, conflict); diff != "" {
 				t.Errorf("conflict (-want +got):\n%s", diff)
 			}
 			if got := conflict.Error(); got != c.msg {
@@ -911,13 +912,13 @@ func TestWriteWorkbookLeavesOtherTabs(t *testing.T) {
 	for _, date1904 := range []bool{false, true} {
 		t.Run(fmt.Sprintf("date1904=%v", date1904), func(t *testing.T) {
 			p := sinkSource(t, date1904)
-			loadedBefore, err := ReadWorkbook(p, Options{})
+			loadedBefore, err := Read(p, sheets.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			partsBefore := zipParts(t, p)
 			f := openBook(t, p)
-			others := []string{sinkSubsTab, FXTab, sinkNotesTab}
+			others := []string{sinkSubsTab, sheets.FXTab, sinkNotesTab}
 			cellsBefore := make(map[string]map[string]string)
 			for _, s := range others {
 				cellsBefore[s] = sheetCells(t, f, s)
@@ -926,7 +927,7 @@ func TestWriteWorkbookLeavesOtherTabs(t *testing.T) {
 			writeOK(t, p, sinkTabs(t, 3), WriteOptions{})
 			writeOK(t, p, sinkTabs(t, 2), WriteOptions{})
 
-			loadedAfter, err := ReadWorkbook(p, Options{})
+			loadedAfter, err := Read(p, sheets.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -977,7 +978,7 @@ func TestWriteWorkbookLeavesOtherTabs(t *testing.T) {
 
 func TestWorkbookLedger(t *testing.T) {
 	p := sinkSource(t, false)
-	got, err := ReadWorkbookLedger(p)
+	got, err := ReadLedger(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -991,7 +992,7 @@ func TestWorkbookLedger(t *testing.T) {
 	}})
 	writeOK(t, p, nil, WriteOptions{Ledger: map[string]string{"slack:2025-06:C0123": "1719999999.000200"}})
 	writeOK(t, p, sinkTabs(t, 2), WriteOptions{})
-	got, err = ReadWorkbookLedger(p)
+	got, err = ReadLedger(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1016,7 +1017,7 @@ func TestWorkbookLedger(t *testing.T) {
 	}
 
 	for _, key := range []string{"tab:summary", ""} {
-		_, err := WriteWorkbook(p, nil, WriteOptions{Ledger: map[string]string{key: "x"}})
+		_, err := Write(p, nil, WriteOptions{Ledger: map[string]string{key: "x"}})
 		if err == nil || !strings.Contains(err.Error(), "reserved") {
 			t.Errorf("ledger key %q: err = %v, want it refused", key, err)
 		}
@@ -1043,15 +1044,15 @@ func TestWriteWorkbookHidden(t *testing.T) {
 func TestWriteWorkbookFailureLeavesFile(t *testing.T) {
 	cases := []struct {
 		name string
-		edit func(tabs []Tab)
+		edit func(tabs []sheets.Tab)
 		want string
 	}{
-		{"pattern", func(tabs []Tab) { tabs[2].Columns[0].Pattern = strings.Repeat("0", 300) }, `tab "Data Issues": column "Row": number format is longer`},
-		{"number", func(tabs []Tab) { tabs[1].Rows[1][3] = NumberCell("1,5", FormatCurrency) }, `tab "MRR Movements": row 3, column "Amount": "1,5" is not a number`},
-		{"chart", func(tabs []Tab) { tabs[0].Chart.Series[0].Column = 40 }, `tab "MRR Summary": chart: series column 40`},
-		{"name", func(tabs []Tab) { tabs[1].Name = "MRR [moves]" }, `tab "MRR [moves]": the name contains`},
-		{"duplicate", func(tabs []Tab) { tabs[1].Name = "mrr summary" }, `tab "mrr summary": two tabs have this name`},
-		{"ledger tab", func(tabs []Tab) { tabs[1].Name = "_MRRBOT" }, `tab "_MRRBOT": the name is mrrbot's own hidden tab`},
+		{"pattern", func(tabs []sheets.Tab) { tabs[2].Columns[0].Pattern = strings.Repeat("0", 300) }, `tab "Data Issues": column "Row": number format is longer`},
+		{"number", func(tabs []sheets.Tab) { tabs[1].Rows[1][3] = sheets.NumberCell("1,5", sheets.FormatCurrency) }, `tab "MRR Movements": row 3, column "Amount": "1,5" is not a number`},
+		{"chart", func(tabs []sheets.Tab) { tabs[0].Chart.Series[0].Column = 40 }, `tab "MRR Summary": chart: series column 40`},
+		{"name", func(tabs []sheets.Tab) { tabs[1].Name = "MRR [moves]" }, `tab "MRR [moves]": the name contains`},
+		{"duplicate", func(tabs []sheets.Tab) { tabs[1].Name = "mrr summary" }, `tab "mrr summary": two tabs have this name`},
+		{"ledger tab", func(tabs []sheets.Tab) { tabs[1].Name = "_MRRBOT" }, `tab "_MRRBOT": the name is mrrbot's own hidden tab`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -1060,7 +1061,7 @@ func TestWriteWorkbookFailureLeavesFile(t *testing.T) {
 			sum := fileSum(t, p)
 			tabs := sinkTabs(t, 3)
 			c.edit(tabs)
-			_, err := WriteWorkbook(p, tabs, WriteOptions{})
+			_, err := Write(p, tabs, WriteOptions{})
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), filepath.Base(p)) {
 				t.Fatalf("err = %v, want one naming the file and %q", err, c.want)
 			}
@@ -1128,7 +1129,7 @@ func TestWriteWorkbookKeepsModeAndLink(t *testing.T) {
 	if fi.Mode().Perm() != 0o604 {
 		t.Errorf("mode = %v, want 0604", fi.Mode().Perm())
 	}
-	if ledger, err := ReadWorkbookLedger(p); err != nil || ledger["tab:summary"] == "" {
+	if ledger, err := ReadLedger(p); err != nil || ledger["tab:summary"] == "" {
 		t.Errorf("the link's target was not written: %v, %v", ledger, err)
 	}
 }
@@ -1144,7 +1145,7 @@ func TestWriteWorkbookReadOnlyDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Chmod(dir, 0o755) })
-	if _, err := WriteWorkbook(p, sinkTabs(t, 1), WriteOptions{}); err == nil {
+	if _, err := Write(p, sinkTabs(t, 1), WriteOptions{}); err == nil {
 		t.Fatal("wrote into a read-only directory")
 	}
 	if fileSum(t, p) != sum {
@@ -1155,56 +1156,16 @@ func TestWriteWorkbookReadOnlyDir(t *testing.T) {
 	}
 }
 
-func TestNumberLiteral(t *testing.T) {
-	cases := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"1250.00", "1250.00", true},
-		{"0.1", "0.1", true},
-		{"-83.333333333", "-83.333333333", true},
-		{"4.5E-3", "4.5E-3", true},
-		{"+5", "5", true},
-		{".5", "0.5", true},
-		{"5.", "5", true},
-		{"1e999", "", false},
-		{"1,5", "", false},
-		{"NaN", "", false},
-		{"Inf", "", false},
-		{"0x10", "", false},
-		{"", "", false},
-	}
-	for _, c := range cases {
-		got, err := numberLiteral(c.in)
-		if (err == nil) != c.ok || got != c.want {
-			t.Errorf("numberLiteral(%q) = %q, %v; want %q, ok %v", c.in, got, err, c.want, c.ok)
-		}
-	}
-}
-
-func TestTabConflictErrorMessage(t *testing.T) {
-	for role, flag := range TabFlags {
-		e := &TabConflictError{Tab: "X", Role: role}
-		if !strings.HasSuffix(e.Error(), "with "+flag) {
-			t.Errorf("%s: %q does not name %s", role, e.Error(), flag)
-		}
-	}
-	e := &TabConflictError{Tab: "X", Role: "forecast"}
-	if want := `tab "X" exists and was not written by mrrbot; rename it, or pick another name for mrrbot's tab`; e.Error() != want {
-		t.Errorf("unknown role: %q, want %q", e.Error(), want)
-	}
-}
-
 // withColorScales adds colour scales to the summary of sinkTabs: a three
 // colour one over MoM Growth, a two colour one over Customers, and one
 // over the issues tab's rows that covers none.
-func withColorScales(tabs []Tab) []Tab {
+func withColorScales(tabs []sheets.Tab) []sheets.Tab {
 	n := len(tabs[0].Rows)
-	tabs[0].ColorScales = []ColorScale{
+	tabs[0].ColorScales = []sheets.ColorScale{
 		{FirstRow: 0, LastRow: n - 1, FirstColumn: 4, LastColumn: 4, Min: "-0.1", Mid: "0", Max: "+0.1", Low: "#e67c73", MidColor: "#ffffff", High: "#57bb8a"},
 		{FirstRow: 1, LastRow: n - 1, FirstColumn: 1, LastColumn: 3, Min: "0", Max: "2000", Low: "#FFFFFF", High: "#4285F4"},
 	}
-	tabs[2].ColorScales = []ColorScale{{FirstRow: 0, LastRow: -1, FirstColumn: 0, LastColumn: 0, Min: "0", Max: "1", Low: "#ffffff", High: "#000000"}}
+	tabs[2].ColorScales = []sheets.ColorScale{{FirstRow: 0, LastRow: -1, FirstColumn: 0, LastColumn: 0, Min: "0", Max: "1", Low: "#ffffff", High: "#000000"}}
 	return tabs
 }
 
@@ -1245,30 +1206,30 @@ func TestWriteWorkbookColorScales(t *testing.T) {
 }
 
 func TestColorScaleChecks(t *testing.T) {
-	ok := ColorScale{FirstRow: 0, LastRow: 1, FirstColumn: 4, LastColumn: 4, Min: "-0.1", Mid: "0", Max: "0.1", Low: "#e67c73", MidColor: "#ffffff", High: "#57bb8a"}
+	ok := sheets.ColorScale{FirstRow: 0, LastRow: 1, FirstColumn: 4, LastColumn: 4, Min: "-0.1", Mid: "0", Max: "0.1", Low: "#e67c73", MidColor: "#ffffff", High: "#57bb8a"}
 	tests := []struct {
 		name string
-		edit func(*ColorScale)
+		edit func(*sheets.ColorScale)
 		want string // in the error; "" for none
 	}{
-		{"fine", func(*ColorScale) {}, ""},
-		{"two colours", func(s *ColorScale) { s.Mid, s.MidColor = "", "" }, ""},
-		{"no rows", func(s *ColorScale) { s.FirstRow, s.LastRow, s.Low = 5, 4, "red" }, ""},
-		{"past the last row", func(s *ColorScale) { s.LastRow = 4 }, "rows 0–4 are not within the tab's 4 rows"},
-		{"negative row", func(s *ColorScale) { s.FirstRow = -1 }, "rows -1–1"},
-		{"past the last column", func(s *ColorScale) { s.LastColumn = 6 }, "columns 4–6 are not within the tab's 6 columns"},
-		{"columns backwards", func(s *ColorScale) { s.FirstColumn = 5 }, "columns 5–4"},
-		{"bad value", func(s *ColorScale) { s.Max = "10%" }, `max value: "10%" is not a number`},
-		{"mid colour alone", func(s *ColorScale) { s.Mid = "" }, `mid value: "" is not a number`},
-		{"bad colour", func(s *ColorScale) { s.High = "#57bb8" }, `max colour "#57bb8" is not #rrggbb`},
-		{"named colour", func(s *ColorScale) { s.Low = "red" }, `min colour "red"`},
+		{"fine", func(*sheets.ColorScale) {}, ""},
+		{"two colours", func(s *sheets.ColorScale) { s.Mid, s.MidColor = "", "" }, ""},
+		{"no rows", func(s *sheets.ColorScale) { s.FirstRow, s.LastRow, s.Low = 5, 4, "red" }, ""},
+		{"past the last row", func(s *sheets.ColorScale) { s.LastRow = 4 }, "rows 0–4 are not within the tab's 4 rows"},
+		{"negative row", func(s *sheets.ColorScale) { s.FirstRow = -1 }, "rows -1–1"},
+		{"past the last column", func(s *sheets.ColorScale) { s.LastColumn = 6 }, "columns 4–6 are not within the tab's 6 columns"},
+		{"columns backwards", func(s *sheets.ColorScale) { s.FirstColumn = 5 }, "columns 5–4"},
+		{"bad value", func(s *sheets.ColorScale) { s.Max = "10%" }, `max value: "10%" is not a number`},
+		{"mid colour alone", func(s *sheets.ColorScale) { s.Mid = "" }, `mid value: "" is not a number`},
+		{"bad colour", func(s *sheets.ColorScale) { s.High = "#57bb8" }, `max colour "#57bb8" is not #rrggbb`},
+		{"named colour", func(s *sheets.ColorScale) { s.Low = "red" }, `min colour "red"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tabs := sinkTabs(t, 4)
 			s := ok
 			tt.edit(&s)
-			tabs[0].ColorScales = []ColorScale{s}
+			tabs[0].ColorScales = []sheets.ColorScale{s}
 			err := checkTabs(tabs, WriteOptions{})
 			switch {
 			case tt.want == "" && err != nil:

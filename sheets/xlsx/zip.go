@@ -1,4 +1,4 @@
-package sheets
+package xlsx
 
 import (
 	"archive/zip"
@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/shopspring/decimal"
 )
 
@@ -29,11 +30,11 @@ const (
 )
 
 // xlsx is a workbook opened for reading.
-type xlsx struct {
+type zipBook struct {
 	path     string
 	zr       *zip.ReadCloser
 	parts    map[string]*zip.File // by name, and lower-cased
-	tabs     []xlsxTab
+	tabs     []zipTab
 	date1904 bool
 	formats  []cellFormat // by style index
 	sstPart  string
@@ -42,14 +43,15 @@ type xlsx struct {
 }
 
 // xlsxTab is a tab of the workbook and the part that holds it.
-type xlsxTab struct {
+type zipTab struct {
 	name, part string
+	hidden     bool
 }
 
 // openXLSX opens the workbook at path for reading, within the unpacking
 // limit (see [unpackLimit]): its size is checked from the zip's directory
 // before anything is unpacked.
-func openXLSX(path string) (*xlsx, error) {
+func openZip(path string) (*zipBook, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", path, err)
@@ -58,7 +60,7 @@ func openXLSX(path string) (*xlsx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: not a .xlsx workbook: %w", path, err)
 	}
-	x := &xlsx{path: path, zr: zr, parts: make(map[string]*zip.File, len(zr.File))}
+	x := &zipBook{path: path, zr: zr, parts: make(map[string]*zip.File, len(zr.File))}
 	if err := checkZipSize(path, info.Size(), &zr.Reader); err != nil {
 		zr.Close()
 		return nil, err
@@ -78,10 +80,10 @@ func openXLSX(path string) (*xlsx, error) {
 }
 
 // Close closes the file.
-func (x *xlsx) Close() error { return x.zr.Close() }
+func (x *zipBook) Close() error { return x.zr.Close() }
 
 // tabNames returns the names of the tabs, in order.
-func (x *xlsx) tabNames() []string {
+func (x *zipBook) tabNames() []string {
 	names := make([]string, len(x.tabs))
 	for i, t := range x.tabs {
 		names[i] = t.name
@@ -90,7 +92,7 @@ func (x *xlsx) tabNames() []string {
 }
 
 // part returns the zip entry of a part, matched exactly or ignoring case.
-func (x *xlsx) part(name string) (*zip.File, bool) {
+func (x *zipBook) part(name string) (*zip.File, bool) {
 	if f, ok := x.parts[name]; ok {
 		return f, true
 	}
@@ -100,7 +102,7 @@ func (x *xlsx) part(name string) (*zip.File, bool) {
 
 // decodePart unmarshals a small part (the workbook, its relationships,
 // the styles) into v. A part that is absent leaves v as it is.
-func (x *xlsx) decodePart(name string, v any) error {
+func (x *zipBook) decodePart(name string, v any) error {
 	f, ok := x.part(name)
 	if !ok {
 		return nil
@@ -127,7 +129,7 @@ type xmlRels struct {
 }
 
 // rels returns the internal relationships of part ("" for the package's).
-func (x *xlsx) rels(part string) ([]rel, error) {
+func (x *zipBook) rels(part string) ([]rel, error) {
 	var doc xmlRels
 	if err := x.decodePart(relsName(part), &doc); err != nil {
 		return nil, err
@@ -149,7 +151,7 @@ const (
 )
 
 // readBook reads the tabs, the date system and the styles.
-func (x *xlsx) readBook() error {
+func (x *zipBook) readBook() error {
 	root, err := x.rels("")
 	if err != nil {
 		return err
@@ -168,8 +170,9 @@ func (x *xlsx) readBook() error {
 			Date1904 string `xml:"date1904,attr"`
 		} `xml:"workbookPr"`
 		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"id,attr"`
+			Name  string `xml:"name,attr"`
+			RID   string `xml:"id,attr"`
+			State string `xml:"state,attr"`
 		} `xml:"sheets>sheet"`
 	}
 	if err := x.decodePart(book, &wb); err != nil {
@@ -195,7 +198,7 @@ func (x *xlsx) readBook() error {
 	for _, s := range wb.Sheets {
 		// A chart sheet or a dialog sheet has no cells; it is listed with
 		// no part, and reading it finds no rows.
-		x.tabs = append(x.tabs, xlsxTab{name: s.Name, part: targets[s.RID]})
+		x.tabs = append(x.tabs, zipTab{name: s.Name, part: targets[s.RID], hidden: s.State == "hidden" || s.State == "veryHidden"})
 	}
 	if styles != "" {
 		return x.readStyles(styles)
@@ -204,7 +207,7 @@ func (x *xlsx) readBook() error {
 }
 
 // readStyles reads the number format of each cell style.
-func (x *xlsx) readStyles(part string) error {
+func (x *zipBook) readStyles(part string) error {
 	var st struct {
 		NumFmts []struct {
 			ID   int    `xml:"numFmtId,attr"`
@@ -222,7 +225,7 @@ func (x *xlsx) readStyles(part string) error {
 		custom[n.ID] = n.Code
 	}
 	x.formats = make([]cellFormat, len(st.Xfs))
-	extras := make(map[string]*CellExtra)
+	extras := make(map[string]*sheets.CellExtra)
 	for i, xf := range st.Xfs {
 		code, ok := custom[xf.NumFmtID]
 		if !ok {
@@ -230,9 +233,9 @@ func (x *xlsx) readStyles(part string) error {
 			continue
 		}
 		x.formats[i].format = customFormat(code)
-		if cur := formatCurrency(code); cur != "" {
+		if cur := sheets.PatternCurrency(code); cur != "" {
 			if extras[cur] == nil {
-				extras[cur] = &CellExtra{Currency: cur}
+				extras[cur] = &sheets.CellExtra{Currency: cur}
 			}
 			x.formats[i].extra = extras[cur]
 		}
@@ -244,12 +247,12 @@ func (x *xlsx) readStyles(part string) error {
 // and the currency it shows (see [CellExtra]), nil for none. The CellExtra
 // is shared by every cell of the style and never changed.
 type cellFormat struct {
-	format Format
-	extra  *CellExtra
+	format sheets.Format
+	extra  *sheets.CellExtra
 }
 
 // sharedStrings returns the workbook's shared strings, read on first use.
-func (x *xlsx) sharedStrings() ([]string, error) {
+func (x *zipBook) sharedStrings() ([]string, error) {
 	if x.sstRead {
 		return x.sst, nil
 	}
@@ -322,7 +325,7 @@ func richText(d *xml.Decoder, end string) (string, error) {
 }
 
 // tab returns a RowReader over the tab named name.
-func (x *xlsx) tab(name string) (*tabReader, error) {
+func (x *zipBook) tab(name string) (*tabReader, error) {
 	r := &tabReader{x: x, name: name}
 	for _, t := range x.tabs {
 		if t.name != name {
@@ -336,7 +339,7 @@ func (x *xlsx) tab(name string) (*tabReader, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.merged = newMerged(areas)
+		r.merged = sheets.NewMerges(areas)
 		rc, err := f.Open()
 		if err != nil {
 			return nil, err
@@ -349,7 +352,7 @@ func (x *xlsx) tab(name string) (*tabReader, error) {
 
 // tabReader is a RowReader over one tab, streaming its worksheet part.
 type tabReader struct {
-	x    *xlsx
+	x    *zipBook
 	name string
 	rc   io.ReadCloser
 	d    *xml.Decoder
@@ -360,9 +363,9 @@ type tabReader struct {
 	// columns.
 	hidden []colStyle
 	// merged fills in the cells of merged ranges (see [merged]).
-	merged  *merged
+	merged  *sheets.Merges
 	row     int // the last row read
-	cells   []Cell
+	cells   []sheets.Cell
 	text    []byte
 	formula []byte
 }
@@ -374,7 +377,7 @@ type colStyle struct{ min, max, style int }
 // columnHidden reports whether the tab hides the zero-based column i. The
 // columns' widths and flags come before the cells, so this is known by
 // the time the header row is read.
-func (r *tabReader) columnHidden(i int) bool {
+func (r *tabReader) ColumnHidden(i int) bool {
 	for _, h := range r.hidden {
 		if h.min <= i+1 && i+1 <= h.max {
 			return true
@@ -390,7 +393,7 @@ func (r *tabReader) close() {
 }
 
 // Next returns the next row that has a value.
-func (r *tabReader) Next() (int, []Cell, error) {
+func (r *tabReader) Next() (int, []sheets.Cell, error) {
 	if r.d == nil {
 		return 0, nil, io.EOF
 	}
@@ -418,7 +421,7 @@ func (r *tabReader) Next() (int, []Cell, error) {
 					return 0, nil, fmt.Errorf("row %d: %w", n, err)
 				}
 				if len(cells) > 0 {
-					cells = r.merged.fill(n, cells)
+					cells = r.merged.Fill(n, cells)
 					r.cells = cells
 					return n, cells, nil
 				}
@@ -470,7 +473,7 @@ func (r *tabReader) addCol(t xml.StartElement) {
 
 // readRow reads the cells of row n up to its end. rowStyle is the row's
 // own style, 0 for none.
-func (r *tabReader) readRow(n, rowStyle int) ([]Cell, error) {
+func (r *tabReader) readRow(n, rowStyle int) ([]sheets.Cell, error) {
 	cells := r.cells[:0]
 	col := 0
 	for {
@@ -499,11 +502,11 @@ func (r *tabReader) readRow(n, rowStyle int) ([]Cell, error) {
 			if err != nil {
 				return nil, fmt.Errorf("cell %s: %w", a1Cell(col, n), err)
 			}
-			if c.Kind == Empty {
+			if c.Kind == sheets.Empty {
 				continue
 			}
 			for len(cells) < col-1 {
-				cells = append(cells, Cell{})
+				cells = append(cells, sheets.Cell{})
 			}
 			if len(cells) >= col {
 				return nil, fmt.Errorf("cell %s comes after a cell to its right", a1Cell(col, n))
@@ -527,7 +530,7 @@ func (r *tabReader) readRow(n, rowStyle int) ([]Cell, error) {
 //     date (t="d") and an error value (#N/A) are Text.
 //
 // A formula cell is read by its cached result.
-func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (Cell, error) {
+func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (sheets.Cell, error) {
 	kind := xmlAttr(t, "t")
 	style := -1
 	if s := xmlAttr(t, "s"); s != "" {
@@ -541,7 +544,7 @@ func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (Cell, error
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			return Cell{}, err
+			return sheets.Cell{}, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -552,7 +555,7 @@ func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (Cell, error
 				inF = true
 			case "is":
 				if inline, err = richText(r.d, "is"); err != nil {
-					return Cell{}, err
+					return sheets.Cell{}, err
 				}
 			}
 		case xml.EndElement:
@@ -577,42 +580,42 @@ func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (Cell, error
 	switch kind {
 	case "inlineStr":
 		if inline == "" {
-			return Cell{}, nil
+			return sheets.Cell{}, nil
 		}
-		return Cell{Kind: Text, Text: inline}, nil
+		return sheets.Cell{Kind: sheets.Text, Text: inline}, nil
 	case "s":
 		if v == "" {
-			return Cell{}, nil
+			return sheets.Cell{}, nil
 		}
 		sst, err := r.x.sharedStrings()
 		if err != nil {
-			return Cell{}, err
+			return sheets.Cell{}, err
 		}
 		i, err := strconv.Atoi(v)
 		if err != nil || i < 0 || i >= len(sst) {
-			return Cell{}, fmt.Errorf("shared string %q does not exist", v)
+			return sheets.Cell{}, fmt.Errorf("shared string %q does not exist", v)
 		}
 		if sst[i] == "" {
-			return Cell{}, nil
+			return sheets.Cell{}, nil
 		}
-		return Cell{Kind: Text, Text: sst[i]}, nil
+		return sheets.Cell{Kind: sheets.Text, Text: sst[i]}, nil
 	}
 	if v == "" {
-		return Cell{}, nil
+		return sheets.Cell{}, nil
 	}
 	switch kind {
 	case "b":
 		if v == "1" || strings.EqualFold(v, "true") {
-			return Cell{Kind: Bool, Text: "TRUE"}, nil
+			return sheets.Cell{Kind: sheets.Bool, Text: "TRUE"}, nil
 		}
-		return Cell{Kind: Bool, Text: "FALSE"}, nil
+		return sheets.Cell{Kind: sheets.Bool, Text: "FALSE"}, nil
 	case "", "n":
-		if !checkLiteral(v) {
-			return Cell{Kind: Text, Text: v}, nil
+		if !sheets.IsNumberLiteral(v) {
+			return sheets.Cell{Kind: sheets.Text, Text: v}, nil
 		}
 		cf := r.format(style, col, rowStyle)
-		c := Cell{Kind: Number, Text: v, Format: cf.format, Extra: cf.extra}
-		if c.Format == FormatDate && r.x.date1904 {
+		c := sheets.Cell{Kind: sheets.Number, Text: v, Format: cf.format, Extra: cf.extra}
+		if c.Format == sheets.FormatDate && r.x.date1904 {
 			// Serial days of the 1904 date system start 1462 days later.
 			if d, err := decimal.NewFromString(v); err == nil {
 				c.Text = d.Add(decimal.NewFromInt(1462)).String()
@@ -620,18 +623,18 @@ func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (Cell, error
 		}
 		return r.withFormula(c), nil
 	}
-	return r.withFormula(Cell{Kind: Text, Text: v}), nil
+	return r.withFormula(sheets.Cell{Kind: sheets.Text, Text: v}), nil
 }
 
 // withFormula gives c the formula of the cell just read, if it has one of
 // its own: a total row's amount is a formula over the rows above. A cell
 // that shares another's formula (t="shared" with no text) keeps none; the
 // formula written is the first cell's, with its references unshifted.
-func (r *tabReader) withFormula(c Cell) Cell {
+func (r *tabReader) withFormula(c sheets.Cell) sheets.Cell {
 	if len(r.formula) == 0 {
 		return c
 	}
-	c.Extra = &CellExtra{Currency: c.currency(), Formula: string(r.formula)}
+	c.Extra = &sheets.CellExtra{Currency: c.Currency(), Formula: string(r.formula)}
 	return c
 }
 
@@ -691,7 +694,7 @@ digits:
 
 // a1Cell is the A1 name of a cell.
 func a1Cell(col, row int) string {
-	return columnLetter(col-1) + strconv.Itoa(row)
+	return sheets.ColumnLetter(col-1) + strconv.Itoa(row)
 }
 
 // checkZipSize refuses a workbook whose parts, as its zip directory
@@ -717,14 +720,14 @@ func checkZipSize(path string, size int64, zr *zip.Reader) error {
 // after the cells in the part (<mergeCells>), and the rows they cover must
 // be filled in as they stream, so the part is read through once first;
 // only the bytes are searched, which costs little beside the XML parse.
-func mergedAreas(f *zip.File) ([]mergedArea, error) {
+func mergedAreas(f *zip.File) ([]sheets.MergedArea, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
 	const tag = "mergeCell "
-	var areas []mergedArea
+	var areas []sheets.MergedArea
 	buf := make([]byte, 256<<10)
 	keep := 0 // bytes carried over from the last read
 	for {
@@ -779,17 +782,17 @@ func xmlAttrBytes(b []byte, name string) string {
 }
 
 // mergedRef reads a merged range such as "A2:A4".
-func mergedRef(ref string) (mergedArea, bool) {
+func mergedRef(ref string) (sheets.MergedArea, bool) {
 	from, to, ok := strings.Cut(ref, ":")
 	if !ok {
-		return mergedArea{}, false
+		return sheets.MergedArea{}, false
 	}
 	c0, r0, ok0 := splitRef(from)
 	c1, r1, ok1 := splitRef(to)
 	if !ok0 || !ok1 || r1 < r0 || c1 < c0 {
-		return mergedArea{}, false
+		return sheets.MergedArea{}, false
 	}
-	return mergedArea{r0: r0, r1: r1, c0: c0 - 1, c1: c1 - 1}, true
+	return sheets.MergedArea{FirstRow: r0, LastRow: r1, FirstCol: c0 - 1, LastCol: c1 - 1}, true
 }
 
 // splitRef splits a cell reference such as "AB12" into its one-based

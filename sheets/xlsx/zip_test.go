@@ -1,4 +1,4 @@
-package sheets
+package xlsx
 
 import (
 	"archive/zip"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mrrbot/mrrbot/sheets"
 )
 
 // TestMergedAreas finds the merged ranges of a worksheet part however the
@@ -48,8 +49,8 @@ func TestMergedAreas(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := []mergedArea{{r0: 2, r1: 4, c0: 0, c1: 0}, {r0: 10, r1: 11, c0: 1, c1: 2}}
-				if diff := cmp.Diff(want, got, cmp.AllowUnexported(mergedArea{}, Cell{})); diff != "" {
+				want := []sheets.MergedArea{{FirstRow: 2, LastRow: 4, FirstCol: 0, LastCol: 0}, {FirstRow: 10, LastRow: 11, FirstCol: 1, LastCol: 2}}
+				if diff := cmp.Diff(want, got, cmp.AllowUnexported(sheets.MergedArea{}, sheets.Cell{})); diff != "" {
 					t.Errorf("merged areas (-want +got):\n%s", diff)
 				}
 			})

@@ -1,4 +1,4 @@
-package sheets
+package xlsx
 
 import (
 	"archive/zip"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -67,13 +68,13 @@ func removeStaleTempDirs() {
 
 // workbook is an open workbook, with the directory that holds its
 // temporary files.
-type workbook struct {
+type excelBook struct {
 	*excelize.File
 	tmp string
 }
 
 // Close closes the workbook and removes its temporary files.
-func (w *workbook) Close() error {
+func (w *excelBook) Close() error {
 	err := w.File.Close()
 	return errors.Join(err, os.RemoveAll(w.tmp))
 }
@@ -85,7 +86,7 @@ func (w *workbook) Close() error {
 // Close removes, and that is removed at once when the open fails, so that
 // no temporary file outlives the call. The error of a workbook over the
 // limit wraps [ErrTooLarge] and says what to do.
-func openWorkbook(path string) (*workbook, error) {
+func openExcel(path string) (*excelBook, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("open workbook %s: %w", path, err)
@@ -116,7 +117,7 @@ func openWorkbook(path string) (*workbook, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("open workbook %s: %w", path, err)
 	}
-	return &workbook{File: f, tmp: tmp}, nil
+	return &excelBook{File: f, tmp: tmp}, nil
 }
 
 // bytesText is a size for people: "2.7 GB", "3.1 MB", "812 KB".
@@ -146,7 +147,7 @@ var ErrTooMuchToWrite = errors.New("the tabs to write take more memory than mrrb
 // limit bytes (0: no limit) to write, so that a write too large for the
 // memory it has fails with an error that says so, rather than the process
 // being killed for lack of memory.
-func checkWriteMemory(tabs []Tab, limit int64) error {
+func checkWriteMemory(tabs []sheets.Tab, limit int64) error {
 	if limit <= 0 {
 		return nil
 	}

@@ -1,11 +1,13 @@
-package sheets
+package xlsx
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mrrbot/mrrbot/sheets"
 )
 
-// ReadWorkbook reads the subscriptions tab (opts.Tab, or "Subscriptions")
+// Read reads the subscriptions tab (opts.Tab, or "Subscriptions")
 // of the .xlsx workbook at path, and its FX tab when it has one. The FX tab
 // is read first: the book needs its rates. Tab names match in any case; a
 // workbook with a single tab and no tab named as asked for is read from
@@ -20,8 +22,8 @@ import (
 // does not grow with the size of a tab; one that unpacks to more than a
 // genuine workbook of its size could (see [ErrTooLarge]) is refused before
 // anything is unpacked. No temporary file is made.
-func ReadWorkbook(path string, opts Options) (*Loaded, error) {
-	x, err := openXLSX(path)
+func Read(path string, opts sheets.Options) (*sheets.Loaded, error) {
+	x, err := openZip(path)
 	if err != nil {
 		return nil, err
 	}
@@ -29,10 +31,10 @@ func ReadWorkbook(path string, opts Options) (*Loaded, error) {
 
 	want := opts.Tab
 	if want == "" {
-		want = DefaultTab
+		want = sheets.DefaultTab
 	}
 	tabs := x.tabNames()
-	tab, ok := findTab(tabs, want)
+	tab, ok := sheets.FindTab(tabs, want)
 	if !ok && opts.Tab == "" && len(tabs) == 1 {
 		tab, ok = tabs[0], true
 	}
@@ -40,23 +42,21 @@ func ReadWorkbook(path string, opts Options) (*Loaded, error) {
 		return nil, fmt.Errorf("workbook %s has no tab %q (tabs: %s)", path, want, quoteList(tabs))
 	}
 
-	l := &Loaded{}
-	if fxTab, ok := findTab(tabs, FXTab); ok && !strings.EqualFold(fxTab, tab) {
+	l := &sheets.Loaded{}
+	if fxTab, ok := sheets.FindTab(tabs, sheets.FXTab); ok && !strings.EqualFold(fxTab, tab) {
 		r, err := x.tab(fxTab)
 		if err != nil {
 			return nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
 		}
-		t, issues, err := DecodeFX(r, opts)
+		err = l.ReadFX(r, opts)
 		r.close()
 		if err != nil {
 			return nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
 		}
-		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
-		opts.fxLeftOut = t.leftOut
 	}
-	book, err := l.newBook(opts.currency())
+	book, err := l.NewBook(opts)
 	if err != nil {
-		return nil, fmt.Errorf("read tab %q of %s: %w", FXTab, path, err)
+		return nil, fmt.Errorf("read tab %q of %s: %w", sheets.FXTab, path, err)
 	}
 	if err := book.SetSegments(opts.Segments); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -66,31 +66,20 @@ func ReadWorkbook(path string, opts Options) (*Loaded, error) {
 		return nil, fmt.Errorf("read tab %q of %s: %w", tab, path, err)
 	}
 	defer r.close()
-	rep, err := Decode(r, book, opts)
-	if err != nil {
+	if err := l.Decode(r, book, opts); err != nil {
 		return nil, fmt.Errorf("read tab %q of %s: %w", tab, path, err)
 	}
-	l.Book, l.Report = book, *rep
-	if ht, ok := findTab(tabs, HistoryTabName); ok {
+	if ht, ok := sheets.FindTab(tabs, sheets.HistoryTabName); ok {
 		hr, err := x.tab(ht)
 		if err != nil {
 			return nil, fmt.Errorf("read tab %q of %s: %w", ht, path, err)
 		}
 		defer hr.close()
-		if l.Books, err = DecodeHistory(hr); err != nil {
+		if l.Books, err = sheets.DecodeHistory(hr); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
 	return l, nil
-}
-
-func findTab(tabs []string, name string) (string, bool) {
-	for _, t := range tabs {
-		if strings.EqualFold(strings.TrimSpace(t), name) {
-			return t, true
-		}
-	}
-	return "", false
 }
 
 func quoteList(list []string) string {
@@ -103,18 +92,18 @@ func quoteList(list []string) string {
 
 // builtinFormat classifies the number formats spreadsheets number without
 // spelling them out (ECMA-376 §18.8.30, and the East Asian date formats).
-func builtinFormat(id int) Format {
+func builtinFormat(id int) sheets.Format {
 	switch {
 	case id == 9 || id == 10:
-		return FormatPercent
+		return sheets.FormatPercent
 	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 45 && id <= 47, id >= 50 && id <= 58:
-		return FormatDate
+		return sheets.FormatDate
 	case id >= 5 && id <= 8, id >= 37 && id <= 44:
-		return FormatCurrency
+		return sheets.FormatCurrency
 	case id >= 1 && id <= 4, id >= 11 && id <= 13, id == 48:
-		return FormatNumber
+		return sheets.FormatNumber
 	}
-	return FormatNone
+	return sheets.FormatNone
 }
 
 // customFormat classifies a number format code such as "yyyy-mm-dd",
@@ -123,7 +112,7 @@ func builtinFormat(id int) Format {
 // currency are skipped. A code with y, m or d outside them is a date (time
 // formats such as h:mm count too: in a date column they still hold a
 // serial day).
-func customFormat(code string) Format {
+func customFormat(code string) sheets.Format {
 	var date, percent, currency, number bool
 	for i := 0; i < len(code); i++ {
 		switch c := code[i]; c {
@@ -171,13 +160,13 @@ func customFormat(code string) Format {
 	}
 	switch {
 	case percent:
-		return FormatPercent
+		return sheets.FormatPercent
 	case date:
-		return FormatDate
+		return sheets.FormatDate
 	case currency:
-		return FormatCurrency
+		return sheets.FormatCurrency
 	case number:
-		return FormatNumber
+		return sheets.FormatNumber
 	}
-	return FormatNone
+	return sheets.FormatNone
 }

@@ -1,4 +1,4 @@
-package sheets
+package xlsx
 
 import (
 	"archive/zip"
@@ -18,6 +18,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -186,15 +187,15 @@ func TestZipBomb(t *testing.T) {
 			}
 			before := fileSum(t, p)
 			calls := map[string]func() error{
-				"ReadWorkbook": func() error { _, err := ReadWorkbook(p, Options{}); return err },
+				"ReadWorkbook": func() error { _, err := Read(p, sheets.Options{}); return err },
 				"WriteWorkbook": func() error {
-					_, err := WriteWorkbook(p, sinkTabs(t, 2), WriteOptions{})
+					_, err := Write(p, sinkTabs(t, 2), WriteOptions{})
 					return err
 				},
-				"ReadWorkbookLedger": func() error { _, err := ReadWorkbookLedger(p); return err },
-				"WorkbookTabs":       func() error { _, err := WorkbookTabs(p); return err },
+				"ReadWorkbookLedger": func() error { _, err := ReadLedger(p); return err },
+				"Tabs":               func() error { _, err := Tabs(p); return err },
 				"Claim": func() error {
-					_, err := WorkbookLedger(p).Claim(context.Background(), "digest/C1/2026-10", "note")
+					_, err := NewLedger(p).Claim(context.Background(), "digest/C1/2026-10", "note")
 					return err
 				},
 			}
@@ -229,7 +230,7 @@ func TestZipBomb(t *testing.T) {
 func TestZipBombLyingHeader(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "liar.xlsx")
 	zipBomb(t, smallBook(t), p, sheetBomb(1<<20))
-	_, err := ReadWorkbook(p, Options{})
+	_, err := Read(p, sheets.Options{})
 	if err == nil || !strings.Contains(err.Error(), `read tab "Subscriptions"`) {
 		t.Fatalf("err = %v, want a read error of the tab", err)
 	}
@@ -260,7 +261,7 @@ func TestWorkbookWritesTakeTurns(t *testing.T) {
 	errs := make(chan error, claims+syncs)
 	for i := range claims {
 		wg.Go(func() {
-			ok, err := WorkbookLedger(p).Claim(context.Background(), fmt.Sprintf("digest/C%d/2026-10", i), "note")
+			ok, err := NewLedger(p).Claim(context.Background(), fmt.Sprintf("digest/C%d/2026-10", i), "note")
 			if err == nil && !ok {
 				err = fmt.Errorf("claim %d found its key taken", i)
 			}
@@ -269,7 +270,7 @@ func TestWorkbookWritesTakeTurns(t *testing.T) {
 	}
 	for range syncs {
 		wg.Go(func() {
-			_, err := WriteWorkbook(p, sinkTabs(t, 3), WriteOptions{})
+			_, err := Write(p, sinkTabs(t, 3), WriteOptions{})
 			errs <- err
 		})
 	}
@@ -280,7 +281,7 @@ func TestWorkbookWritesTakeTurns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	entries, err := ReadWorkbookLedger(p)
+	entries, err := ReadLedger(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +305,7 @@ func TestWriteWorkbookWaitsForLock(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := WriteWorkbook(p, sinkTabs(t, 2), WriteOptions{Ledger: map[string]string{"k": "v"}})
+		_, err := Write(p, sinkTabs(t, 2), WriteOptions{Ledger: map[string]string{"k": "v"}})
 		done <- err
 	}()
 	// The write cannot finish while the lock is held; once released, it
@@ -318,7 +319,7 @@ func TestWriteWorkbookWaitsForLock(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	entries, err := ReadWorkbookLedger(p)
+	entries, err := ReadLedger(p)
 	if err != nil || entries["k"] != "v" {
 		t.Errorf("ledger = %v, %v", entries, err)
 	}
@@ -417,7 +418,7 @@ func TestRemoveLeftovers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := WriteWorkbook(p, sinkTabs(t, 2), WriteOptions{}); err != nil {
+	if _, err := Write(p, sinkTabs(t, 2), WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{".mrrbot-555555.xlsx", ".mrrbot-notes.txt", ".mrrbot-other.xlsx-123456.tmp", "subs.xlsx"}
@@ -444,7 +445,7 @@ func TestTabReaderRefuses(t *testing.T) {
 				head: `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`,
 				body: c.rows, n: 1, tail: `</sheetData></worksheet>`,
 			})
-			x, err := openXLSX(p)
+			x, err := openZip(p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -474,8 +475,8 @@ func TestWriteWorkbookTooManyRows(t *testing.T) {
 	p := smallBook(t)
 	before := fileSum(t, p)
 	tabs := sinkTabs(t, 2)
-	tabs[1].Rows = make([][]Cell, maxSheetRows)
-	_, err := WriteWorkbook(p, tabs, WriteOptions{})
+	tabs[1].Rows = make([][]sheets.Cell, maxSheetRows)
+	_, err := Write(p, tabs, WriteOptions{})
 	if err == nil || !strings.Contains(err.Error(), `tab "MRR Movements": 1048576 rows and the header are more than a spreadsheet tab holds (1048576)`) {
 		t.Fatalf("err = %v", err)
 	}
@@ -528,7 +529,7 @@ func TestRemoveStaleTempDirs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := WriteWorkbook(smallBook(t), sinkTabs(t, 2), WriteOptions{}); err != nil {
+	if _, err := Write(smallBook(t), sinkTabs(t, 2), WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := tempFiles(t, tmp), []string{tempDirPrefix + "222", "someone-elses"}; !slices.Equal(got, want) {

@@ -1,4 +1,4 @@
-package sheets
+package xlsx
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
@@ -33,39 +34,10 @@ import (
 //     byte; so this file never asks about a tab that is not the bot's, and
 //     avoids the few excelize calls that parse every worksheet
 //     (SetSheetVisible, SetActiveSheet, DeleteSheet, MoveSheet). A bot tab
-//     is emptied by giving it a fresh worksheet part (workbook_parts.go).
+//     is emptied by giving it a fresh worksheet part (parts.go).
 //   - The file is replaced atomically: the workbook is written to a
 //     temporary file beside it, synced, and renamed over it. On any error
 //     the file is left as it was.
-
-// TabFlags names, by role, the command-line flag that picks another title
-// for that bot tab. Conflict errors point at it.
-var TabFlags = map[string]string{
-	RoleSummary:   "--summary-tab",
-	RoleMovements: "--movements-tab",
-	RoleIssues:    "--issues-tab",
-	RoleCohorts:   "--cohorts-tab",
-	RoleSegments:  "--segments-tab",
-}
-
-// TabConflictError reports that a tab with the title of one of the bot's
-// tabs exists and is not the bot's: it is a person's, and the bot does not
-// overwrite it.
-type TabConflictError struct {
-	// Tab is the title of the person's tab.
-	Tab string
-	// Role is the role of the bot tab that wanted the title.
-	Role string
-}
-
-// Error says which tab is in the way and how to get past it.
-func (e *TabConflictError) Error() string {
-	msg := fmt.Sprintf("tab %q exists and was not written by mrrbot; rename it, or pick another name for mrrbot's tab", e.Tab)
-	if flag, ok := TabFlags[e.Role]; ok {
-		msg += " with " + flag
-	}
-	return msg
-}
 
 // WriteOptions are the optional parts of a workbook write.
 type WriteOptions struct {
@@ -85,16 +57,6 @@ type WriteOptions struct {
 	MemoryLimit int64
 }
 
-// WriteResult tells what a write did to the tabs it was given, by title;
-// the hidden _mrrbot tab is not listed.
-type WriteResult struct {
-	// Created are the tabs the write added.
-	Created []string
-	// Updated are the bot's tabs the write replaced (and renamed, when the
-	// title changed).
-	Updated []string
-}
-
 // ledgerTab is the hidden tab that records which tabs are the bot's and
 // holds the ledger entries of [WriteOptions.Ledger].
 const ledgerTab = "_mrrbot"
@@ -106,7 +68,7 @@ const tabKeyPrefix = "tab:"
 // maxPatternLen is the longest number format code Excel accepts.
 const maxPatternLen = 255
 
-// WriteWorkbook writes tabs into the .xlsx workbook at path and records
+// Write writes tabs into the .xlsx workbook at path and records
 // them as the bot's in its hidden _mrrbot tab, together with opts.Ledger.
 //
 // A tab the bot wrote before (found by its role, so a new title renames
@@ -128,12 +90,12 @@ const maxPatternLen = 255
 // left untouched.
 //
 // The write holds the workbook's lock (path + ".mrrbot.lock", the lock of
-// [FileLedger]) from reading the workbook to renaming the new file over
+// [Ledger]) from reading the workbook to renaming the new file over
 // it, so that a concurrent write, such as a Slack claim in the posting
 // ledger, waits for it and is never lost: each write starts from the
 // last. Under the lock it also removes the temporary files that a write
 // killed part way left beside the workbook.
-func WriteWorkbook(path string, tabs []Tab, opts WriteOptions) (*WriteResult, error) {
+func Write(path string, tabs []sheets.Tab, opts WriteOptions) (*sheets.WriteResult, error) {
 	if err := checkTabs(tabs, opts); err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
@@ -153,16 +115,16 @@ func WriteWorkbook(path string, tabs []Tab, opts WriteOptions) (*WriteResult, er
 	return writeLocked(path, target, tabs, opts)
 }
 
-// writeLocked is WriteWorkbook of the file target (path, its symbolic
+// writeLocked is Write of the file target (path, its symbolic
 // links followed) for a caller that holds its lock and has checked tabs
 // and opts.
-func writeLocked(path, target string, tabs []Tab, opts WriteOptions) (*WriteResult, error) {
+func writeLocked(path, target string, tabs []sheets.Tab, opts WriteOptions) (*sheets.WriteResult, error) {
 	removeLeftovers(target)
 	info, err := os.Stat(target)
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
-	f, err := openWorkbook(target)
+	f, err := openExcel(target)
 	if err != nil {
 		return nil, err
 	}
@@ -178,21 +140,27 @@ func writeLocked(path, target string, tabs []Tab, opts WriteOptions) (*WriteResu
 	return res, nil
 }
 
-// ReadWorkbookLedger returns every key/value entry of the hidden _mrrbot
+// ReadLedger returns every key/value entry of the hidden _mrrbot
 // tab of the workbook at path: the bot's tab records ("tab:summary" → the
 // tab's title) and the entries stored through [WriteOptions.Ledger]. A
 // workbook the bot never wrote has none: the map is empty.
 //
 // It streams the workbook rather than opening it whole, since a claim in
 // the posting ledger reads it under the workbook's lock.
-func ReadWorkbookLedger(path string) (map[string]string, error) {
-	x, err := openXLSX(path)
+func ReadLedger(path string) (map[string]string, error) {
+	x, err := openZip(path)
 	if err != nil {
 		return nil, err
 	}
 	defer x.Close()
+	return x.ledger()
+}
+
+// ledger returns the entries of the workbook's _mrrbot tab.
+func (x *zipBook) ledger() (map[string]string, error) {
+	path := x.path
 	entries := make(map[string]string)
-	sheet, ok := findTab(x.tabNames(), ledgerTab)
+	sheet, ok := sheets.FindTab(x.tabNames(), ledgerTab)
 	if !ok {
 		return entries, nil
 	}
@@ -221,7 +189,7 @@ func ReadWorkbookLedger(path string) (map[string]string, error) {
 }
 
 // checkTabs rejects what no workbook could hold, before the file is opened.
-func checkTabs(tabs []Tab, opts WriteOptions) error {
+func checkTabs(tabs []sheets.Tab, opts WriteOptions) error {
 	names := make(map[string]bool, len(tabs))
 	roles := make(map[string]bool, len(tabs))
 	for i := range tabs {
@@ -271,153 +239,48 @@ func checkTabName(name string) error {
 	return nil
 }
 
-// checkTabContent checks the cells, formats, chart and colour scales of t.
-func checkTabContent(t *Tab) error {
+// checkTabContent checks t against what a workbook's tab holds, then its
+// cells, formats, chart and colour scales ([sheets.Tab.Check]).
+func checkTabContent(t *sheets.Tab) error {
 	if len(t.Rows)+1 > maxSheetRows {
 		return fmt.Errorf("%d rows and the header are more than a spreadsheet tab holds (%d)", len(t.Rows), maxSheetRows)
 	}
 	if len(t.Columns) > maxSheetCols {
 		return fmt.Errorf("%d columns are more than a spreadsheet tab holds (%d)", len(t.Columns), maxSheetCols)
 	}
-	for i, c := range t.Columns {
+	for _, c := range t.Columns {
 		if len(c.Pattern) > maxPatternLen {
 			return fmt.Errorf("column %q: number format is longer than %d characters", c.Title, maxPatternLen)
 		}
-		if strings.ContainsFunc(c.Pattern, func(r rune) bool { return r < ' ' }) {
-			return fmt.Errorf("column %q: number format %q has a control character", c.Title, c.Pattern)
-		}
-		if c.Width < 0 {
-			return fmt.Errorf("column %d: negative width %d", i+1, c.Width)
-		}
 	}
-	for r, row := range t.Rows {
-		if len(row) > len(t.Columns) {
-			return fmt.Errorf("row %d has %d cells for %d columns", r+2, len(row), len(t.Columns))
-		}
-		for c, cell := range row {
-			var err error
-			switch cell.Kind {
-			case Number:
-				_, err = numberLiteral(cell.Text)
-			case Bool:
-				_, err = boolValue(cell.Text)
-			}
-			if err != nil {
-				return fmt.Errorf("row %d, column %q: %w", r+2, t.Columns[c].Title, err)
-			}
-		}
-	}
-	if ch := t.Chart; ch != nil {
-		in := func(col int) bool { return col >= 0 && col < len(t.Columns) }
-		if !in(ch.Domain) {
-			return fmt.Errorf("chart: domain column %d is not a column of the tab", ch.Domain)
-		}
-		if len(ch.Series) == 0 {
-			return errors.New("chart: no series")
-		}
-		for _, s := range ch.Series {
-			if !in(s.Column) {
-				return fmt.Errorf("chart: series column %d is not a column of the tab", s.Column)
-			}
-		}
-		if ch.Column < 0 || ch.Width < 0 || ch.Height < 0 {
-			return errors.New("chart: negative column or size")
-		}
-	}
-	return t.checkColorScales()
-}
-
-// numberLiteral returns the literal to store for a Number cell's text: the
-// text itself when it is a plain decimal literal, otherwise (such as "+5"
-// or ".5") its canonical form.
-func numberLiteral(s string) (string, error) {
-	if !checkLiteral(s) {
-		return "", fmt.Errorf("%q is not a number", s)
-	}
-	if _, err := strconv.ParseFloat(s, 64); err != nil {
-		return "", fmt.Errorf("%q is out of a spreadsheet's range", s)
-	}
-	if plainLiteral(s) {
-		return s, nil
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return "", fmt.Errorf("%q is not a number", s)
-	}
-	return d.String(), nil
-}
-
-// plainLiteral reports whether s is -?D+(.D+)?([eE][+-]?D+)?, the form
-// every spreadsheet reads.
-func plainLiteral(s string) bool {
-	i := 0
-	digits := func() int {
-		n := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	if digits() == 0 {
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if digits() == 0 {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return i == len(s)
-}
-
-func boolValue(s string) (bool, error) {
-	switch {
-	case strings.EqualFold(s, "TRUE"):
-		return true, nil
-	case strings.EqualFold(s, "FALSE"):
-		return false, nil
-	}
-	return false, fmt.Errorf("%q is not TRUE or FALSE", s)
+	return t.Check()
 }
 
 // tabPlan is what the write does to one of tabs.
 type tabPlan struct {
-	tab *Tab
+	tab *sheets.Tab
 	// sheet is the bot's existing tab for the role, "" for a new tab.
 	sheet string
 }
 
 // updateWorkbook writes tabs and the ledger entries of opts into f, in
 // memory.
-func updateWorkbook(f *excelize.File, tabs []Tab, opts WriteOptions) (*WriteResult, error) {
+func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sheets.WriteResult, error) {
 	entries, ledgerSheet, err := readLedger(f)
 	if err != nil {
 		return nil, fmt.Errorf("read tab %q: %w", ledgerTab, err)
 	}
-	sheets := f.GetSheetList()
+	titles := f.GetSheetList()
 	// A record whose tab is gone is dropped: a person may later create a
 	// tab with that title, and it would be theirs.
 	for k, title := range entries {
 		if strings.HasPrefix(k, tabKeyPrefix) {
-			if _, ok := findTab(sheets, title); !ok {
+			if _, ok := sheets.FindTab(titles, title); !ok {
 				delete(entries, k)
 			}
 		}
 	}
-	plans, err := planTabs(sheets, entries, tabs)
+	plans, err := planTabs(titles, entries, tabs)
 	if err != nil {
 		return nil, err
 	}
@@ -448,7 +311,7 @@ func updateWorkbook(f *excelize.File, tabs []Tab, opts WriteOptions) (*WriteResu
 	if err != nil {
 		return nil, err
 	}
-	res := &WriteResult{}
+	res := &sheets.WriteResult{}
 	states := make(map[string]string)
 	for _, p := range plans {
 		t := p.tab
@@ -503,7 +366,7 @@ func updateWorkbook(f *excelize.File, tabs []Tab, opts WriteOptions) (*WriteResu
 
 // planTabs decides, for each tab, which existing tab it replaces, and finds
 // the tabs in the way.
-func planTabs(sheets []string, entries map[string]string, tabs []Tab) ([]tabPlan, error) {
+func planTabs(titles []string, entries map[string]string, tabs []sheets.Tab) ([]tabPlan, error) {
 	// owner maps a bot tab's title, lower-cased, to its role.
 	owner := make(map[string]string)
 	for k, title := range entries {
@@ -516,16 +379,16 @@ func planTabs(sheets []string, entries map[string]string, tabs []Tab) ([]tabPlan
 		t := &tabs[i]
 		var own string
 		if title, ok := entries[tabKeyPrefix+t.Role]; ok {
-			own, _ = findTab(sheets, title)
+			own, _ = sheets.FindTab(titles, title)
 		}
-		if existing, ok := findTab(sheets, t.Name); ok && !strings.EqualFold(existing, own) {
+		if existing, ok := sheets.FindTab(titles, t.Name); ok && !strings.EqualFold(existing, own) {
 			if strings.EqualFold(strings.TrimSpace(existing), ledgerTab) {
 				return nil, fmt.Errorf("tab %q: the name is mrrbot's own hidden tab; pick another", t.Name)
 			}
 			if role, ok := owner[strings.ToLower(existing)]; ok {
 				return nil, fmt.Errorf("tab %q is mrrbot's %s tab; pick another name for its %s tab", existing, role, t.Role)
 			}
-			return nil, &TabConflictError{Tab: existing, Role: t.Role}
+			return nil, &sheets.TabConflictError{Tab: existing, Role: t.Role}
 		}
 		plans = append(plans, tabPlan{tab: t, sheet: own})
 	}
@@ -536,7 +399,7 @@ func planTabs(sheets []string, entries map[string]string, tabs []Tab) ([]tabPlan
 // when f has none.
 func readLedger(f *excelize.File) (map[string]string, string, error) {
 	entries := make(map[string]string)
-	sheet, ok := findTab(f.GetSheetList(), ledgerTab)
+	sheet, ok := sheets.FindTab(f.GetSheetList(), ledgerTab)
 	if !ok {
 		return entries, "", nil
 	}
@@ -631,23 +494,23 @@ func (w *tabWriter) style(pattern string) (int, error) {
 
 // defaultPattern is the number format of a Number cell whose column has no
 // pattern, by the cell's format.
-func defaultPattern(f Format) string {
+func defaultPattern(f sheets.Format) string {
 	switch f {
-	case FormatDate:
+	case sheets.FormatDate:
 		return "yyyy-mm-dd"
-	case FormatPercent:
+	case sheets.FormatPercent:
 		return "0.00%"
-	case FormatCurrency:
+	case sheets.FormatCurrency:
 		return "#,##0.00"
 	}
 	return ""
 }
 
 // write fills the empty tab t.Name with t.
-func (w *tabWriter) write(t *Tab) error {
+func (w *tabWriter) write(t *sheets.Tab) error {
 	f, sheet := w.f, t.Name
 	for i, col := range t.Columns {
-		letter := columnLetter(i)
+		letter := sheets.ColumnLetter(i)
 		if col.Width > 0 {
 			if err := f.SetColWidth(sheet, letter, letter, columnWidth(col.Width)); err != nil {
 				return fmt.Errorf("column %q: %w", col.Title, err)
@@ -709,47 +572,44 @@ func (w *tabWriter) write(t *Tab) error {
 // colorScale adds s to the tab as a colour scale rule. The tab is fresh
 // (see resetSheet), so a rewrite replaces the rules rather than adding to
 // them.
-func (w *tabWriter) colorScale(sheet string, s *ColorScale) error {
-	if s.empty() {
+func (w *tabWriter) colorScale(sheet string, s *sheets.ColorScale) error {
+	if s.Empty() {
 		return nil
 	}
 	// Rows below the header: row index 0 is the spreadsheet's row 2.
 	first, _ := excelize.CoordinatesToCellName(s.FirstColumn+1, s.FirstRow+2)
 	last, _ := excelize.CoordinatesToCellName(s.LastColumn+1, s.LastRow+2)
-	value := func(v string) string { lit, _ := numberLiteral(v); return lit }
+	value := func(v string) string { lit, _ := sheets.NumberLiteral(v); return lit }
 	color := func(c string) string { return strings.ToUpper(strings.TrimPrefix(c, "#")) }
 	opt := excelize.ConditionalFormatOptions{
 		Type: "2_color_scale", Criteria: "=",
 		MinType: "num", MinValue: value(s.Min), MinColor: color(s.Low),
 		MaxType: "num", MaxValue: value(s.Max), MaxColor: color(s.High),
 	}
-	if s.hasMid() {
+	if s.HasMid() {
 		opt.Type, opt.MidType, opt.MidValue, opt.MidColor = "3_color_scale", "num", value(s.Mid), color(s.MidColor)
 	}
 	return w.f.SetConditionalFormat(sheet, first+":"+last, []excelize.ConditionalFormatOptions{opt})
 }
 
 // cell writes one typed cell.
-func (w *tabWriter) cell(sheet, ref string, col TabColumn, c Cell) error {
+func (w *tabWriter) cell(sheet, ref string, col sheets.TabColumn, c sheets.Cell) error {
 	switch c.Kind {
-	case Text:
+	case sheets.Text:
 		return w.text(sheet, ref, c.Text)
-	case Bool:
-		b, err := boolValue(c.Text)
-		if err != nil {
-			return err
-		}
-		return w.f.SetCellBool(sheet, ref, b)
-	case Number:
-		lit, err := numberLiteral(c.Text)
+	case sheets.Bool:
+		// The tab was checked: the text is TRUE or FALSE, in any case.
+		return w.f.SetCellBool(sheet, ref, strings.EqualFold(c.Text, "TRUE"))
+	case sheets.Number:
+		lit, err := sheets.NumberLiteral(c.Text)
 		if err != nil {
 			return err
 		}
 		format := c.Format
-		if format == FormatNone {
+		if format == sheets.FormatNone {
 			format = col.Format
 		}
-		if format == FormatDate && w.date1904 {
+		if format == sheets.FormatDate && w.date1904 {
 			// Serial days of the 1904 date system start 1462 days later.
 			d, err := decimal.NewFromString(lit)
 			if err != nil {
@@ -797,12 +657,12 @@ func columnWidth(px int) float64 {
 }
 
 // chart draws t.Chart beside the table, its top left corner on row 1.
-func (w *tabWriter) chart(t *Tab) error {
+func (w *tabWriter) chart(t *sheets.Tab) error {
 	ch := t.Chart
 	sheet := quoteSheet(t.Name)
 	last := len(t.Rows) + 1
 	ref := func(col, from, to int) string {
-		l := columnLetter(col)
+		l := sheets.ColumnLetter(col)
 		if from == to {
 			return fmt.Sprintf("%s!$%s$%d", sheet, l, from)
 		}
