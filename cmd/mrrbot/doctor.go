@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -16,9 +15,9 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/xlsx"
 	"github.com/shopspring/decimal"
-	"google.golang.org/api/googleapi"
 )
 
 // doctorFlags are the flags of sync that doctor takes: where the
@@ -90,10 +89,10 @@ func (d *checkup) skip(format string, args ...any) {
 func (c *cli) doctorGoogle(ctx context.Context, d *checkup, f *syncFlags) {
 	id, idErr := "", error(nil)
 	if f.spreadsheet != "" {
-		id, idErr = sheets.SpreadsheetID(f.spreadsheet)
+		id, idErr = gsheets.SpreadsheetID(f.spreadsheet)
 	}
 	g, err := c.google(ctx, id, f.credentials)
-	var who sheets.Identity
+	var who gsheets.Identity
 	if err != nil {
 		d.fail(c.credentialsProblem(f, err))
 	} else {
@@ -116,17 +115,13 @@ func (c *cli) doctorGoogle(ctx context.Context, d *checkup, f *syncFlags) {
 	}
 	ss, err := g.Layout(ctx)
 	if err != nil {
-		d.fail(openProblem(err, id, who))
+		d.fail(g.Problem(err))
 		d.skip("tabs, header, rows and FX rates not checked: the spreadsheet must open first")
 		return
 	}
-	d.pass("spreadsheet %q opens", ss.Title)
-	tabs := make([]string, len(ss.Sheets))
-	for i, sh := range ss.Sheets {
-		tabs[i] = sh.Title
-	}
-	checkTables(d, f, fmt.Sprintf("spreadsheet %q", ss.Title), tabs,
-		func() (*sheets.Loaded, error) { return g.Load(ctx, ss, f.options()) },
+	d.pass("%s opens", ss.Name)
+	checkTables(d, f, ss.Name, ss.Titles(),
+		func() (*sheets.Loaded, error) { return g.Load(ctx, f.options()) },
 		`"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`)
 }
 
@@ -140,7 +135,7 @@ func (c *cli) credentialsProblem(f *syncFlags, err error) (what, fix string) {
 	case c.getenv("GOOGLE_APPLICATION_CREDENTIALS") != "":
 		return what, "point GOOGLE_APPLICATION_CREDENTIALS at a service account key file (JSON), or unset it and run \"mrrbot auth login\""
 	}
-	if path, perr := sheets.DefaultTokenFile(); perr == nil {
+	if path, perr := gsheets.DefaultTokenFile(); perr == nil {
 		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
 			what = "Google credentials: none found (no GOOGLE_APPLICATION_CREDENTIALS, no saved login, no application default credentials)"
 		}
@@ -149,7 +144,7 @@ func (c *cli) credentialsProblem(f *syncFlags, err error) (what, fix string) {
 }
 
 // describeIdentity says which credentials were found, and where.
-func (c *cli) describeIdentity(who sheets.Identity, f *syncFlags) string {
+func (c *cli) describeIdentity(who gsheets.Identity, f *syncFlags) string {
 	from := "GOOGLE_APPLICATION_CREDENTIALS"
 	if f.credentials != "" {
 		from = "--credentials"
@@ -179,54 +174,6 @@ func redactURL(u string) string {
 		return "(unparsable URL)"
 	}
 	return p.Redacted()
-}
-
-// openProblem says why the spreadsheet id did not open and what to do.
-func openProblem(err error, id string, who sheets.Identity) (what, fix string) {
-	var ge *googleapi.Error
-	if !errors.As(err, &ge) {
-		return "cannot open the spreadsheet: " + err.Error(),
-			"check the network, MRRBOT_SHEETS_ENDPOINT if it is set, and the credentials above"
-	}
-	switch ge.Code {
-	case http.StatusNotFound:
-		return fmt.Sprintf("spreadsheet %s not found", id),
-			fmt.Sprintf("the ID %q is wrong: copy it from the spreadsheet's URL, https://docs.google.com/spreadsheets/d/ID/edit (or give the whole URL), into --spreadsheet or MRRBOT_SPREADSHEET", id)
-	case http.StatusForbidden:
-		if apiDisabled(ge) {
-			return "the Google Sheets API is not enabled for the credentials' Google Cloud project",
-				"enable it at https://console.cloud.google.com/apis/library/sheets.googleapis.com in that project, wait a minute, and run doctor again"
-		}
-		return fmt.Sprintf("no access to spreadsheet %s", id), "share the spreadsheet with " + shareWith(who) + " as an Editor"
-	case http.StatusUnauthorized:
-		return "Google refused the credentials",
-			"run \"mrrbot auth login\" again, or give a current service account key in GOOGLE_APPLICATION_CREDENTIALS (a deleted key stops working)"
-	}
-	return "cannot open the spreadsheet: " + err.Error(), "wait a minute and run doctor again; if it persists, check https://www.google.com/appsstatus"
-}
-
-// shareWith names the account the spreadsheet must be shared with.
-func shareWith(who sheets.Identity) string {
-	switch {
-	case who.Email != "":
-		return who.Email
-	case who.Kind == "saved login" || who.Kind == "user credentials":
-		return "the Google account you signed in with (\"mrrbot auth login\")"
-	case who.Kind == "none":
-		return "the account mrrbot runs as (set GOOGLE_APPLICATION_CREDENTIALS or run \"mrrbot auth login\" first)"
-	}
-	return "the account of the application default credentials"
-}
-
-// apiDisabled reports whether a 403 says the Sheets API is off in the
-// project, rather than that the spreadsheet is not shared.
-func apiDisabled(ge *googleapi.Error) bool {
-	for _, e := range ge.Errors {
-		if e.Reason == "accessNotConfigured" {
-			return true
-		}
-	}
-	return strings.Contains(ge.Message, "has not been used in project") || strings.Contains(ge.Message, "SERVICE_DISABLED")
 }
 
 // doctorWorkbook checks that the workbook opens, and its tabs.

@@ -16,9 +16,8 @@ import (
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/xlsx"
-	"google.golang.org/api/option"
-	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
 // syncFlags are the flags of `mrrbot sync`.
@@ -218,7 +217,7 @@ func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
 }
 
 func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*synced, error) {
-	id, err := sheets.SpreadsheetID(f.spreadsheet)
+	id, err := gsheets.SpreadsheetID(f.spreadsheet)
 	if err != nil {
 		return nil, usagef("--spreadsheet: %v", err)
 	}
@@ -232,29 +231,23 @@ func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*sy
 		return nil, err
 	}
 	c.step("reading tab %q of %q", f.tab, ss.Title)
-	loaded, err := g.Load(ctx, ss, f.options())
+	loaded, err := g.Load(ctx, f.options())
 	if err != nil {
 		return nil, err
 	}
 	s := compute(loaded, asOf, f)
-	s.title, s.link = ss.Title, ss.URL
-	if s.link == "" {
-		s.link = "https://docs.google.com/spreadsheets/d/" + id + "/edit"
-	}
+	s.title, s.link = ss.Title, ss.Link
 	s.ledger = g.Ledger()
-	s.write = func(ctx context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
-		return g.WriteTabs(ctx, ss, tabs)
-	}
+	s.write = g.Write
 	return s, nil
 }
 
 // google connects to the spreadsheet id with the configured credentials,
 // or unauthenticated to MRRBOT_SHEETS_ENDPOINT when none are configured.
-func (c *cli) google(ctx context.Context, id, credentials string) (*sheets.Google, error) {
-	endpoint := c.getenv("MRRBOT_SHEETS_ENDPOINT")
+func (c *cli) google(ctx context.Context, id, credentials string) (*gsheets.Spreadsheet, error) {
 	onCall, onRetry := c.metrics.sheetsHooks()
-	hc, who, err := sheets.NewHTTPClient(ctx, sheets.AuthConfig{
-		Endpoint:        endpoint,
+	return gsheets.Open(ctx, id, gsheets.AuthConfig{
+		Endpoint:        c.getenv("MRRBOT_SHEETS_ENDPOINT"),
 		CredentialsFile: credentials,
 		HTTPClient:      c.httpClient,
 		Logger:          c.logger(),
@@ -262,21 +255,6 @@ func (c *cli) google(ctx context.Context, id, credentials string) (*sheets.Googl
 		OnCall:          onCall,
 		OnRetry:         onRetry,
 	})
-	if err != nil {
-		return nil, err
-	}
-	opts := []option.ClientOption{option.WithHTTPClient(hc)}
-	if endpoint != "" {
-		if !strings.HasSuffix(endpoint, "/") {
-			endpoint += "/"
-		}
-		opts = append(opts, option.WithEndpoint(endpoint))
-	}
-	svc, err := sheetsapi.NewService(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("sheets client: %w", err)
-	}
-	return sheets.NewGoogle(svc, id, who, c.logger()), nil
 }
 
 // compute turns what was read into figures, and knows how to make the

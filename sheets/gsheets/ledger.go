@@ -1,4 +1,4 @@
-package sheets
+package gsheets
 
 import (
 	"context"
@@ -8,23 +8,19 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/mrrbot/mrrbot/sheets"
 	"google.golang.org/api/googleapi"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
 // This file keeps the Slack posting ledger with the data it reports on, so
-// that a restart or a second host does not post the same digest twice
-// (DESIGN.md, "Slack"). Both ledgers have the methods of notify.Ledger:
-//
-//	Claim(ctx, key, note) (bool, error)
-//	Release(ctx, key) error
-//
-// without this package importing notify.
+// that a restart or a second host does not post the same digest twice.
+// Ledger is a [sheets.Ledger], which notify's ledger also is, without this
+// package importing notify.
 
 // Metadata keys and titles of the Google ledger.
 const (
@@ -54,8 +50,8 @@ const (
 // that single batchUpdate, so it is atomic across hosts.
 //
 // A GoogleLedger is safe for concurrent use.
-type GoogleLedger struct {
-	g *Google
+type Ledger struct {
+	g *Spreadsheet
 
 	mu sync.Mutex
 	// claimed holds the sheet IDs of the tabs this value's Claim calls
@@ -64,8 +60,10 @@ type GoogleLedger struct {
 }
 
 // Ledger returns the posting ledger kept in g's spreadsheet.
-func (g *Google) Ledger() *GoogleLedger {
-	return &GoogleLedger{g: g, claimed: make(map[string]int64)}
+func (g *Spreadsheet) Ledger() sheets.Ledger { return g.ledger() }
+
+func (g *Spreadsheet) ledger() *Ledger {
+	return &Ledger{g: g, claimed: make(map[string]int64)}
 }
 
 // claimTitle is the title of key's claim tab: a short, stable hash, since a
@@ -81,7 +79,7 @@ func claimTitle(key string) string {
 // added, and false with no error when a tab of that title exists: key was
 // claimed before, here or on another host. Any other failure is an error,
 // and nothing was claimed.
-func (l *GoogleLedger) Claim(ctx context.Context, key, note string) (bool, error) {
+func (l *Ledger) Claim(ctx context.Context, key, note string) (bool, error) {
 	if key == "" {
 		return false, errors.New("claim: the ledger key is empty")
 	}
@@ -134,7 +132,7 @@ func (l *GoogleLedger) Claim(ctx context.Context, key, note string) (bool, error
 	return false, nil
 }
 
-func (l *GoogleLedger) remember(key string, id int64) {
+func (l *Ledger) remember(key string, id int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.claimed[key] = id
@@ -144,7 +142,7 @@ func (l *GoogleLedger) remember(key string, id int64) {
 // tab: the one this ledger's Claim created, or, after a restart, the tab
 // with key's claim title. Releasing a key that is not claimed does
 // nothing.
-func (l *GoogleLedger) Release(ctx context.Context, key string) error {
+func (l *Ledger) Release(ctx context.Context, key string) error {
 	l.mu.Lock()
 	id, ok := l.claimed[key]
 	l.mu.Unlock()
@@ -172,23 +170,6 @@ func (l *GoogleLedger) Release(ctx context.Context, key string) error {
 	return nil
 }
 
-// PostedKeys returns the keys recorded in the spreadsheet's claim tabs,
-// sorted, for diagnostics: one API call.
-func (g *Google) PostedKeys(ctx context.Context) ([]string, error) {
-	tabs, err := g.Ledger().claimTabs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]string, 0, len(tabs))
-	for title, ct := range tabs {
-		if ct.value != "" || ct.token != "" {
-			keys = append(keys, postedKey(title, ct.value))
-		}
-	}
-	slices.Sort(keys)
-	return keys, nil
-}
-
 // claimTab is what a tab holds of the ledger.
 type claimTab struct {
 	id           int64
@@ -200,7 +181,7 @@ const claimFields = "sheets(properties(sheetId,title),developerMetadata(metadata
 
 // claimTabs reads the tabs that carry claim metadata or a claim title, by
 // title: one API call.
-func (l *GoogleLedger) claimTabs(ctx context.Context) (map[string]claimTab, error) {
+func (l *Ledger) claimTabs(ctx context.Context) (map[string]claimTab, error) {
 	resp, err := l.g.svc.Spreadsheets.Get(l.g.id).Fields(claimFields).Context(ctx).Do()
 	if err != nil {
 		return nil, l.g.explain("read the posting ledger", err)
@@ -225,19 +206,6 @@ func (l *GoogleLedger) claimTabs(ctx context.Context) (map[string]claimTab, erro
 		}
 	}
 	return tabs, nil
-}
-
-// postedKey returns the key of a claim tab's value, key + " " + note. A key
-// may hold spaces itself, so the key is the prefix whose claim title is the
-// tab's; for a tab a person renamed, it is the value's first word.
-func postedKey(title, value string) string {
-	for i := range len(value) + 1 {
-		if (i == len(value) || value[i] == ' ') && claimTitle(value[:i]) == title {
-			return value[:i]
-		}
-	}
-	key, _, _ := strings.Cut(value, " ")
-	return key
 }
 
 // titleTaken reports whether err is Google's refusal to add a tab titled

@@ -1,4 +1,4 @@
-package sheets_test
+package gsheets_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/mrrbot/mrrbot/calc/calctest"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
@@ -42,28 +43,28 @@ func seedGenerated(t testing.TB, srv *sheetstest.Server, n, customers int) {
 }
 
 // syncOnce does what `mrrbot sync` does against the stand-in.
-func syncOnce(t testing.TB, g *sheets.Google) []sheets.Tab {
+func syncOnce(t testing.TB, g *gsheets.Spreadsheet) []sheets.Tab {
 	t.Helper()
 	ctx := context.Background()
-	ss, err := g.Layout(ctx)
+	_, err := g.Layout(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := g.Load(ctx, ss, sheets.Options{Currency: "USD"})
+	l, err := g.Load(ctx, sheets.Options{Currency: "USD"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	res := l.Book.Compute(calc.DateOf(2026, 3, 15))
 	tabs := report.Tabs(res, l.Errors, res.Warnings, report.DefaultTabNames)
-	if _, err := g.WriteTabs(ctx, ss, tabs); err != nil {
+	if _, err := g.Write(ctx, tabs); err != nil {
 		t.Fatal(err)
 	}
 	return tabs
 }
 
-func newGoogle(t testing.TB, srv *sheetstest.Server) *sheets.Google {
+func newGoogle(t testing.TB, srv *sheetstest.Server) *gsheets.Spreadsheet {
 	t.Helper()
-	return sheets.NewGoogle(srv.Service(), id, sheets.Identity{}, nil)
+	return gsheets.New(srv.Service(), id, gsheets.Identity{}, nil)
 }
 
 // TestWriteTabsLarge syncs 5,000 customers: thousands of movement rows,
@@ -112,13 +113,13 @@ func TestWriteTabsStagedFailure(t *testing.T) {
 
 	g.SetMaxRequest(200 << 10)
 	ctx := context.Background()
-	ss, err := g.Layout(ctx)
+	_, err := g.Layout(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Let the staging tabs be created and one chunk written, then fail.
 	srv.FailAfter(2, 400)
-	if _, err := g.WriteTabs(ctx, ss, tabs); err == nil {
+	if _, err := g.Write(ctx, tabs); err == nil {
 		t.Fatal("write did not fail")
 	}
 	mid := srv.Spreadsheet(id)
@@ -128,7 +129,7 @@ func TestWriteTabsStagedFailure(t *testing.T) {
 		}
 	}
 	srv.FailNext(0, 0, 0)
-	g.SetMaxRequest(sheets.DefaultMaxRequest)
+	g.SetMaxRequest(gsheets.DefaultMaxRequest)
 	syncOnce(t, g)
 	for _, sh := range srv.Spreadsheet(id).Sheets {
 		if strings.HasPrefix(sh.Properties.Title, "_mrrbot_staging") {
@@ -257,7 +258,7 @@ func TestWriteTabsColorScales(t *testing.T) {
 		maxRequest int
 		staged     bool
 	}{
-		{"one request", sheets.DefaultMaxRequest, false},
+		{"one request", gsheets.DefaultMaxRequest, false},
 		{"staged", 4 << 10, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -269,12 +270,12 @@ func TestWriteTabsColorScales(t *testing.T) {
 			ctx := context.Background()
 			write := func(tabs ...sheets.Tab) {
 				t.Helper()
-				ss, err := g.Layout(ctx)
+				_, err := g.Layout(ctx)
 				if err != nil {
 					t.Fatal(err)
 				}
 				srv.ResetCalls()
-				if _, err := g.WriteTabs(ctx, ss, tabs); err != nil {
+				if _, err := g.Write(ctx, tabs); err != nil {
 					t.Fatal(err)
 				}
 				if calls := srv.Calls().ByMethod[sheetstest.MethodBatchUpdate]; (calls > 1) != tt.staged {
@@ -342,13 +343,13 @@ func TestWriteTabsBadColorScale(t *testing.T) {
 	srv.AddSheet(id, "Subscriptions", 0, 0)
 	g := newGoogle(t, srv)
 	ctx := context.Background()
-	ss, err := g.Layout(ctx)
+	_, err := g.Layout(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tab := scaledTab(5)
 	tab.ColorScales[0].LastColumn = 3
-	_, err = g.WriteTabs(ctx, ss, []sheets.Tab{tab})
+	_, err = g.Write(ctx, []sheets.Tab{tab})
 	if err == nil || !strings.Contains(err.Error(), `tab "MRR Summary": colour scale 1: columns 2–3 are not within the tab's 3 columns`) {
 		t.Errorf("err = %v", err)
 	}

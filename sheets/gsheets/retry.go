@@ -1,4 +1,4 @@
-package sheets
+package gsheets
 
 import (
 	"context"
@@ -25,7 +25,7 @@ const (
 // Retry is an [http.RoundTripper] that retries the requests the Google
 // Sheets API asks to be retried: 429 Too Many Requests, 500, 502, 503 and
 // 504, and transport errors that are not context errors. It is the one
-// place where Sheets requests are retried (STYLE.md, rule 7).
+// place where Sheets requests are retried.
 //
 // A Retry-After header (seconds or an HTTP date) sets the wait, capped at
 // MaxDelay; otherwise the wait is a full-jitter exponential backoff: a

@@ -1,26 +1,30 @@
-package sheets
+package gsheets
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
-	"google.golang.org/api/googleapi"
+	"github.com/mrrbot/mrrbot/sheets"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
-// Google reads and writes one Google spreadsheet through the Sheets API.
-// A sync costs three calls: the spreadsheet's layout, the subscriptions
-// and FX cells, and one atomic batchUpdate that writes every bot tab (or,
-// when the tabs are too large for one request, staged writes and a final
-// swap; see WriteTabs).
-type Google struct {
+// Spreadsheet reads and writes one Google spreadsheet through the Sheets
+// API, as a [sheets.Source] and a [sheets.Sink]. A sync costs three calls:
+// the spreadsheet's layout, the subscriptions and FX cells, and one atomic
+// batchUpdate that writes every bot tab (or, when the tabs are too large
+// for one request, staged writes and a final swap; see Write).
+//
+// Load and Write work from the layout that Layout read last (or read one
+// when there is none), so that the three calls are all a sync makes; a
+// Write forgets it, since the spreadsheet changed. A Spreadsheet is meant
+// for one command, or one sync under serve: each opens its own.
+type Spreadsheet struct {
 	svc      *sheetsapi.Service
 	id       string
 	identity Identity
@@ -28,23 +32,32 @@ type Google struct {
 	// maxRequest is the largest batchUpdate body sent as one request.
 	// Google refuses bodies over 10 MiB and recommends 2 MB.
 	maxRequest int
+
+	mu   sync.Mutex
+	last *layout // the layout read last, or nil
 }
+
+var (
+	_ sheets.Source = (*Spreadsheet)(nil)
+	_ sheets.Sink   = (*Spreadsheet)(nil)
+)
 
 // DefaultMaxRequest is the largest batchUpdate body mrrbot sends at once.
 const DefaultMaxRequest = 8 << 20
 
-// NewGoogle returns a Google for the spreadsheet id. identity is who the
+// New returns a Spreadsheet for the spreadsheet id, read and written with
+// svc. identity is who the
 // client acts as, to say whom to share the spreadsheet with when access is
 // refused.
-func NewGoogle(svc *sheetsapi.Service, id string, identity Identity, logger *slog.Logger) *Google {
+func New(svc *sheetsapi.Service, id string, identity Identity, logger *slog.Logger) *Spreadsheet {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Google{svc: svc, id: id, identity: identity, log: logger, maxRequest: DefaultMaxRequest}
+	return &Spreadsheet{svc: svc, id: id, identity: identity, log: logger, maxRequest: DefaultMaxRequest}
 }
 
 // SetMaxRequest sets the largest batchUpdate body sent as one request.
-func (g *Google) SetMaxRequest(n int) { g.maxRequest = n }
+func (g *Spreadsheet) SetMaxRequest(n int) { g.maxRequest = n }
 
 var spreadsheetURL = regexp.MustCompile(`/spreadsheets/d/([a-zA-Z0-9_-]+)`)
 
@@ -69,15 +82,15 @@ const (
 	metaStaging = "mrrbot.staging"
 )
 
-// Spreadsheet is the layout of a spreadsheet: its tabs and which of them
-// the bot owns.
-type Spreadsheet struct {
+// layout is the layout of a spreadsheet: its tabs and which of them the
+// bot owns.
+type layout struct {
 	ID, Title, URL, Locale, TimeZone string
-	Sheets                           []SheetInfo
+	Sheets                           []sheetInfo
 }
 
-// SheetInfo is one tab of a Spreadsheet.
-type SheetInfo struct {
+// sheetInfo is one tab of a layout.
+type sheetInfo struct {
 	ID         int64
 	Title      string
 	Hidden     bool
@@ -86,6 +99,8 @@ type SheetInfo struct {
 	Role string
 	// Staging is the role a leftover staging tab was meant for.
 	Staging string
+	// Claim tells a tab of the posting ledger (see Ledger).
+	Claim bool
 	// Meta holds the IDs of the bot's developer metadata on the tab.
 	Meta   []int64
 	Charts []int64
@@ -94,7 +109,7 @@ type SheetInfo struct {
 	ConditionalFormats int
 }
 
-func (s *Spreadsheet) byTitle(title string) *SheetInfo {
+func (s *layout) byTitle(title string) *sheetInfo {
 	for i := range s.Sheets {
 		if s.Sheets[i].Title == title {
 			return &s.Sheets[i]
@@ -103,7 +118,7 @@ func (s *Spreadsheet) byTitle(title string) *SheetInfo {
 	return nil
 }
 
-func (s *Spreadsheet) byRole(role string) *SheetInfo {
+func (s *layout) byRole(role string) *sheetInfo {
 	for i := range s.Sheets {
 		if s.Sheets[i].Role == role {
 			return &s.Sheets[i]
@@ -119,13 +134,107 @@ const layoutFields = "spreadsheetId,spreadsheetUrl,properties(title,locale,timeZ
 	"sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),charts(chartId)," +
 	"developerMetadata(metadataId,metadataKey,metadataValue),conditionalFormats(ranges(sheetId)))"
 
-// Layout reads the spreadsheet's tabs: one API call.
-func (g *Google) Layout(ctx context.Context) (*Spreadsheet, error) {
+// Layout reads the spreadsheet's title, locale and tabs: one API call.
+// The bot's tabs are known by their developer metadata, so one a person
+// renamed keeps its role; the tabs of the posting ledger have the role
+// [sheets.RoleLedger].
+func (g *Spreadsheet) Layout(ctx context.Context) (*sheets.Layout, error) {
+	ss, err := g.readLayout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	g.last = ss
+	g.mu.Unlock()
+	return ss.public(), nil
+}
+
+// Load reads the subscriptions tab (opts.Tab) and the FX tab, when there
+// is one, into a book: one API call, after Layout. The spreadsheet's
+// locale settles ambiguous text dates unless opts.Locale is set. The FX
+// tab may give rates by month (see [sheets.DecodeFX]); the book breaks MRR
+// down by opts.Segments.
+func (g *Spreadsheet) Load(ctx context.Context, opts sheets.Options) (*sheets.Loaded, error) {
+	ss, err := g.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return g.load(ctx, ss, opts)
+}
+
+// Write writes tabs into the spreadsheet, replacing what the bot wrote
+// before, in one atomic batchUpdate: a reader sees the old tabs or the new
+// ones, never a mix, and a failure changes nothing. Tabs are found by the
+// developer metadata that marks them as the bot's, so one a person renamed
+// is still found. A tab with a bot tab's name that the bot did not create
+// is never touched: Write returns a *[sheets.TabConflictError] and writes
+// nothing. Other tabs are never written.
+//
+// When the request would exceed the request size limit, the tabs are
+// written in chunks into hidden staging tabs, and one last batchUpdate
+// swaps them in: the calls then grow with the size of the write, and a
+// failure part way leaves the previous tabs as they were (the leftover
+// staging tabs are removed by the next write).
+func (g *Spreadsheet) Write(ctx context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
+	ss, err := g.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer g.forget()
+	return g.writeTabs(ctx, ss, tabs)
+}
+
+// current returns the layout read last, reading one if there is none.
+func (g *Spreadsheet) current(ctx context.Context) (*layout, error) {
+	g.mu.Lock()
+	ss := g.last
+	g.mu.Unlock()
+	if ss != nil {
+		return ss, nil
+	}
+	ss, err := g.readLayout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	g.last = ss
+	g.mu.Unlock()
+	return ss, nil
+}
+
+// forget drops the layout read last: the spreadsheet has changed.
+func (g *Spreadsheet) forget() {
+	g.mu.Lock()
+	g.last = nil
+	g.mu.Unlock()
+}
+
+// public is the layout as a source describes itself.
+func (s *layout) public() *sheets.Layout {
+	l := &sheets.Layout{Name: fmt.Sprintf("spreadsheet %q", s.Title), Title: s.Title, Link: s.URL, Locale: s.Locale}
+	if l.Link == "" {
+		l.Link = "https://docs.google.com/spreadsheets/d/" + s.ID + "/edit"
+	}
+	for _, sh := range s.Sheets {
+		t := sheets.TabInfo{Title: sh.Title, Role: sh.Role, Hidden: sh.Hidden}
+		switch {
+		case sh.Staging != "":
+			t.Role = sheets.RoleStaging
+		case sh.Claim:
+			t.Role = sheets.RoleLedger
+		}
+		l.Tabs = append(l.Tabs, t)
+	}
+	return l
+}
+
+// readLayout reads the spreadsheet's tabs: one API call.
+func (g *Spreadsheet) readLayout(ctx context.Context) (*layout, error) {
 	resp, err := g.svc.Spreadsheets.Get(g.id).Fields(layoutFields).Context(ctx).Do()
 	if err != nil {
 		return nil, g.explain("read spreadsheet", err)
 	}
-	ss := &Spreadsheet{ID: g.id, URL: resp.SpreadsheetUrl}
+	ss := &layout{ID: g.id, URL: resp.SpreadsheetUrl}
 	if p := resp.Properties; p != nil {
 		ss.Title, ss.Locale, ss.TimeZone = p.Title, p.Locale, p.TimeZone
 	}
@@ -134,7 +243,7 @@ func (g *Google) Layout(ctx context.Context) (*Spreadsheet, error) {
 		if p == nil {
 			continue
 		}
-		info := SheetInfo{ID: p.SheetId, Title: p.Title, Hidden: p.Hidden}
+		info := sheetInfo{ID: p.SheetId, Title: p.Title, Hidden: p.Hidden}
 		if gp := p.GridProperties; gp != nil {
 			info.Rows, info.Cols = gp.RowCount, gp.ColumnCount
 		}
@@ -146,8 +255,11 @@ func (g *Google) Layout(ctx context.Context) (*Spreadsheet, error) {
 			case metaStaging:
 				info.Staging = md.MetadataValue
 				info.Meta = append(info.Meta, md.MetadataId)
+			case metaPosted, metaClaim:
+				info.Claim = true
 			}
 		}
+		info.Claim = info.Claim || strings.HasPrefix(info.Title, claimPrefix)
 		for _, ch := range sh.Charts {
 			info.Charts = append(info.Charts, ch.ChartId)
 		}
@@ -164,33 +276,29 @@ func (g *Google) Layout(ctx context.Context) (*Spreadsheet, error) {
 const cellFields = "sheets(properties(title),merges,data(startRow,startColumn,columnMetadata(hiddenByUser)," +
 	"rowData(values(effectiveValue,userEnteredValue(formulaValue),effectiveFormat(numberFormat(type,pattern))))))"
 
-// Load reads the subscriptions tab (opts.Tab) and the FX tab, when there
-// is one, into a book: one API call, after Layout. The spreadsheet's locale
-// settles ambiguous text dates unless opts.Locale is set. The FX tab may
-// give rates by month (see [DecodeFX]); the book breaks MRR down by
-// opts.Segments.
-func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Loaded, error) {
+// load is Load from the layout ss.
+func (g *Spreadsheet) load(ctx context.Context, ss *layout, opts sheets.Options) (*sheets.Loaded, error) {
 	want := opts.Tab
 	if want == "" {
-		want = DefaultTab
+		want = sheets.DefaultTab
 	}
 	titles := make([]string, len(ss.Sheets))
 	for i, sh := range ss.Sheets {
 		titles[i] = sh.Title
 	}
-	tab, ok := FindTab(titles, want)
+	tab, ok := sheets.FindTab(titles, want)
 	if !ok {
 		return nil, fmt.Errorf("spreadsheet %q has no tab %q (tabs: %s); name the tab with --tab", ss.Title, want, quoteList(titles))
 	}
 	ranges := []string{quoteTab(tab)}
-	fxTab, hasFX := FindTab(titles, FXTab)
+	fxTab, hasFX := sheets.FindTab(titles, sheets.FXTab)
 	if hasFX && fxTab != tab {
 		ranges = append(ranges, quoteTab(fxTab))
 	} else {
 		hasFX = false
 	}
 	var historyTab string
-	if h := ss.byRole(RoleHistory); h != nil {
+	if h := ss.byRole(sheets.RoleHistory); h != nil {
 		historyTab = h.Title
 		ranges = append(ranges, quoteTab(historyTab))
 	}
@@ -213,7 +321,7 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 		}
 		return &gridReader{}
 	}
-	l := &Loaded{}
+	l := &sheets.Loaded{}
 	if hasFX {
 		if err := l.ReadFX(grid(fxTab), opts); err != nil {
 			return nil, fmt.Errorf("read tab %q: %w", fxTab, err)
@@ -221,7 +329,7 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 	}
 	book, err := l.NewBook(opts)
 	if err != nil {
-		return nil, fmt.Errorf("read tab %q: %w", FXTab, err)
+		return nil, fmt.Errorf("read tab %q: %w", sheets.FXTab, err)
 	}
 	if err := book.SetSegments(opts.Segments); err != nil {
 		return nil, err
@@ -230,7 +338,7 @@ func (g *Google) Load(ctx context.Context, ss *Spreadsheet, opts Options) (*Load
 		return nil, fmt.Errorf("read tab %q: %w", tab, err)
 	}
 	if historyTab != "" {
-		if l.Books, err = DecodeHistory(grid(historyTab)); err != nil {
+		if l.Books, err = sheets.DecodeHistory(grid(historyTab)); err != nil {
 			return nil, err
 		}
 	}
@@ -249,26 +357,26 @@ type gridReader struct {
 	data     []*sheetsapi.GridData
 	di       int
 	ri       int
-	cells    []Cell
-	merged   *Merges
+	cells    []sheets.Cell
+	merged   *sheets.Merges
 	hidden   map[int]bool
-	patterns map[string]*CellExtra // what each number format pattern shows, or nil
+	patterns map[string]*sheets.CellExtra // what each number format pattern shows, or nil
 }
 
 // newGridReader returns a reader of a tab as spreadsheets.get returned it.
 func newGridReader(sh *sheetsapi.Sheet) *gridReader {
-	r := &gridReader{data: sh.Data, hidden: map[int]bool{}, patterns: map[string]*CellExtra{}}
-	var areas []MergedArea
+	r := &gridReader{data: sh.Data, hidden: map[int]bool{}, patterns: map[string]*sheets.CellExtra{}}
+	var areas []sheets.MergedArea
 	for _, m := range sh.Merges {
 		if m == nil || m.EndRowIndex <= m.StartRowIndex || m.EndColumnIndex <= m.StartColumnIndex {
 			continue
 		}
-		areas = append(areas, MergedArea{
+		areas = append(areas, sheets.MergedArea{
 			FirstRow: int(m.StartRowIndex) + 1, LastRow: int(m.EndRowIndex),
 			FirstCol: int(m.StartColumnIndex), LastCol: int(m.EndColumnIndex) - 1,
 		})
 	}
-	r.merged = NewMerges(areas)
+	r.merged = sheets.NewMerges(areas)
 	for _, g := range sh.Data {
 		if g == nil {
 			continue
@@ -285,7 +393,7 @@ func newGridReader(sh *sheetsapi.Sheet) *gridReader {
 // columnHidden reports whether the tab hides column i.
 func (r *gridReader) ColumnHidden(i int) bool { return r.hidden[i] }
 
-func (r *gridReader) Next() (int, []Cell, error) {
+func (r *gridReader) Next() (int, []sheets.Cell, error) {
 	for r.di < len(r.data) {
 		g := r.data[r.di]
 		if g == nil || r.ri >= len(g.RowData) {
@@ -298,7 +406,7 @@ func (r *gridReader) Next() (int, []Cell, error) {
 		r.ri++
 		cells := r.cells[:0]
 		for range g.StartColumn {
-			cells = append(cells, Cell{})
+			cells = append(cells, sheets.Cell{})
 		}
 		if rd != nil {
 			for _, cd := range rd.Values {
@@ -314,17 +422,17 @@ func (r *gridReader) Next() (int, []Cell, error) {
 
 // cell converts a cell of the Sheets API, with the currency its number
 // format's pattern shows and its formula.
-func (r *gridReader) cell(cd *sheetsapi.CellData) Cell {
+func (r *gridReader) cell(cd *sheetsapi.CellData) sheets.Cell {
 	c := apiCell(cd)
-	if c.Kind != Number {
+	if c.Kind != sheets.Number {
 		return c
 	}
 	if f := cd.EffectiveFormat; f != nil && f.NumberFormat != nil && f.NumberFormat.Pattern != "" {
 		p := f.NumberFormat.Pattern
 		extra, ok := r.patterns[p]
 		if !ok {
-			if cur := PatternCurrency(p); cur != "" {
-				extra = &CellExtra{Currency: cur}
+			if cur := sheets.PatternCurrency(p); cur != "" {
+				extra = &sheets.CellExtra{Currency: cur}
 			}
 			if r.patterns != nil {
 				r.patterns[p] = extra
@@ -333,72 +441,50 @@ func (r *gridReader) cell(cd *sheetsapi.CellData) Cell {
 		c.Extra = extra // shared by the cells of one pattern, never changed
 	}
 	if v := cd.UserEnteredValue; v != nil && v.FormulaValue != nil {
-		c.Extra = &CellExtra{Currency: c.Currency(), Formula: *v.FormulaValue}
+		c.Extra = &sheets.CellExtra{Currency: c.Currency(), Formula: *v.FormulaValue}
 	}
 	return c
 }
 
 // apiCell converts a cell of the Sheets API into a Cell.
-func apiCell(cd *sheetsapi.CellData) Cell {
+func apiCell(cd *sheetsapi.CellData) sheets.Cell {
 	if cd == nil || cd.EffectiveValue == nil {
-		return Cell{}
+		return sheets.Cell{}
 	}
 	v := cd.EffectiveValue
 	switch {
 	case v.NumberValue != nil:
-		c := Cell{Kind: Number, Text: strconv.FormatFloat(*v.NumberValue, 'f', -1, 64), Format: FormatNone}
+		c := sheets.Cell{Kind: sheets.Number, Text: strconv.FormatFloat(*v.NumberValue, 'f', -1, 64), Format: sheets.FormatNone}
 		if f := cd.EffectiveFormat; f != nil && f.NumberFormat != nil {
 			switch f.NumberFormat.Type {
 			case "DATE", "DATE_TIME":
-				c.Format = FormatDate
+				c.Format = sheets.FormatDate
 			case "PERCENT":
-				c.Format = FormatPercent
+				c.Format = sheets.FormatPercent
 			case "CURRENCY":
-				c.Format = FormatCurrency
+				c.Format = sheets.FormatCurrency
 			case "NUMBER", "SCIENTIFIC", "TEXT":
-				c.Format = FormatNumber
+				c.Format = sheets.FormatNumber
 			}
 		}
 		return c
 	case v.StringValue != nil:
-		return TextCell(*v.StringValue)
+		return sheets.TextCell(*v.StringValue)
 	case v.BoolValue != nil:
 		if *v.BoolValue {
-			return Cell{Kind: Bool, Text: "TRUE"}
+			return sheets.Cell{Kind: sheets.Bool, Text: "TRUE"}
 		}
-		return Cell{Kind: Bool, Text: "FALSE"}
+		return sheets.Cell{Kind: sheets.Bool, Text: "FALSE"}
 	case v.ErrorValue != nil:
 		// A formula error (#REF!, #N/A) is shown as text, so the row's
 		// issue names it.
-		return TextCell("#" + strings.TrimPrefix(v.ErrorValue.Type, "#") + " " + v.ErrorValue.Message)
+		return sheets.TextCell("#" + strings.TrimPrefix(v.ErrorValue.Type, "#") + " " + v.ErrorValue.Message)
 	}
-	return Cell{}
-}
-
-// explain turns an API error into one that says what to do.
-func (g *Google) explain(op string, err error) error {
-	var ge *googleapi.Error
-	if !errors.As(err, &ge) {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	switch ge.Code {
-	case http.StatusNotFound:
-		return fmt.Errorf("%s: spreadsheet %s was not found; check the ID or URL given with --spreadsheet: %w", op, g.id, err)
-	case http.StatusForbidden:
-		if g.identity.Email != "" {
-			return fmt.Errorf("%s: no access to spreadsheet %s; share it with %s as an Editor: %w", op, g.id, g.identity.Email, err)
-		}
-		return fmt.Errorf("%s: no access to spreadsheet %s; share it with the account mrrbot runs as (the service account's e-mail, or the one you logged in with), as an Editor: %w", op, g.id, err)
-	case http.StatusUnauthorized:
-		return fmt.Errorf("%s: Google refused the credentials; run `mrrbot auth login` again or check GOOGLE_APPLICATION_CREDENTIALS: %w", op, err)
-	case http.StatusTooManyRequests:
-		return fmt.Errorf("%s: Google's quota is exhausted even after retrying; wait a minute and run again: %w", op, err)
-	}
-	return fmt.Errorf("%s: %w", op, err)
+	return sheets.Cell{}
 }
 
 // Identity returns the credentials g acts as.
-func (g *Google) Identity() Identity { return g.identity }
+func (g *Spreadsheet) Identity() Identity { return g.identity }
 
 func quoteList(list []string) string {
 	q := make([]string, len(list))

@@ -1,4 +1,4 @@
-package sheets_test
+package gsheets_test
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mrrbot/mrrbot/calc/calctest"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
@@ -26,7 +27,7 @@ import (
 // ledger is the posting ledger's interface.
 type ledger = sheets.Ledger
 
-var _ ledger = (*sheets.GoogleLedger)(nil)
+var _ ledger = (*gsheets.Ledger)(nil)
 
 const (
 	ledgerKey  = "digest/C123/2026-10"
@@ -257,7 +258,7 @@ func (l *loseFirstWrite) RoundTrip(req *http.Request) (*http.Response, error) {
 // after a 503 that Google had applied; the claim is still this host's.
 func TestGoogleLedgerRetriedClaim(t *testing.T) {
 	srv := seedLedgerSheet(t)
-	transport := &sheets.Retry{
+	transport := &gsheets.Retry{
 		Base:  &loseFirstWrite{base: &http.Transport{}},
 		Sleep: func(context.Context, time.Duration) error { return nil },
 	}
@@ -267,7 +268,7 @@ func TestGoogleLedgerRetriedClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := sheets.NewGoogle(svc, id, sheets.Identity{}, nil).Ledger()
+	l := gsheets.New(svc, id, gsheets.Identity{}, nil).Ledger()
 	claimExpect(t, l, ledgerKey, true)
 	claimExpect(t, newGoogle(t, srv).Ledger(), ledgerKey, false)
 	if err := l.Release(context.Background(), ledgerKey); err != nil {

@@ -1,4 +1,4 @@
-package sheets_test
+package gsheets_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
@@ -32,13 +33,13 @@ func TestLoadMonthlyRatesAndSegments(t *testing.T) {
 		{s("EUR"), sheetstest.Number(1.1), s("Jun 2025")},
 		{s("EUR"), sheetstest.Number(1.2), sheetstest.Date(2025, 3, 31)},
 	})
-	g := sheets.NewGoogle(srv.Service(), id, sheets.Identity{}, nil)
+	g := gsheets.New(srv.Service(), id, gsheets.Identity{}, nil)
 	ctx := context.Background()
-	ss, err := g.Layout(ctx)
+	_, err := g.Layout(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := g.Load(ctx, ss, sheets.Options{Currency: "USD", Segments: []string{"region"}})
+	l, err := g.Load(ctx, sheets.Options{Currency: "USD", Segments: []string{"region"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestLoadMonthlyRatesAndSegments(t *testing.T) {
 		t.Errorf("Segments (-want +got):\n%s", diff)
 	}
 
-	_, err = g.Load(ctx, ss, sheets.Options{Segments: []string{"Team"}})
+	_, err = g.Load(ctx, sheets.Options{Segments: []string{"Team"}})
 	var se *sheets.SegmentError
 	want := `read tab "Subscriptions": segment column "Team" is not in the header (headers: Customer, Region, Amount, Currency, Start date)`
 	if !errors.As(err, &se) || err.Error() != want {

@@ -1,4 +1,4 @@
-package sheets_test
+package gsheets_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 )
 
@@ -24,23 +25,23 @@ func BenchmarkSyncGoogle(b *testing.B) {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
 			srv := sheetstest.New(b)
 			seedGenerated(b, srv, n, n/5)
-			g := sheets.NewGoogle(srv.Service(), id, sheets.Identity{}, nil)
+			g := gsheets.New(srv.Service(), id, gsheets.Identity{}, nil)
 			ctx := context.Background()
 			peak := watchHeap(b)
 			srv.ResetCalls()
 			b.ReportAllocs()
 			for b.Loop() {
-				ss, err := g.Layout(ctx)
+				_, err := g.Layout(ctx)
 				if err != nil {
 					b.Fatal(err)
 				}
-				l, err := g.Load(ctx, ss, sheets.Options{Currency: "USD"})
+				l, err := g.Load(ctx, sheets.Options{Currency: "USD"})
 				if err != nil {
 					b.Fatal(err)
 				}
 				res := l.Book.Compute(calc.DateOf(2026, 3, 15))
 				tabs := report.Tabs(res, l.Errors, res.Warnings, report.DefaultTabNames)
-				if _, err := g.WriteTabs(ctx, ss, tabs); err != nil {
+				if _, err := g.Write(ctx, tabs); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,4 @@
-package sheets
+package gsheets
 
 import (
 	"context"
@@ -7,29 +7,18 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/mrrbot/mrrbot/sheets"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
-// WriteTabs writes tabs into the spreadsheet whose layout is ss, replacing
-// what the bot wrote before, in one atomic batchUpdate: a reader sees the
-// old tabs or the new ones, never a mix, and a failure changes nothing.
-// Tabs are found by the developer metadata that marks them as the bot's,
-// so one a person renamed is still found. A tab with a bot tab's name that
-// the bot did not create is never touched: WriteTabs returns a
-// *TabConflictError and writes nothing. Other tabs are never written.
-//
-// When the request would exceed the request size limit, the tabs are
-// written in chunks into hidden staging tabs, and one last batchUpdate
-// swaps them in: the calls then grow with the size of the write, and a
-// failure part way leaves the previous tabs as they were (the leftover
-// staging tabs are removed by the next write).
-func (g *Google) WriteTabs(ctx context.Context, ss *Spreadsheet, tabs []Tab) (*WriteResult, error) {
+// writeTabs is Write into the spreadsheet whose layout is ss.
+func (g *Spreadsheet) writeTabs(ctx context.Context, ss *layout, tabs []sheets.Tab) (*sheets.WriteResult, error) {
 	for i := range tabs {
 		t := &tabs[i]
 		if sh := ss.byTitle(t.Name); sh != nil && sh.Role != t.Role {
-			return nil, &TabConflictError{Tab: t.Name, Role: t.Role}
+			return nil, &sheets.TabConflictError{Tab: t.Name, Role: t.Role}
 		}
-		if err := t.checkColorScales(); err != nil {
+		if err := t.Check(); err != nil {
 			return nil, fmt.Errorf("write tabs: tab %q: %w", t.Name, err)
 		}
 	}
@@ -41,7 +30,7 @@ func (g *Google) WriteTabs(ctx context.Context, ss *Spreadsheet, tabs []Tab) (*W
 	}
 	p := newPlan(ss)
 	p.removeLeftovers()
-	res := &WriteResult{}
+	res := &sheets.WriteResult{}
 	for i := range tabs {
 		p.writeTab(&tabs[i], res)
 	}
@@ -62,12 +51,12 @@ func (g *Google) WriteTabs(ctx context.Context, ss *Spreadsheet, tabs []Tab) (*W
 
 // plan collects the requests of one batchUpdate.
 type plan struct {
-	ss   *Spreadsheet
+	ss   *layout
 	reqs []*sheetsapi.Request
 	used map[int64]bool // sheet IDs taken
 }
 
-func newPlan(ss *Spreadsheet) *plan {
+func newPlan(ss *layout) *plan {
 	p := &plan{ss: ss, used: map[int64]bool{}}
 	for _, sh := range ss.Sheets {
 		p.used[sh.ID] = true
@@ -98,9 +87,9 @@ func (p *plan) removeLeftovers() {
 	}
 }
 
-// size returns the grid a tab needs: its rows and header, and the columns
+// tabSize returns the grid a tab needs: its rows and header, and the columns
 // up to its chart's anchor.
-func (t *Tab) size() (rows, cols int64) {
+func tabSize(t *sheets.Tab) (rows, cols int64) {
 	rows = int64(len(t.Rows)) + 1
 	// Google refuses to freeze every row of a tab: keep one more.
 	rows = max(rows, int64(t.FrozenRows)+1)
@@ -112,8 +101,8 @@ func (t *Tab) size() (rows, cols int64) {
 }
 
 // writeTab adds the requests that make the bot's tab for t.Role hold t.
-func (p *plan) writeTab(t *Tab, res *WriteResult) {
-	rows, cols := t.size()
+func (p *plan) writeTab(t *sheets.Tab, res *sheets.WriteResult) {
+	rows, cols := tabSize(t)
 	sh := p.ss.byRole(t.Role)
 	var id int64
 	var charts []int64
@@ -171,7 +160,7 @@ func minI(a, b int64) int64 {
 	return a
 }
 
-func resize(id, rows, cols int64, t *Tab) *sheetsapi.Request {
+func resize(id, rows, cols int64, t *sheets.Tab) *sheetsapi.Request {
 	return &sheetsapi.Request{UpdateSheetProperties: &sheetsapi.UpdateSheetPropertiesRequest{
 		Properties: &sheetsapi.SheetProperties{
 			SheetId: id, Title: t.Name, Hidden: t.Hidden,
@@ -183,7 +172,7 @@ func resize(id, rows, cols int64, t *Tab) *sheetsapi.Request {
 }
 
 // protect asks the spreadsheet to warn whoever edits the tab.
-func protect(sheetID int64, t *Tab) *sheetsapi.Request {
+func protect(sheetID int64, t *sheets.Tab) *sheetsapi.Request {
 	return &sheetsapi.Request{AddProtectedRange: &sheetsapi.AddProtectedRangeRequest{ProtectedRange: &sheetsapi.ProtectedRange{
 		Range:       &sheetsapi.GridRange{SheetId: sheetID, ForceSendFields: []string{"SheetId"}},
 		Description: "mrrbot keeps its books here; edits are undone by the next sync",
@@ -205,7 +194,7 @@ func metadata(sheetID int64, key, value string) *sheetsapi.Request {
 // apiRows converts rows [from, to) of t, with the header first when
 // header is set. Values only: each column's format is set once for the
 // whole column by formatColumns, which keeps the request small.
-func apiRows(t *Tab, from, to int, header bool) []*sheetsapi.RowData {
+func apiRows(t *sheets.Tab, from, to int, header bool) []*sheetsapi.RowData {
 	out := make([]*sheetsapi.RowData, 0, to-from+1)
 	if header {
 		hd := &sheetsapi.RowData{}
@@ -230,19 +219,19 @@ func apiRows(t *Tab, from, to int, header bool) []*sheetsapi.RowData {
 
 // apiValue converts a cell. Text is always a string value, never parsed:
 // a customer named "=1+1" stays text.
-func apiValue(c Cell) *sheetsapi.CellData {
+func apiValue(c sheets.Cell) *sheetsapi.CellData {
 	switch c.Kind {
-	case Text:
+	case sheets.Text:
 		s := fitCell(c.Text)
 		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{StringValue: &s}}
-	case Number:
+	case sheets.Number:
 		f, err := strconv.ParseFloat(c.Text, 64)
 		if err != nil {
 			s := c.Text
 			return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{StringValue: &s}}
 		}
 		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{NumberValue: &f}}
-	case Bool:
+	case sheets.Bool:
 		b := c.Text == "TRUE"
 		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{BoolValue: &b, ForceSendFields: []string{"BoolValue"}}}
 	}
@@ -293,15 +282,15 @@ func utf16Len(s string) int {
 }
 
 // apiFormatType is the Sheets number format type of a column format.
-func apiFormatType(f Format) string {
+func apiFormatType(f sheets.Format) string {
 	switch f {
-	case FormatDate:
+	case sheets.FormatDate:
 		return "DATE"
-	case FormatPercent:
+	case sheets.FormatPercent:
 		return "PERCENT"
-	case FormatCurrency:
+	case sheets.FormatCurrency:
 		return "CURRENCY"
-	case FormatNumber:
+	case sheets.FormatNumber:
 		return "NUMBER"
 	}
 	return ""
@@ -309,7 +298,7 @@ func apiFormatType(f Format) string {
 
 // formatColumns sets each column's number format below the header, and
 // its width.
-func (p *plan) formatColumns(id int64, t *Tab) {
+func (p *plan) formatColumns(id int64, t *sheets.Tab) {
 	for i, c := range t.Columns {
 		if typ := apiFormatType(c.Format); typ != "" && c.Pattern != "" && len(t.Rows) > 0 {
 			p.add(&sheetsapi.Request{RepeatCell: &sheetsapi.RepeatCellRequest{
@@ -331,7 +320,7 @@ func (p *plan) formatColumns(id int64, t *Tab) {
 
 // addColorScales adds a gradient rule for each colour scale of t, in
 // order, to the tab id, which has no rules.
-func (p *plan) addColorScales(id int64, t *Tab) {
+func (p *plan) addColorScales(id int64, t *sheets.Tab) {
 	n := int64(0)
 	for i := range t.ColorScales {
 		s := &t.ColorScales[i]
@@ -366,13 +355,13 @@ func (p *plan) addColorScales(id int64, t *Tab) {
 // The tab's colour scales have been checked: the value is a number and the
 // colour "#rrggbb".
 func interpolationPoint(value, color string) *sheetsapi.InterpolationPoint {
-	lit, _ := NumberLiteral(value)
-	rgb, _ := ParseColor(color)
+	lit, _ := sheets.NumberLiteral(value)
+	rgb, _ := sheets.ParseColor(color)
 	c := &sheetsapi.Color{Red: float64(rgb[0]) / 255, Green: float64(rgb[1]) / 255, Blue: float64(rgb[2]) / 255}
 	return &sheetsapi.InterpolationPoint{Type: "NUMBER", Value: lit, ColorStyle: &sheetsapi.ColorStyle{RgbColor: c}}
 }
 
-func chartSpec(id int64, t *Tab) *sheetsapi.ChartSpec {
+func chartSpec(id int64, t *sheets.Tab) *sheetsapi.ChartSpec {
 	ch := t.Chart
 	n := int64(len(t.Rows)) + 1
 	col := func(c int) *sheetsapi.ChartData {
@@ -405,7 +394,7 @@ func chartSpec(id int64, t *Tab) *sheetsapi.ChartSpec {
 	return &sheetsapi.ChartSpec{Title: ch.Title, BasicChart: basic, HiddenDimensionStrategy: "SHOW_ALL"}
 }
 
-func addChart(id int64, t *Tab, spec *sheetsapi.ChartSpec) *sheetsapi.Request {
+func addChart(id int64, t *sheets.Tab, spec *sheetsapi.ChartSpec) *sheetsapi.Request {
 	return &sheetsapi.Request{AddChart: &sheetsapi.AddChartRequest{Chart: &sheetsapi.EmbeddedChart{
 		Spec: spec,
 		Position: &sheetsapi.EmbeddedObjectPosition{OverlayPosition: &sheetsapi.OverlayPosition{
@@ -422,13 +411,13 @@ func addChart(id int64, t *Tab, spec *sheetsapi.ChartSpec) *sheetsapi.Request {
 // one deletes the old bot tabs and gives the staging tabs their names,
 // formats, metadata and chart. Until that last call the old tabs are
 // untouched.
-func (g *Google) writeStaged(ctx context.Context, ss *Spreadsheet, tabs []Tab) (*WriteResult, error) {
+func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets.Tab) (*sheets.WriteResult, error) {
 	p := newPlan(ss)
 	p.removeLeftovers()
 	staged := make([]int64, len(tabs))
 	for i := range tabs {
 		t := &tabs[i]
-		rows, cols := t.size()
+		rows, cols := tabSize(t)
 		staged[i] = p.newSheetID()
 		p.add(&sheetsapi.Request{AddSheet: &sheetsapi.AddSheetRequest{Properties: &sheetsapi.SheetProperties{
 			SheetId: staged[i], Title: fmt.Sprintf("_mrrbot_staging_%s_%d", t.Role, staged[i]), Hidden: true,
@@ -465,7 +454,7 @@ func (g *Google) writeStaged(ctx context.Context, ss *Spreadsheet, tabs []Tab) (
 
 	// Swap: delete the old tabs first (a rename onto a taken name fails).
 	p = newPlan(ss)
-	res := &WriteResult{}
+	res := &sheets.WriteResult{}
 	for i := range tabs {
 		t := &tabs[i]
 		if old := ss.byRole(t.Role); old != nil {
@@ -477,7 +466,7 @@ func (g *Google) writeStaged(ctx context.Context, ss *Spreadsheet, tabs []Tab) (
 	}
 	for i := range tabs {
 		t := &tabs[i]
-		rows, cols := t.size()
+		rows, cols := tabSize(t)
 		p.add(resize(staged[i], rows, cols, t))
 		p.add(&sheetsapi.Request{DeleteDeveloperMetadata: &sheetsapi.DeleteDeveloperMetadataRequest{DataFilter: &sheetsapi.DataFilter{
 			DeveloperMetadataLookup: &sheetsapi.DeveloperMetadataLookup{MetadataKey: metaStaging, MetadataValue: t.Role},
@@ -498,7 +487,7 @@ func (g *Google) writeStaged(ctx context.Context, ss *Spreadsheet, tabs []Tab) (
 	return res, nil
 }
 
-func (g *Google) batch(ctx context.Context, reqs []*sheetsapi.Request, op string) error {
+func (g *Spreadsheet) batch(ctx context.Context, reqs []*sheetsapi.Request, op string) error {
 	if len(reqs) == 0 {
 		return nil
 	}
@@ -511,7 +500,7 @@ func (g *Google) batch(ctx context.Context, reqs []*sheetsapi.Request, op string
 
 // chunkEnd returns the end of the chunk of t's rows starting at from that
 // fits a request, measured by encoding a sample of rows.
-func (g *Google) chunkEnd(t *Tab, from int) int {
+func (g *Spreadsheet) chunkEnd(t *sheets.Tab, from int) int {
 	if from >= len(t.Rows) {
 		return from
 	}
@@ -524,7 +513,7 @@ func (g *Google) chunkEnd(t *Tab, from int) int {
 
 // estimateBytes estimates the encoded size of the rows of tabs from a
 // sample of each tab's rows.
-func estimateBytes(tabs []Tab) int {
+func estimateBytes(tabs []sheets.Tab) int {
 	total := 0
 	for i := range tabs {
 		t := &tabs[i]

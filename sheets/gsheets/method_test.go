@@ -1,11 +1,11 @@
-package sheets_test
+package gsheets_test
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
 
-	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"google.golang.org/api/option"
 	sheetsapi "google.golang.org/api/sheets/v4"
@@ -23,7 +23,7 @@ func TestOnCallMethods(t *testing.T) {
 
 	var got []string
 	ctx := context.Background()
-	hc, _, err := sheets.NewHTTPClient(ctx, sheets.AuthConfig{
+	hc, _, err := gsheets.NewHTTPClient(ctx, gsheets.AuthConfig{
 		Endpoint:  srv.URL(),
 		TokenFile: filepath.Join(t.TempDir(), "no-token.json"),
 		Getenv:    func(string) string { return "" },
