@@ -2,9 +2,12 @@ package sheets
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -128,4 +131,47 @@ func (c *CSVReader) Next() (int, []Cell, error) {
 	}
 	c.cells = cells
 	return row, cells, nil
+}
+
+// CSVFile is a subscriptions table in a CSV file, with its FX rates in
+// another when FX is set, as a [Source]: what `mrrbot compute --input
+// FILE.csv --fx FILE.csv` reads. A CSV file is read, never written.
+type CSVFile struct {
+	Path string
+	// FX is the CSV file of FX rates, or "".
+	FX string
+}
+
+var _ Source = CSVFile{}
+
+// Layout names the file. Its one table has the file's name.
+func (c CSVFile) Layout(context.Context) (*Layout, error) {
+	if _, err := os.Stat(c.Path); err != nil {
+		return nil, fmt.Errorf("open input: %w", err)
+	}
+	return &Layout{Name: "file " + c.Path, Title: c.Path, Link: c.Path, Tabs: []TabInfo{{Title: filepath.Base(c.Path)}}}, nil
+}
+
+// Load reads the file, and its FX file, with [ReadCSV]; opts.Tab does not
+// apply.
+func (c CSVFile) Load(_ context.Context, opts Options) (*Loaded, error) {
+	f, err := os.Open(c.Path)
+	if err != nil {
+		return nil, fmt.Errorf("open input: %w", err)
+	}
+	defer f.Close()
+	var fx io.Reader
+	if c.FX != "" {
+		ff, err := os.Open(c.FX)
+		if err != nil {
+			return nil, fmt.Errorf("open fx rates: %w", err)
+		}
+		defer ff.Close()
+		fx = ff
+	}
+	l, err := ReadCSV(f, fx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", c.Path, err)
+	}
+	return l, nil
 }
