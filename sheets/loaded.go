@@ -21,7 +21,7 @@ type Loaded struct {
 	// numbers are the FX table's.
 	FXErrors []calc.Issue
 	// Books is what the history tab recorded at the last sync, or nil.
-	Books *Books
+	Books *calc.Books
 
 	// fxLeftOut holds, by currency, the first row of the FX table that was
 	// left out, so that a row with no rate for the currency can say why.

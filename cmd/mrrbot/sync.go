@@ -95,7 +95,7 @@ type synced struct {
 	// restated are the closed months that changed since the last sync
 	// recorded them; books is what this sync records.
 	restated []calc.Restatement
-	books    *sheets.Books
+	books    *calc.Books
 	// write writes tabs to where they were read from.
 	write func(ctx context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error)
 }
@@ -257,21 +257,15 @@ func (c *cli) google(ctx context.Context, id, credentials string) (*gsheets.Spre
 	})
 }
 
-// compute turns what was read into figures, and knows how to make the
-// bot's tabs.
+// compute turns what was read into figures, with the closed-books policy
+// of --books, and knows how to make the bot's tabs.
 func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) *synced {
 	live := loaded.Book.Compute(asOf)
-	res := live
-	old := loaded.Books
-	if f.books == booksLocked && old != nil && old.Closed != 0 {
-		// The closed months keep the figures recorded when they were
-		// closed; the first open month moves from them.
-		res = live.Locked(old.History.Upto(old.Closed))
-	}
+	closing := calc.CloseBooks(live, loaded.Book.Prints(), loaded.Books, f.books == booksLocked)
+	res, books := closing.Result, closing.Books
 	s := &synced{loaded: loaded, result: res, errors: withFXErrors(loaded), remarks: rowWarnings(loaded, res)}
-	books, restated := keepBooks(loaded, live, asOf)
-	s.restated, s.books = restated, books
-	warnings := append(slices.Clone(s.remarks), restatementIssues(restated, live.Customers, res.Currency)...)
+	s.restated, s.books = closing.Restated, books
+	warnings := append(slices.Clone(s.remarks), restatementIssues(closing.Restated, live.Customers, res.Currency)...)
 	names := f.names
 	s.makeTabs = func() []sheets.Tab {
 		tabs := report.Tabs(res, s.errors, warnings, names)
@@ -288,29 +282,6 @@ func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) *synced {
 func (s *synced) tabs() []sheets.Tab {
 	s.tabsOnce.Do(func() { s.tabList = s.makeTabs() })
 	return s.tabList
-}
-
-// keepBooks compares the closed months with what the last sync recorded,
-// and returns the books to record now: the month-end MRR of every closed
-// month and a fingerprint of every paying row. Months closed with `books
-// close` keep their recorded figures. A run as of an earlier date than
-// the last one records nothing new.
-func keepBooks(loaded *sheets.Loaded, live *calc.Result, asOf calc.Date) (*sheets.Books, []calc.Restatement) {
-	through := calc.LastClosed(asOf)
-	prints := loaded.Book.Prints()
-	old := loaded.Books
-	if old == nil {
-		return &sheets.Books{History: live.History(through), Prints: prints}, nil
-	}
-	restated := calc.Restatements(old.History, old.Prints, live, prints)
-	if through < old.History.Through {
-		return old, restated
-	}
-	books := &sheets.Books{History: live.History(through), Prints: prints, Closed: old.Closed}
-	if old.Closed != 0 {
-		books.History = calc.Freeze(old.History, old.Closed, books.History)
-	}
-	return books, restated
 }
 
 // restatementIssues lists restatements on the Data Issues tab.

@@ -217,11 +217,11 @@ func summaryTab(name string, rows int) sheets.Tab {
 }
 
 // contractBooks is what a history tab records.
-func contractBooks(t *testing.T, s Store) sheets.Books {
+func contractBooks(t *testing.T, s Store) calc.Books {
 	t.Helper()
 	l := load(t, s, "")
 	res := l.Book.Compute(contractAsOf)
-	return sheets.Books{History: res.History(calc.LastClosed(contractAsOf)), Prints: l.Book.Prints(), Closed: calc.MonthOf(2025, 2)}
+	return calc.Books{History: res.History(calc.LastClosed(contractAsOf)), Prints: l.Book.Prints(), Closed: calc.MonthOf(2025, 2)}
 }
 
 func contractWrite(t *testing.T, open func(*testing.T, []Seed) Store) {
