@@ -49,10 +49,8 @@ func (c *cli) doctor(ctx context.Context, args []string) error {
 	}
 
 	d := &checkup{w: c.stdout}
-	if f.workbook != "" {
-		c.doctorWorkbook(d, &f)
-	} else {
-		c.doctorGoogle(ctx, d, &f)
+	if t := c.doctorSource(ctx, d, &f); t != nil {
+		checkSource(ctx, d, &f, t)
 	}
 	c.doctorSlack(ctx, d)
 	c.doctorServe(d)
@@ -84,45 +82,79 @@ func (d *checkup) skip(format string, args ...any) {
 	fmt.Fprintf(d.w, "– %s\n", fmt.Sprintf(format, args...))
 }
 
-// doctorGoogle checks the credentials, that the spreadsheet opens, and
-// its tabs.
-func (c *cli) doctorGoogle(ctx context.Context, d *checkup, f *syncFlags) {
+// doctorSource checks what a source needs before it opens, and returns
+// the source to check, or nil when it cannot be: the credentials and the
+// spreadsheet's ID for a spreadsheet; nothing for a workbook.
+func (c *cli) doctorSource(ctx context.Context, d *checkup, f *syncFlags) *doctorTarget {
+	if f.workbook != "" {
+		d.skip("Google credentials: not needed for a local workbook")
+		return &doctorTarget{
+			Source: &xlsx.Workbook{Path: f.workbook},
+			problem: func(err error) (string, string) {
+				if errors.Is(err, fs.ErrNotExist) {
+					return fmt.Sprintf("workbook %s does not exist", f.workbook),
+						"check the path given with --workbook, or run \"mrrbot demo\" to write a sample workbook"
+				}
+				return err.Error(), "give --workbook an .xlsx file (Excel, LibreOffice, or Google Sheets' File → Download → Microsoft Excel)"
+			},
+			noun:    "workbook",
+			rowsFix: fmt.Sprintf("\"mrrbot compute --input %s\" lists each row, column and problem; correct them in the workbook", f.workbook),
+		}
+	}
 	id, idErr := "", error(nil)
 	if f.spreadsheet != "" {
 		id, idErr = gsheets.SpreadsheetID(f.spreadsheet)
 	}
 	g, err := c.google(ctx, id, f.credentials)
-	var who gsheets.Identity
 	if err != nil {
 		d.fail(c.credentialsProblem(f, err))
 	} else {
-		who = g.Identity()
-		d.pass("Google credentials: %s", c.describeIdentity(who, f))
+		d.pass("Google credentials: %s", c.describeIdentity(g.Identity(), f))
 	}
 	// Which spreadsheet is settled without credentials.
 	switch {
 	case f.spreadsheet == "":
 		d.fail("no spreadsheet: neither --spreadsheet nor MRRBOT_SPREADSHEET is set",
 			"give --spreadsheet with the spreadsheet's URL or ID (https://docs.google.com/spreadsheets/d/ID/edit), set MRRBOT_SPREADSHEET, or use --workbook FILE.xlsx")
-		return
+		return nil
 	case idErr != nil:
 		d.fail("--spreadsheet: "+idErr.Error(),
 			"copy the spreadsheet's URL from the browser's address bar, or the ID in it (https://docs.google.com/spreadsheets/d/ID/edit)")
-		return
+		return nil
 	case g == nil:
 		d.skip("spreadsheet not checked: it needs working credentials")
-		return
+		return nil
 	}
-	ss, err := g.Layout(ctx)
+	return &doctorTarget{
+		Source:  g,
+		problem: g.Problem,
+		noun:    "spreadsheet",
+		rowsFix: `"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`,
+	}
+}
+
+// doctorTarget is a source doctor checks, with what to say of it.
+type doctorTarget struct {
+	sheets.Source
+	// problem says why the source did not open, and what to do.
+	problem func(error) (what, fix string)
+	// noun is what the source is: "spreadsheet", "workbook".
+	noun string
+	// rowsFix says where to see the rows left out.
+	rowsFix string
+}
+
+// checkSource checks that the source opens, and its tables.
+func checkSource(ctx context.Context, d *checkup, f *syncFlags, t *doctorTarget) {
+	layout, err := t.Layout(ctx)
 	if err != nil {
-		d.fail(g.Problem(err))
-		d.skip("tabs, header, rows and FX rates not checked: the spreadsheet must open first")
+		d.fail(t.problem(err))
+		d.skip("tabs, header, rows and FX rates not checked: the %s must open first", t.noun)
 		return
 	}
-	d.pass("%s opens", ss.Name)
-	checkTables(d, f, ss.Name, ss.Titles(),
-		func() (*sheets.Loaded, error) { return g.Load(ctx, f.options()) },
-		`"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`)
+	d.pass("%s opens", layout.Name)
+	checkTables(d, f, layout.Name, layout.Titles(),
+		func() (*sheets.Loaded, error) { return t.Load(ctx, f.options()) }, t.rowsFix)
 }
 
 // credentialsProblem says what went wrong looking for Google credentials
@@ -174,26 +206,6 @@ func redactURL(u string) string {
 		return "(unparsable URL)"
 	}
 	return p.Redacted()
-}
-
-// doctorWorkbook checks that the workbook opens, and its tabs.
-func (c *cli) doctorWorkbook(d *checkup, f *syncFlags) {
-	d.skip("Google credentials: not needed for a local workbook")
-	tabs, err := xlsx.Tabs(f.workbook)
-	if err != nil {
-		what, fix := err.Error(), "give --workbook an .xlsx file (Excel, LibreOffice, or Google Sheets' File → Download → Microsoft Excel)"
-		if errors.Is(err, fs.ErrNotExist) {
-			what = fmt.Sprintf("workbook %s does not exist", f.workbook)
-			fix = "check the path given with --workbook, or run \"mrrbot demo\" to write a sample workbook"
-		}
-		d.fail(what, fix)
-		d.skip("tabs, header, rows and FX rates not checked: the workbook must open first")
-		return
-	}
-	d.pass("workbook %s opens", f.workbook)
-	checkTables(d, f, "workbook "+f.workbook, tabs,
-		func() (*sheets.Loaded, error) { return xlsx.Read(f.workbook, f.options()) },
-		fmt.Sprintf("\"mrrbot compute --input %s\" lists each row, column and problem; correct them in the workbook", f.workbook))
 }
 
 // checkTables checks the subscriptions tab of a source with the given
@@ -467,7 +479,7 @@ func (c *cli) doctorSlack(ctx context.Context, d *checkup) {
 	})
 	team, bot, err := sl.AuthTest(ctx)
 	if err != nil {
-		if code := notify.ErrorCode(err); tokenRefused(code) {
+		if code := notify.ErrorCode(err); notify.TokenRefused(code) {
 			d.fail(fmt.Sprintf("Slack refused SLACK_BOT_TOKEN (%s)", code), tokenFix)
 		} else {
 			d.fail("cannot reach Slack: "+err.Error(), "check the network, and SLACK_API_URL if it is set")
@@ -502,21 +514,11 @@ func (c *cli) doctorSlack(ctx context.Context, d *checkup) {
 	case code == "missing_scope":
 		d.fail("cannot check SLACK_CHANNEL: the Slack app lacks the channels:read scope",
 			"add the bot scopes channels:read and groups:read under OAuth & Permissions (or to the app manifest) and reinstall the app")
-	case tokenRefused(code):
+	case notify.TokenRefused(code):
 		d.fail(fmt.Sprintf("Slack refused SLACK_BOT_TOKEN (%s)", code), tokenFix)
 	default:
 		d.fail("cannot check SLACK_CHANNEL: "+err.Error(), "check the network, and SLACK_API_URL if it is set")
 	}
-}
-
-// tokenRefused reports whether a Slack error code means the token is no
-// good.
-func tokenRefused(code string) bool {
-	switch code {
-	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type":
-		return true
-	}
-	return false
 }
 
 // doctorServe checks that serve can take /mrr: over HTTP with the signing

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +23,11 @@ import (
 // maxCommandBody is the largest slash command request read; Slack's are a
 // few hundred bytes.
 const maxCommandBody = 64 << 10
+
+// sharedTimeout bounds a computation or a /mrr sync that several commands
+// share: no one command's end cuts it short, and it cannot outlive them
+// all by long.
+const sharedTimeout = 5 * time.Minute
 
 func (c *cli) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -72,7 +76,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		}
 		wg.Go(func() {
 			blog := log.With("report", b.name)
-			runSchedule(ctx, b.sched, b.loc, blog, func(ctx context.Context, month calc.Month) {
+			runSchedule(ctx, b.sched, b.loc, c.now, blog, func(ctx context.Context, month calc.Month) {
 				if err := b.postDigest(ctx, month); err != nil {
 					blog.Error("posting the monthly digest", "month", month.String(), "err", err)
 				}
@@ -107,8 +111,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if *metricsAddr == "" {
 		mux.Handle("GET /metrics", c.metrics.handler())
 	}
-	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient, metrics: c.metrics,
-		apiURL: apiURL, refuseURL: c.refuseResponseURL})
+	commands := c.commandHandler(secret, apiURL, route)
+	mux.Handle("POST /slack/commands", commands)
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -171,7 +175,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		metricsSrv.Close()
 	}
 	cancel()
-	wg.Wait() // commands still being answered, the schedulers, Socket Mode
+	commands.Wait() // commands still being answered
+	wg.Wait()       // the schedulers, Socket Mode and its commands
 	return runErr
 }
 
@@ -249,7 +254,11 @@ func (b *bot) load(ctx context.Context) (*synced, error) {
 		f := b.flags
 		f.dryRun = true
 		f.per = period{asOf: b.today().String()}
-		s, err := b.cli.runSync(context.WithoutCancel(ctx), &f)
+		// The computation is shared: a command whose answer is no longer
+		// wanted does not cut it short for the others.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedTimeout)
+		defer cancel()
+		s, err := b.cli.runSync(ctx, &f)
 		if err != nil {
 			return nil, err
 		}
@@ -275,7 +284,9 @@ func (b *bot) sync(ctx context.Context) (*synced, error) {
 		f.per = period{asOf: b.today().String()}
 		// The sync is shared: a command whose answer is no longer wanted
 		// does not cut it short for the others.
-		s, err := b.cli.runSync(context.WithoutCancel(ctx), &f)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedTimeout)
+		defer cancel()
+		s, err := b.cli.runSync(ctx, &f)
 		if err != nil {
 			return nil, err
 		}
@@ -388,110 +399,17 @@ func syncMessage(s *synced) notify.Message {
 	return textMessage(sb.String())
 }
 
-// commandHandler is POST /slack/commands: verify, ack at once, answer on
-// the response URL.
-type commandHandler struct {
-	route      func(context.Context, notify.Command) notify.Message
-	log        *slog.Logger
-	secret     string
-	now        func() time.Time
-	wg         *sync.WaitGroup
-	httpClient *http.Client
-	metrics    *metrics
-	// apiURL (SLACK_API_URL) is, besides hooks.slack.com, the one host
-	// answers may go to; refuseURL records a command that named another.
-	apiURL    string
-	refuseURL func(notify.Command, error)
-
-	// seen holds the signed requests answered within the last
-	// notify.MaxSkew, by timestamp and signature: a replay of one is
-	// acknowledged, and not run again.
-	mu   sync.Mutex
-	seen map[string]time.Time
-}
-
-// replayText is the acknowledgement of a replayed request.
-const replayText = "Already answered this request."
-
-// firstTime records the signed request r, verified, and reports whether
-// it is the first with its timestamp and signature. Records older than
-// the window a signature is good for are dropped: a replay of one of
-// them is refused as stale.
-func (h *commandHandler) firstTime(r *http.Request) bool {
-	key := r.Header.Get("X-Slack-Request-Timestamp") + " " + r.Header.Get("X-Slack-Signature")
-	now := h.now()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.seen == nil {
-		h.seen = make(map[string]time.Time)
+// commandHandler is POST /slack/commands: notify's handler, with route
+// answering, the metrics counting and the refusals audited.
+func (c *cli) commandHandler(secret, apiURL string, route func(context.Context, notify.Command) notify.Message) *notify.SlashHandler {
+	return &notify.SlashHandler{
+		Secret: secret, Handle: route, APIURL: apiURL,
+		Refused:  func(_ context.Context, cmd notify.Command, err error) { c.refuseResponseURL(cmd, err) },
+		Rejected: func(error) { c.metrics.slash(slashUnknown, resultRefused) },
+		Replayed: func(cmd notify.Command) { c.metrics.slash(commandKind(strings.TrimSpace(cmd.Text)), resultReplayed) },
+		Now:      c.now, MaxBody: maxCommandBody,
+		HTTPClient: c.httpClient, Hooks: c.metrics.slackHooks(), Logger: c.logger(),
 	}
-	for k, at := range h.seen {
-		if now.Sub(at) > 2*notify.MaxSkew {
-			delete(h.seen, k)
-		}
-	}
-	if _, ok := h.seen[key]; ok {
-		return false
-	}
-	h.seen[key] = now
-	return true
-}
-
-func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	log := h.log
-	if h.secret == "" {
-		h.metrics.slash(slashUnknown, resultRefused)
-		http.Error(w, "slash commands over HTTP need SLACK_SIGNING_SECRET", http.StatusUnauthorized)
-		return
-	}
-	body, err := notify.VerifyRequest(r, h.secret, h.now, maxCommandBody)
-	switch {
-	case errors.Is(err, notify.ErrTooLarge):
-		h.metrics.slash(slashUnknown, resultRefused)
-		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-		return
-	case err != nil:
-		log.Warn("refused a slash command", "err", err, "remote", r.RemoteAddr)
-		h.metrics.slash(slashUnknown, resultRefused)
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
-		return
-	}
-	cmd, err := notify.ParseCommand(body)
-	if err != nil {
-		h.metrics.slash(slashUnknown, resultRefused)
-		http.Error(w, "not a slash command", http.StatusBadRequest)
-		return
-	}
-	// Signed or not, an answer goes to Slack only: never to an address the
-	// request chose. A command without a response_url is refused here too,
-	// with its audit line: Slack always sends one.
-	if err := notify.CheckResponseURL(cmd.ResponseURL, h.apiURL); err != nil {
-		h.refuseURL(cmd, err)
-		http.Error(w, "response_url is not a Slack URL", http.StatusBadRequest)
-		return
-	}
-	if !h.firstTime(r) {
-		// A copy of a request already answered (Slack does not send one
-		// twice): acknowledged, and neither run nor answered again.
-		log.Warn("replayed slash command", "remote", r.RemoteAddr)
-		h.metrics.slash(commandKind(strings.TrimSpace(cmd.Text)), resultReplayed)
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]string{"response_type": "ephemeral", "text": replayText})
-		return
-	}
-	// Answer on the response URL, after the ack: Slack waits 3 seconds at
-	// most for this reply, and a computation may take longer.
-	h.wg.Go(func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Minute)
-		defer cancel()
-		msg := h.route(ctx, cmd)
-		respond := notify.Responder{HTTPClient: h.httpClient, Hooks: h.metrics.slackHooks()}
-		if err := respond.Respond(ctx, cmd.ResponseURL, msg, false); err != nil {
-			log.Error("answering a slash command", "err", err)
-		}
-	})
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]string{"response_type": "ephemeral", "text": "Working on it…"})
 }
 
 // schedule is when the monthly digest goes out: a day of the month and a
@@ -538,13 +456,14 @@ func (s schedule) next(now time.Time, loc *time.Location) time.Time {
 }
 
 // runSchedule calls fire with the month just ended each time the schedule
-// comes round, until ctx is done. It keeps time with the time package, so
-// tests run it under testing/synctest.
-func runSchedule(ctx context.Context, s schedule, loc *time.Location, log *slog.Logger, fire func(context.Context, calc.Month)) {
+// comes round, until ctx is done. It reads the time from now, serve's one
+// clock, and waits with the time package's timers, so tests run it under
+// testing/synctest.
+func runSchedule(ctx context.Context, s schedule, loc *time.Location, now func() time.Time, log *slog.Logger, fire func(context.Context, calc.Month)) {
 	for {
-		at := s.next(time.Now(), loc)
+		at := s.next(now(), loc)
 		log.Info("next digest", "at", at.Format(time.RFC3339))
-		timer := time.NewTimer(time.Until(at))
+		timer := time.NewTimer(at.Sub(now()))
 		select {
 		case <-ctx.Done():
 			timer.Stop()

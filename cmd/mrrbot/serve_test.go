@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"github.com/slack-go/slack"
@@ -100,7 +99,7 @@ func slashRequest(t *testing.T, addr, text, responseURL string, at time.Time, se
 func signedRequest(t *testing.T, addr string, form url.Values, at time.Time, secret string) *http.Request {
 	t.Helper()
 	body := []byte(form.Encode())
-	ts, sig := notify.Sign(secret, at, body)
+	ts, sig := slacktest.Sign(secret, at, body)
 	req, err := http.NewRequest("POST", "http://"+addr+"/slack/commands", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -16,8 +16,6 @@ import (
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
-	"github.com/mrrbot/mrrbot/sheets/gsheets"
-	"github.com/mrrbot/mrrbot/sheets/xlsx"
 )
 
 // syncFlags are the flags of `mrrbot sync`.
@@ -157,11 +155,8 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) {
 	start := time.Now()
 	defer func() { c.metrics.observeSync(time.Since(start), s, err) }()
-	switch {
-	case f.spreadsheet != "" && f.workbook != "":
-		return nil, usagef("give --spreadsheet or --workbook, not both")
-	case f.spreadsheet == "" && f.workbook == "":
-		return nil, usagef("no source: give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET) or --workbook FILE.xlsx")
+	if err := f.checkStore(); err != nil {
+		return nil, err
 	}
 	loc, err := c.location()
 	if err != nil {
@@ -172,16 +167,26 @@ func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) 
 		return nil, err
 	}
 	f.today = calc.DateFromTime(c.now().In(loc))
-	if f.workbook != "" {
-		s, err = c.syncWorkbook(f, asOf)
-	} else {
-		s, err = c.syncGoogle(ctx, f, asOf)
+	st, what, err := c.openStore(ctx, f)
+	if err != nil {
+		return nil, err
 	}
-	if s != nil {
-		s.report = f.report
+	c.step("opening %s", what)
+	layout, err := st.Layout(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if err != nil || f.dryRun {
-		return s, err
+	c.step("reading tab %q of %q", f.tab, layout.Title)
+	loaded, err := st.Load(ctx, f.options())
+	if err != nil {
+		return nil, err
+	}
+	s = compute(loaded, asOf, f)
+	s.report = f.report
+	s.title, s.link = layout.Title, layout.Link
+	s.ledger, s.write = st.Ledger(), st.Write
+	if f.dryRun {
+		return s, nil
 	}
 	c.step("writing %s", tabSizes(s.tabs()))
 	if s.written, err = s.write(ctx, s.tabs()); err != nil {
@@ -195,66 +200,6 @@ func (c *cli) step(format string, args ...any) {
 	if c.progress != nil {
 		fmt.Fprintf(c.progress, "… "+format+"\n", args...)
 	}
-}
-
-func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
-	c.step("reading %s", f.workbook)
-	loaded, err := xlsx.Read(f.workbook, f.options())
-	if err != nil {
-		return nil, err
-	}
-	s := compute(loaded, asOf, f)
-	s.title, s.link = f.workbook, f.workbook
-	s.ledger = xlsx.NewLedger(f.workbook)
-	s.write = func(_ context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
-		w, err := xlsx.Write(f.workbook, tabs, xlsx.WriteOptions{Ledger: f.ledger, MemoryLimit: c.memoryLimit()})
-		if err != nil {
-			return nil, fmt.Errorf("write %s: %w", f.workbook, err)
-		}
-		return w, nil
-	}
-	return s, nil
-}
-
-func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*synced, error) {
-	id, err := gsheets.SpreadsheetID(f.spreadsheet)
-	if err != nil {
-		return nil, usagef("--spreadsheet: %v", err)
-	}
-	g, err := c.google(ctx, id, f.credentials)
-	if err != nil {
-		return nil, err
-	}
-	c.step("opening spreadsheet %s", id)
-	ss, err := g.Layout(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.step("reading tab %q of %q", f.tab, ss.Title)
-	loaded, err := g.Load(ctx, f.options())
-	if err != nil {
-		return nil, err
-	}
-	s := compute(loaded, asOf, f)
-	s.title, s.link = ss.Title, ss.Link
-	s.ledger = g.Ledger()
-	s.write = g.Write
-	return s, nil
-}
-
-// google connects to the spreadsheet id with the configured credentials,
-// or unauthenticated to MRRBOT_SHEETS_ENDPOINT when none are configured.
-func (c *cli) google(ctx context.Context, id, credentials string) (*gsheets.Spreadsheet, error) {
-	onCall, onRetry := c.metrics.sheetsHooks()
-	return gsheets.Open(ctx, id, gsheets.AuthConfig{
-		Endpoint:        c.getenv("MRRBOT_SHEETS_ENDPOINT"),
-		CredentialsFile: credentials,
-		HTTPClient:      c.httpClient,
-		Logger:          c.logger(),
-		Getenv:          c.getenv,
-		OnCall:          onCall,
-		OnRetry:         onRetry,
-	})
 }
 
 // compute turns what was read into figures, with the closed-books policy
