@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -43,7 +42,8 @@ type AuthConfig struct {
 	// included, goes through. Nil means a new client with timeouts; never
 	// http.DefaultClient.
 	HTTPClient *http.Client
-	// Logger receives retries and token saves; nil discards them.
+	// Logger receives retries and warnings about the saved login; nil
+	// discards them.
 	Logger *slog.Logger
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
@@ -78,8 +78,7 @@ type Identity struct {
 //
 //  1. cfg.CredentialsFile or GOOGLE_APPLICATION_CREDENTIALS: a service
 //     account key, or an authorized_user JSON;
-//  2. the login that `mrrbot auth login` saved in cfg.TokenFile; refreshed
-//     tokens are saved back to it;
+//  2. the login that `mrrbot auth login` saved in cfg.TokenFile;
 //  3. Application Default Credentials, unless cfg.Endpoint is set: then
 //     the client sends no credentials at all (Kind "none").
 //
@@ -236,110 +235,102 @@ func validPrivateKey(key string) bool {
 	return err == nil
 }
 
-// savedLogin is the file `mrrbot auth login` writes: the OAuth client it
-// used and the token it got, so the token can be refreshed later. It holds
-// secrets and is written with mode 0600.
+// savedLogin is the file `mrrbot auth login` writes: Google's
+// authorized_user credentials, the file `gcloud auth application-default
+// login` writes and every Google client library reads (from
+// GOOGLE_APPLICATION_CREDENTIALS too): the OAuth client that signed in and
+// the refresh token it got. Each run trades the refresh token for an
+// access token. It holds secrets and is written with mode 0600.
 type savedLogin struct {
-	Type         string     `json:"type"` // savedLoginType
-	ClientID     string     `json:"client_id"`
-	ClientSecret string     `json:"client_secret"`
-	AuthURL      string     `json:"auth_uri"`
-	TokenURL     string     `json:"token_uri"`
-	Scopes       []string   `json:"scopes"`
-	Token        savedToken `json:"token"`
+	Type         string `json:"type"` // authorizedUser
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+	RefreshToken string `json:"refresh_token"`
+	// TokenURL is where the refresh token is traded; "" means Google's.
+	TokenURL string `json:"token_uri,omitempty"`
 }
 
-const savedLoginType = "mrrbot_saved_login"
+// authorizedUser is the type of Google's user credentials files.
+const authorizedUser = "authorized_user"
 
-type savedToken struct {
-	AccessToken  string    `json:"access_token"`
-	TokenType    string    `json:"token_type,omitempty"`
-	RefreshToken string    `json:"refresh_token"`
-	Expiry       time.Time `json:"expiry,omitzero"`
+// legacyLogin is the login file of earlier versions of mrrbot, in a format
+// of its own; it is rewritten as an authorized_user file when found.
+type legacyLogin struct {
+	Type         string `json:"type"` // legacyLoginType
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+	TokenURL     string `json:"token_uri"`
+	Token        struct {
+		RefreshToken string `json:"refresh_token"`
+	} `json:"token"`
 }
+
+const legacyLoginType = "mrrbot_saved_login"
 
 func (l *savedLogin) config() *oauth2.Config {
-	return &oauth2.Config{
+	conf := &oauth2.Config{
 		ClientID:     l.ClientID,
 		ClientSecret: l.ClientSecret,
-		Endpoint:     oauth2.Endpoint{AuthURL: l.AuthURL, TokenURL: l.TokenURL},
-		Scopes:       l.Scopes,
+		Endpoint:     google.Endpoint,
+		Scopes:       []string{spreadsheetsScope},
 	}
+	if l.TokenURL != "" {
+		conf.Endpoint.TokenURL = l.TokenURL
+	}
+	return conf
 }
 
-func (l *savedLogin) setToken(t *oauth2.Token) {
-	refresh := t.RefreshToken
-	if refresh == "" {
-		// A refresh response may leave the refresh token out: keep ours.
-		refresh = l.Token.RefreshToken
+// parseSavedLogin reads a saved login, and says whether it was in the
+// legacy format.
+func parseSavedLogin(data []byte) (login savedLogin, legacy bool, ok bool) {
+	var head struct {
+		Type string `json:"type"`
 	}
-	l.Token = savedToken{AccessToken: t.AccessToken, TokenType: t.TokenType, RefreshToken: refresh, Expiry: t.Expiry}
-}
-
-func (l *savedLogin) token() *oauth2.Token {
-	return &oauth2.Token{AccessToken: l.Token.AccessToken, TokenType: l.Token.TokenType, RefreshToken: l.Token.RefreshToken, Expiry: l.Token.Expiry}
+	if json.Unmarshal(data, &head) != nil {
+		return savedLogin{}, false, false
+	}
+	switch head.Type {
+	case authorizedUser:
+		ok = json.Unmarshal(data, &login) == nil
+		return login, false, ok
+	case legacyLoginType:
+		var old legacyLogin
+		if json.Unmarshal(data, &old) != nil {
+			return savedLogin{}, false, false
+		}
+		return savedLogin{Type: authorizedUser, ClientID: old.ClientID, ClientSecret: old.ClientSecret,
+			RefreshToken: old.Token.RefreshToken, TokenURL: old.TokenURL}, true, true
+	}
+	return savedLogin{}, false, false
 }
 
 // savedLoginSource reads the saved login at path. An error wrapping
-// fs.ErrNotExist means there is none.
+// fs.ErrNotExist means there is none. A login saved in mrrbot's earlier
+// format is rewritten in Google's.
 func savedLoginSource(ctx context.Context, path string, logger *slog.Logger) (oauth2.TokenSource, Identity, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, Identity{}, fmt.Errorf("read saved login: %w", err)
 	}
-	var login savedLogin
-	if err := json.Unmarshal(data, &login); err != nil || login.Type != savedLoginType {
+	login, legacy, ok := parseSavedLogin(data)
+	if !ok {
 		return nil, Identity{}, fmt.Errorf("read saved login: %s is not a login saved by `mrrbot auth login`; run it again", path)
 	}
-	if login.Token.RefreshToken == "" || login.TokenURL == "" {
+	if login.RefreshToken == "" {
 		return nil, Identity{}, fmt.Errorf("read saved login: %s has no refresh token; run `mrrbot auth login` again", path)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
 		logger.Warn("saved login is readable by other users; chmod 600 it", "path", path, "mode", fi.Mode().Perm().String())
 	}
-	conf := login.config()
-	tok := login.token()
-	return &savingTokenSource{
-		src:    conf.TokenSource(ctx, tok),
-		path:   path,
-		login:  login,
-		last:   tok.AccessToken,
-		logger: logger,
-	}, Identity{Kind: "saved login", Source: path}, nil
-}
-
-// savingTokenSource writes each new token back to the saved login, so a
-// refreshed access token survives a restart.
-type savingTokenSource struct {
-	src    oauth2.TokenSource
-	path   string
-	logger *slog.Logger
-
-	mu    sync.Mutex
-	login savedLogin
-	last  string // the access token in the file
-}
-
-// Token returns a valid token and saves it when it is new. A failed save
-// is logged, not returned: the token in hand is still good.
-func (s *savingTokenSource) Token() (*oauth2.Token, error) {
-	t, err := s.src.Token()
-	if err != nil {
-		return nil, err
+	if legacy {
+		if err := writeSavedLogin(path, &login); err != nil {
+			logger.Warn("could not rewrite the saved login in Google's format", "path", path, "err", err)
+		} else {
+			logger.Info("rewrote the saved login in Google's authorized_user format", "path", path)
+		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if t.AccessToken == s.last {
-		return t, nil
-	}
-	s.login.setToken(t)
-	if err := writeSavedLogin(s.path, &s.login); err != nil {
-		s.logger.Warn("could not save refreshed login", "path", s.path, "err", err)
-		return t, nil
-	}
-	s.last = t.AccessToken
-	s.logger.Debug("saved refreshed login", "path", s.path)
-	return t, nil
+	return login.config().TokenSource(ctx, &oauth2.Token{RefreshToken: login.RefreshToken}),
+		Identity{Kind: "saved login", Source: path}, nil
 }
 
 // writeSavedLogin replaces the file at path atomically: a reader sees the

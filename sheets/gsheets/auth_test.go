@@ -443,8 +443,8 @@ func TestNewHTTPClientOrder(t *testing.T) {
 	f := newFakeGoogle(t)
 	keyFile := writeJSON(t, "key.json", serviceAccountJSON(t, f.URL()+"/token"))
 	login := writeJSON(t, "token.json", savedLogin{
-		Type: savedLoginType, ClientID: fakeClientID, ClientSecret: fakeClientSecret,
-		TokenURL: f.URL() + "/token", Token: savedToken{RefreshToken: fakeRefreshToken},
+		Type: authorizedUser, ClientID: fakeClientID, ClientSecret: fakeClientSecret,
+		TokenURL: f.URL() + "/token", RefreshToken: fakeRefreshToken,
 	})
 	missing := filepath.Join(t.TempDir(), "missing.json")
 	adcJSON, _ := json.Marshal(serviceAccountJSON(t, f.URL()+"/token"))
@@ -591,8 +591,8 @@ func TestAuthNeverLeaksSecrets(t *testing.T) {
 		f.mu.Unlock()
 		call(newClient(AuthConfig{CredentialsFile: writeJSON(t, "key.json", sa)}))
 		login := writeJSON(t, "token.json", savedLogin{
-			Type: savedLoginType, ClientID: fakeClientID, ClientSecret: fakeClientSecret,
-			TokenURL: f.URL() + "/token", Token: savedToken{AccessToken: fakeUserAccess + "0", RefreshToken: fakeRefreshToken, Expiry: time.Now().Add(-time.Hour)},
+			Type: authorizedUser, ClientID: fakeClientID, ClientSecret: fakeClientSecret,
+			TokenURL: f.URL() + "/token", RefreshToken: fakeRefreshToken,
 		})
 		call(newClient(AuthConfig{TokenFile: login}))
 	}
@@ -602,8 +602,8 @@ func TestAuthNeverLeaksSecrets(t *testing.T) {
 	f.tokenStatus = 0
 	f.mu.Unlock()
 	login := writeJSON(t, "token.json", savedLogin{
-		Type: savedLoginType, ClientID: fakeClientID, ClientSecret: fakeClientSecret,
-		TokenURL: f.URL() + "/token", Token: savedToken{AccessToken: fakeUserAccess + "0", RefreshToken: fakeRefreshToken, Expiry: time.Now().Add(-time.Hour)},
+		Type: authorizedUser, ClientID: fakeClientID, ClientSecret: fakeClientSecret,
+		TokenURL: f.URL() + "/token", RefreshToken: fakeRefreshToken,
 	})
 	if err := os.Chmod(login, 0o644); err != nil { // and a warning about its mode
 		t.Fatal(err)
@@ -613,8 +613,7 @@ func TestAuthNeverLeaksSecrets(t *testing.T) {
 	if len(errs) != 7 {
 		t.Errorf("got %d errors, want 7: the failure paths did not all run", len(errs))
 	}
-	if !strings.Contains(logs.String(), "retrying sheets request") || !strings.Contains(logs.String(), "readable by other users") ||
-		!strings.Contains(logs.String(), "saved refreshed login") {
+	if !strings.Contains(logs.String(), "retrying sheets request") || !strings.Contains(logs.String(), "readable by other users") {
 		t.Errorf("the logging paths did not run:\n%s", logs.String())
 	}
 	out := logs.String()
@@ -641,4 +640,35 @@ func TestDefaultTokenFile(t *testing.T) {
 	if !strings.HasSuffix(path, filepath.Join("mrrbot", "token.json")) {
 		t.Errorf("DefaultTokenFile() = %q, want …/mrrbot/token.json", path)
 	}
+}
+
+// TestSavedLoginOfEarlierVersions reads a login saved in mrrbot's old
+// format of its own, and rewrites it as Google's authorized_user file,
+// which every Google client reads.
+func TestSavedLoginOfEarlierVersions(t *testing.T) {
+	f := newFakeGoogle(t)
+	path := writeJSON(t, "token.json", map[string]any{
+		"type": "mrrbot_saved_login", "client_id": fakeClientID, "client_secret": fakeClientSecret,
+		"auth_uri": f.URL() + "/auth", "token_uri": f.URL() + "/token", "scopes": []string{spreadsheetsScope},
+		"token": map[string]any{"access_token": fakeUserAccess + "0", "refresh_token": fakeRefreshToken, "expiry": "2026-01-01T00:00:00Z"},
+	})
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	client, id, err := NewHTTPClient(t.Context(), AuthConfig{TokenFile: path, Getenv: noEnv, Logger: slogToTest(t, nil), findDefault: noADC(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Identity{Kind: "saved login", Source: path}, id); diff != "" {
+		t.Errorf("identity (-want +got):\n%s", diff)
+	}
+	if _, err := getSpreadsheet(t.Context(), client, f.URL(), "s"); err != nil {
+		t.Fatal(err)
+	}
+	want := savedLogin{Type: "authorized_user", ClientID: fakeClientID, ClientSecret: fakeClientSecret,
+		RefreshToken: fakeRefreshToken, TokenURL: f.URL() + "/token"}
+	if diff := cmp.Diff(want, readSavedLogin(t, path)); diff != "" {
+		t.Errorf("the login as rewritten (-want +got):\n%s", diff)
+	}
+	checkMode(t, path, 0o600)
 }

@@ -42,7 +42,9 @@ type LoginConfig struct {
 // the result for [NewHTTPClient]: it prints an authorization URL (and
 // opens it when it can), receives the redirect on a loopback address,
 // checks the state, exchanges the code with PKCE (RFC 7636, S256), and
-// writes the OAuth client and the token to cfg.TokenFile with mode 0600.
+// writes the OAuth client and the refresh token to cfg.TokenFile with mode
+// 0600, as Google's authorized_user credentials, which any Google client
+// reads.
 // It asks for offline access with a consent prompt so that Google returns
 // a refresh token. It gives up when ctx is done.
 //
@@ -140,14 +142,12 @@ func Login(ctx context.Context, cfg LoginConfig) (Identity, error) {
 		return Identity{}, errors.New("login: Google returned no refresh token; remove mrrbot's access at https://myaccount.google.com/permissions and log in again")
 	}
 	login := savedLogin{
-		Type:         savedLoginType,
+		Type:         authorizedUser,
 		ClientID:     conf.ClientID,
 		ClientSecret: conf.ClientSecret,
-		AuthURL:      conf.Endpoint.AuthURL,
+		RefreshToken: tok.RefreshToken,
 		TokenURL:     conf.Endpoint.TokenURL,
-		Scopes:       conf.Scopes,
 	}
-	login.setToken(tok)
 	if err := writeSavedLogin(tokenFile, &login); err != nil {
 		return Identity{}, fmt.Errorf("login: %w", err)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
 )
 
 // installedClientFile writes the OAuth client JSON the Google Cloud
@@ -111,17 +113,21 @@ func TestLoginEndToEnd(t *testing.T) {
 	}
 	checkMode(t, tokenFile, 0o600)
 	checkMode(t, filepath.Dir(tokenFile), 0o700)
-	saved := readSavedLogin(t, tokenFile)
-	if saved.Token.RefreshToken != fakeRefreshToken || saved.Token.AccessToken != fakeUserAccess+"1" {
-		t.Errorf("saved token = %+v, want refresh token and access token 1", saved.Token)
+	want := savedLogin{Type: "authorized_user", ClientID: fakeClientID, ClientSecret: fakeClientSecret,
+		RefreshToken: fakeRefreshToken, TokenURL: f.URL() + "/token"}
+	if diff := cmp.Diff(want, readSavedLogin(t, tokenFile)); diff != "" {
+		t.Errorf("saved login (-want +got):\n%s", diff)
+	}
+	if data, _ := os.ReadFile(tokenFile); strings.Contains(string(data), fakeUserAccess) {
+		t.Errorf("the saved login holds an access token:\n%s", data)
 	}
 	if diff := cmp.Diff([]string{"authorization_code"}, f.grantsSeen()); diff != "" {
 		t.Errorf("token grants (-want +got):\n%s", diff)
 	}
 
-	// The saved login is what NewHTTPClient finds next. The access token
-	// it holds expires at once, so the first request refreshes it, and the
-	// new one goes back to the file.
+	// The saved login is what NewHTTPClient finds next: the first request
+	// trades its refresh token for an access token, which the second
+	// reuses.
 	client, id, err := NewHTTPClient(t.Context(), AuthConfig{
 		TokenFile:   tokenFile,
 		Getenv:      noEnv,
@@ -145,14 +151,24 @@ func TestLoginEndToEnd(t *testing.T) {
 	if diff := cmp.Diff([]string{"authorization_code", "refresh_token"}, f.grantsSeen()); diff != "" {
 		t.Errorf("token grants (-want +got):\n%s", diff)
 	}
-	saved = readSavedLogin(t, tokenFile)
-	if saved.Token.AccessToken != fakeUserAccess+"2" || saved.Token.RefreshToken != fakeRefreshToken {
-		t.Errorf("after refresh the file holds %+v, want access token 2 and the same refresh token", saved.Token)
-	}
-	if saved.ClientID != fakeClientID || saved.TokenURL != f.URL()+"/token" {
-		t.Errorf("after refresh the file lost its client: %q %q", saved.ClientID, saved.TokenURL)
+	if diff := cmp.Diff(want, readSavedLogin(t, tokenFile)); diff != "" {
+		t.Errorf("saved login after use (-want +got):\n%s", diff)
 	}
 	checkMode(t, tokenFile, 0o600)
+
+	// Google's own client reads it as the user credentials it is.
+	data, err := os.ReadFile(tokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, f.srv.Client())
+	creds, err := google.CredentialsFromJSONWithType(ctx, data, google.AuthorizedUser, spreadsheetsScope)
+	if err != nil {
+		t.Fatalf("Google's client does not read the saved login: %v", err)
+	}
+	if tok, err := creds.TokenSource.Token(); err != nil || tok.AccessToken != fakeUserAccess+"3" {
+		t.Errorf("Google's client refreshed to %v, %v; want access token 3", tok, err)
+	}
 	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(tokenFile), ".*tmp*")); len(leftovers) > 0 {
 		t.Errorf("temporary files left behind: %v", leftovers)
 	}

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -9,36 +9,37 @@ import (
 	"time"
 
 	"github.com/mrrbot/mrrbot/calc"
-	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
-	"github.com/mrrbot/mrrbot/sheets/xlsx"
 )
 
-// TestReadmeImages keeps the README's pictures current: it runs the demo,
-// draws the waterfall chart and the digest of its last month (October
-// 2026) as mrrbot posts them, and compares them with docs/images. Run
-// `go test ./cmd/mrrbot -run ReadmeImages -update` to redraw them, and look
-// at them before committing.
+// TestReadmeImages keeps the README's pictures current: it reads the
+// demo's sample (whose dates end in October 2026, so that the demo run in
+// November 2026 shows them as they are), draws the waterfall chart and the
+// digest of October 2026 as mrrbot posts them, and compares them with
+// docs/images. Run `go test ./report -run ReadmeImages -update` to redraw
+// them, and look at them before committing.
 func TestReadmeImages(t *testing.T) {
-	dir := t.TempDir()
-	book := filepath.Join(dir, "demo.xlsx")
-	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
-	if _, stderr, err := mrrbotAt(t, now, map[string]string{"MRRBOT_TIMEZONE": "UTC"}, "demo", "--out", book); err != nil {
-		t.Fatalf("demo: %v\n%s", err, stderr)
+	open := func(name string) *os.File {
+		f, err := os.Open(filepath.Join("..", "cmd", "mrrbot", "demo", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
 	}
-	loaded, err := xlsx.Read(book, sheets.Options{})
+	loaded, err := sheets.ReadCSV(open("subscriptions.csv"), open("fx.csv"), sheets.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	month := calc.MonthOf(2026, time.October)
 	res := loaded.Book.Compute(month.LastDay())
 
-	chart, err := report.WaterfallPNG(res, month, 12)
+	chart, err := WaterfallPNG(res, month, 12)
 	if err != nil {
 		t.Fatal(err)
 	}
-	issues := report.IssueRows(loaded.Errors, loaded.FXErrors, res.Warnings)
-	d, err := report.NewDigest(res, month, issues, "")
+	issues := IssueRows(loaded.Errors, loaded.FXErrors, res.Warnings)
+	d, err := NewDigest(res, month, issues, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestReadmeImages(t *testing.T) {
 	}
 
 	for name, got := range map[string][]byte{"waterfall.png": chart, "digest.png": digest} {
-		path := filepath.Join("..", "..", "docs", "images", name)
+		path := filepath.Join("..", "docs", "images", name)
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				t.Fatal(err)
@@ -70,7 +71,7 @@ func TestReadmeImages(t *testing.T) {
 			continue
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("docs/images/%s is out of date: run go test ./cmd/mrrbot -run ReadmeImages -update, and look at it", name)
+			t.Errorf("docs/images/%s is out of date: run go test ./report -run ReadmeImages -update, and look at it", name)
 		}
 	}
 }
