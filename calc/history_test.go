@@ -588,3 +588,24 @@ func TestHistoryFXAndMove(t *testing.T) {
 		t.Errorf("the recorded history does not read back: %v", err)
 	}
 }
+
+// TestRestatementOfCurrencyCorrection: a row's currency is corrected
+// from EUR to GBP, both with monthly rates. Its MRR in its own currency is
+// 100 either way, but the print keeps the currency too, so the
+// restatement of January (110 → 130) names the row as changed.
+func TestRestatementOfCurrencyCorrection(t *testing.T) {
+	rates := []calc.MonthlyRate{mrate("EUR", "2025-01", "1.10"), mrate("GBP", "2025-01", "1.30")}
+	asOf := day("2025-02-28")
+	oldBook := viewBook(t, nil, rates, nil, in("EUR", sub(2, "A", "Pro", "100", "2025-01-01", "")))
+	oldRes := oldBook.Compute(asOf)
+	newBook := viewBook(t, nil, rates, nil, in("GBP", sub(2, "A", "Pro", "100", "2025-01-01", "")))
+	newRes := newBook.Compute(asOf)
+	rs := calc.Restatements(oldRes.History(month("2025-01")), oldBook.Prints(), newRes, newBook.Prints())
+	want := []calc.Restatement{{
+		Month: month("2025-01"), Customer: "A", Before: fixed("110"), After: fixed("130"),
+		Rows: []calc.RowChange{{Kind: calc.RowChanged, Row: 2, OldRow: 2}},
+	}}
+	if diff := cmp.Diff(want, rs); diff != "" {
+		t.Errorf("restatements (-want +got):\n%s", diff)
+	}
+}

@@ -540,3 +540,70 @@ func customerMRR(r *calc.Result, customer string, m calc.Month) calc.Fixed {
 	}
 	return v
 }
+
+// TestLockedFromStoredHistory: the books a sync records are read back
+// through NewHistory, which drops an entry that repeats the month before;
+// a month whose FX impact and movement cancel out has no entry of its
+// own, and the locked result still gives back both, as a history recorded
+// from a result gives back that result's closed months exactly.
+//
+// EUR 1.25 in January, 1.00 from February. A pays 100 EUR in January
+// (125) and 125 EUR from February: February revalues 100 EUR at 1.00 =
+// 100, FX impact −25, Expansion 25, Ending 125.
+func TestLockedFromStoredHistory(t *testing.T) {
+	b := viewBook(t, nil, []calc.MonthlyRate{mrate("EUR", "2025-01", "1.25"), mrate("EUR", "2025-02", "1.00")}, nil,
+		in("EUR", sub(2, "A", "Pro", "100", "2025-01-01", "2025-01-31")),
+		in("EUR", sub(3, "A", "Pro+", "125", "2025-02-01", "")),
+	)
+	live := b.Compute(day("2025-03-31"))
+	want := []viewRow{
+		vrow("2025-01", "0", "125", "0", "0", "0", "0", "0", "125", 0, 1, 1, 0, 0),
+		vrow("2025-02", "125", "0", "25", "0", "0", "0", "-25", "125", 1, 1, 0, 0, 0),
+		quiet("2025-03", "125", 1),
+	}
+	if diff := cmp.Diff(want, viewRows(live.Months)); diff != "" {
+		t.Fatalf("live months (-want +got):\n%s", diff)
+	}
+	recorded := live.History(month("2025-02"))
+	stored, err := calc.NewHistory(recorded.Through, recorded.Entries) // as sheets reads it back
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, viewRows(live.Locked(stored).Months)); diff != "" {
+		t.Errorf("locked months from the stored history (-want +got):\n%s", diff)
+	}
+}
+
+// TestLockedFirstOpenMonthKeepsFXImpact: a customer whose closed figures
+// were restated still has, in the first open month, the FX impact the
+// rates make; only the restatement is a movement (FX impact is never
+// counted as expansion or contraction).
+//
+// EUR 1.00 in January and February, 1.20 from March. A pays 100 EUR from
+// January. The books closed through February recorded A at 90 (the row
+// said 90 EUR then). As of March 31 the sheet has A at 100 EUR: its March
+// FX impact is 100 × (1.20 − 1.00) = +20, as the live result reports. The
+// locked March moves A from 90 to 120: FX impact +20 and Expansion 10
+// (the restatement), not Expansion 30.
+func TestLockedFirstOpenMonthKeepsFXImpact(t *testing.T) {
+	b := viewBook(t, nil, []calc.MonthlyRate{mrate("EUR", "2025-01", "1.00"), mrate("EUR", "2025-03", "1.20")}, nil,
+		in("EUR", sub(2, "A", "Pro", "100", "2025-01-01", "")),
+	)
+	live := b.Compute(day("2025-03-31"))
+	if w := live.Months[2]; w.FXImpact.String() != "20" {
+		t.Fatalf("live March FX impact = %s, want 20", w.FXImpact)
+	}
+	h, err := calc.NewHistory(month("2025-02"), []calc.HistoryEntry{{Customer: "A", Month: month("2025-01"), MRR: fixed("90")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := viewRows(live.Locked(h).Months)
+	want := []viewRow{
+		vrow("2025-01", "0", "90", "0", "0", "0", "0", "0", "90", 0, 1, 1, 0, 0),
+		quiet("2025-02", "90", 1),
+		vrow("2025-03", "90", "0", "10", "0", "0", "0", "20", "120", 1, 1, 0, 0, 0),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("locked months (-want +got):\n%s", diff)
+	}
+}

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
-	"github.com/slack-go/slack"
 )
 
 func TestCheckResponseURL(t *testing.T) {

@@ -13,9 +13,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/slack-go/slack"
+
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
-	"github.com/slack-go/slack"
 )
 
 // logSink collects log lines for assertions and passes them to t.Log.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
 )

@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
-	"github.com/slack-go/slack"
 )
 
 // runSocketMode starts RunSocketMode against srv and returns a function

@@ -170,11 +170,11 @@ func TestServeSlashCommand(t *testing.T) {
 		t.Errorf("slash commands posted %d channel messages", n)
 	}
 
-	// The ack does not wait for the computation: with the sheet slow to
-	// answer, the 200 arrives while the answer is still being computed.
+	// The ack does not wait for the computation: with the sheet held at a
+	// gate, the 200 arrives while the answer cannot have been computed.
 	// (/mrr sync always reads the sheet; the others may answer from the
 	// computation they share.)
-	sheetsSrv.SetLatency(2 * time.Second)
+	release := sheetsSrv.Hold()
 	resp, err = http.DefaultClient.Do(slashRequest(t, addr, "sync", slackSrv.ResponseURL("slow"), fixedNow, signingSecret))
 	if err != nil {
 		t.Fatal(err)
@@ -183,10 +183,10 @@ func TestServeSlashCommand(t *testing.T) {
 	if resp.StatusCode != 200 || len(slackSrv.Replies("slow")) != 0 {
 		t.Errorf("ack: status %d with %d replies already sent; the ack must come first", resp.StatusCode, len(slackSrv.Replies("slow")))
 	}
+	release()
 	if r := slackSrv.WaitReplies("slow", 1, 20*time.Second); len(r) != 1 {
-		t.Errorf("no answer after a slow sheet read")
+		t.Errorf("no answer after the sheet read was let through")
 	}
-	sheetsSrv.SetLatency(0)
 	if findSheet(sheetsSrv.Spreadsheet(sheetID), "MRR Summary") == nil {
 		t.Error("/mrr sync wrote no summary tab")
 	}
@@ -199,7 +199,7 @@ func TestServeRefusesBadRequests(t *testing.T) {
 	sheetsSrv := sheetstest.New(t)
 	fixtureSheet(t, sheetsSrv)
 	slackSrv := slacktest.New(t)
-	addr, _ := serving(t, serveEnv(sheetsSrv, slackSrv))
+	addr, stop := serving(t, serveEnv(sheetsSrv, slackSrv))
 	sheetsSrv.ResetCalls()
 
 	forged := slashRequest(t, addr, "", slackSrv.ResponseURL("forged"), fixedNow, "not-the-secret")
@@ -223,7 +223,11 @@ func TestServeRefusesBadRequests(t *testing.T) {
 			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.want)
 		}
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Serve stops once every command it took is answered: nothing of
+	// these can still be on its way.
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
 	if calls := sheetsSrv.Calls().Total; calls != 0 {
 		t.Errorf("refused requests read the sheet %d times", calls)
 	}

@@ -150,7 +150,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.total++
 	s.calls[rt.method]++
-	latency := s.latency
+	latency, gate := s.latency, s.gate
 	var f *fault
 	if s.fault.after > 0 {
 		s.fault.after--
@@ -161,6 +161,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	if latency > 0 {
 		timer := time.NewTimer(latency)
 		select {

@@ -28,6 +28,7 @@ type Server struct {
 	total   int
 	latency time.Duration
 	fault   fault
+	gate    chan struct{} // closed to let held requests through; nil: none held
 }
 
 // fault is a failure injected into the next n requests.
@@ -297,4 +298,26 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
+}
+
+// Hold makes every request wait, once it is counted, until release is
+// called or the request's context ends (a request whose context ends gets
+// no reply): a gate for tests of what happens while the API is slow to
+// answer, with no timing in them. release may be called more than once.
+func (s *Server) Hold() (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gate := make(chan struct{})
+	s.gate = gate
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.gate == gate {
+				s.gate = nil
+			}
+			s.mu.Unlock()
+			close(gate)
+		})
+	}
 }

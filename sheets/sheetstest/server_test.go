@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -745,6 +746,50 @@ func TestLatency(t *testing.T) {
 	}
 	if got := srv.Calls().Total; got != 1 {
 		t.Errorf("calls = %d", got)
+	}
+}
+
+// TestHold holds requests at a gate until released, and lets one whose
+// context ends go without a reply.
+func TestHold(t *testing.T) {
+	srv, svc := seed(t)
+	release := srv.Hold()
+	get := func(ctx context.Context) chan error {
+		done := make(chan error, 1)
+		go func() {
+			_, err := svc.Spreadsheets.Get(ssID).Context(ctx).Do()
+			done <- err
+		}()
+		return done
+	}
+	atGate := func(n int) {
+		for srv.Calls().Total < n {
+			runtime.Gosched()
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	abandoned := get(ctx)
+	atGate(1)
+	held := get(context.Background())
+	atGate(2)
+	select {
+	case err := <-held:
+		t.Fatalf("a held request was answered (%v)", err)
+	case err := <-abandoned:
+		t.Fatalf("a held request was answered (%v)", err)
+	default:
+	}
+	cancel()
+	if err := <-abandoned; !errors.Is(err, context.Canceled) {
+		t.Errorf("held request whose context ended: err = %v", err)
+	}
+	release()
+	if err := <-held; err != nil {
+		t.Errorf("released request: %v", err)
+	}
+	release() // again: nothing
+	if _, err := svc.Spreadsheets.Get(ssID).Do(); err != nil {
+		t.Errorf("after release: %v", err)
 	}
 }
 
