@@ -27,6 +27,10 @@ const (
 // 504, and transport errors that are not context errors. It is the one
 // place where Sheets requests are retried.
 //
+// A batchUpdate sent with an applied check is retried after a 5xx or a
+// broken connection only once the check says it was not applied: see
+// withAppliedCheck.
+//
 // A Retry-After header (seconds or an HTTP date) sets the wait, capped at
 // MaxDelay; otherwise the wait is a full-jitter exponential backoff: a
 // random duration between zero and min(MaxDelay, BaseDelay·2ⁿ⁻¹) after the
@@ -98,37 +102,140 @@ func (r *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err := r.base().RoundTrip(areq)
 		status := 0
 		if err != nil {
-			if ctx.Err() != nil || !retryableError(err) || attempt >= maxAttempts {
+			if ctx.Err() != nil || !retryableError(err) {
 				return nil, err
 			}
 		} else {
 			status = resp.StatusCode
-			if !retryableStatus(status) || attempt >= maxAttempts {
+			if !retryableStatus(status) {
 				return resp, nil
 			}
 		}
-
-		wait := r.backoff(attempt)
-		if resp != nil {
-			if d, ok := r.retryAfter(resp.Header.Get("Retry-After")); ok {
-				wait = d
+		last := attempt >= maxAttempts
+		lost := lostReplyCheck(req, status)
+		if last && lost == nil {
+			return resp, err
+		}
+		wait := r.waitAfter(resp, attempt)
+		if !last {
+			// resp is not returned: it goes.
+			r.retrying(req, resp, status, err, attempt, wait)
+		}
+		if serr := r.sleep(ctx, wait); serr != nil {
+			if last && resp != nil {
+				discardResponse(resp)
 			}
-			discardResponse(resp)
-		}
-		// Nothing of the request that may carry a secret is logged: no URL
-		// query, no headers, no body.
-		attrs := []any{"method", req.Method, "path", req.URL.Path, "status", status, "attempt", attempt, "wait", wait}
-		if err != nil {
-			attrs = append(attrs, "err", err)
-		}
-		r.logger().InfoContext(ctx, "retrying sheets request", attrs...)
-		if r.OnRetry != nil {
-			r.OnRetry(status, attempt)
-		}
-		if err := r.sleep(ctx, wait); err != nil {
 			closeRequestBody(req)
-			return nil, fmt.Errorf("sheets request: waiting to retry: %w", err)
+			return nil, fmt.Errorf("sheets request: waiting to retry: %w", serr)
 		}
+		if lost != nil {
+			applied, aerr := r.wasApplied(ctx, lost, status, err)
+			if applied || aerr != nil {
+				if last && resp != nil {
+					discardResponse(resp)
+				}
+				if aerr != nil {
+					return nil, aerr
+				}
+				return appliedResponse(req), nil
+			}
+		}
+		if last {
+			return resp, err
+		}
+	}
+}
+
+// waitAfter is the wait after the given failed attempt, whose response is
+// resp (nil for a transport error): its Retry-After, or the backoff.
+func (r *Retry) waitAfter(resp *http.Response, attempt int) time.Duration {
+	if resp != nil {
+		if d, ok := r.retryAfter(resp.Header.Get("Retry-After")); ok {
+			return d
+		}
+	}
+	return r.backoff(attempt)
+}
+
+// retrying lets go of the failed attempt's response and tells the log and
+// OnRetry that req is retried after wait.
+func (r *Retry) retrying(req *http.Request, resp *http.Response, status int, err error, attempt int, wait time.Duration) {
+	if resp != nil {
+		discardResponse(resp)
+	}
+	// Nothing of the request that may carry a secret is logged: no URL
+	// query, no headers, no body.
+	attrs := []any{"method", req.Method, "path", req.URL.Path, "status", status, "attempt", attempt, "wait", wait}
+	if err != nil {
+		attrs = append(attrs, "err", err)
+	}
+	r.logger().InfoContext(req.Context(), "retrying sheets request", attrs...)
+	if r.OnRetry != nil {
+		r.OnRetry(status, attempt)
+	}
+}
+
+// A batchUpdate is not safe to send twice: a 5xx, or a connection that
+// broke after the request went out, may come after Google applied it, and
+// sending it again would write the tabs twice (or fail, a tab being there
+// already, and report an applied write as a failure). So a batchUpdate
+// whose context carries a check of whether it was applied (see
+// withAppliedCheck) is retried only when the check, made after the wait,
+// says it was not; when it was, the lost reply is taken for a success. A
+// 429 is Google refusing the request before it was applied, so it is
+// retried without a check.
+
+// appliedKey is the context key of a batchUpdate's applied check.
+type appliedKey struct{}
+
+// appliedCheck reports whether the batchUpdate it goes with was applied,
+// by reading the spreadsheet.
+type appliedCheck func(ctx context.Context) (bool, error)
+
+// withAppliedCheck returns ctx carrying check, for the batchUpdate sent
+// with it.
+func withAppliedCheck(ctx context.Context, check appliedCheck) context.Context {
+	return context.WithValue(ctx, appliedKey{}, check)
+}
+
+// lostReplyCheck returns the applied check of req, a batchUpdate whose
+// reply may have been lost (status 0 for a broken connection, or a 5xx),
+// or nil.
+func lostReplyCheck(req *http.Request, status int) appliedCheck {
+	if status == http.StatusTooManyRequests || apiMethod(req) != "spreadsheets.batchUpdate" {
+		return nil
+	}
+	check, _ := req.Context().Value(appliedKey{}).(appliedCheck)
+	return check
+}
+
+// wasApplied runs check for a batchUpdate that got status (or the
+// transport error err) instead of its reply. An error means that whether
+// it was applied cannot be told.
+func (r *Retry) wasApplied(ctx context.Context, check appliedCheck, status int, err error) (bool, error) {
+	what := fmt.Sprintf("status %d", status)
+	if err != nil {
+		what = "no reply: " + err.Error()
+	}
+	applied, cerr := check(context.WithValue(ctx, appliedKey{}, appliedCheck(nil)))
+	switch {
+	case cerr != nil:
+		return false, fmt.Errorf("sheets request: the reply to a write was lost (%s), and reading the spreadsheet to see whether it was applied failed: %w", what, cerr)
+	case applied:
+		r.logger().InfoContext(ctx, "a write whose reply was lost had been applied", "status", status)
+	}
+	return applied, nil
+}
+
+// appliedResponse is the reply of a batchUpdate that was applied but whose
+// own reply was lost: a success with no replies in it.
+func appliedResponse(req *http.Request) *http.Response {
+	return &http.Response{
+		Status: "200 OK", StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"Content-Type": {"application/json; charset=UTF-8"}},
+		Body:          io.NopCloser(strings.NewReader("{}")),
+		ContentLength: 2,
+		Request:       req,
 	}
 }
 

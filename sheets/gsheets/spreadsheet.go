@@ -80,6 +80,10 @@ const (
 	// metaStaging marks a hidden tab a large write fills before it is
 	// swapped in; its value is the role it will take.
 	metaStaging = "mrrbot.staging"
+	// metaWrite, on the spreadsheet itself, holds a random token of the
+	// last batchUpdate that wrote the bot's tabs, so that a write whose
+	// reply was lost can tell whether it was applied (see apply).
+	metaWrite = "mrrbot.write"
 )
 
 // layout is the layout of a spreadsheet: its tabs and which of them the
@@ -87,6 +91,9 @@ const (
 type layout struct {
 	ID, Title, URL, Locale, TimeZone string
 	Sheets                           []sheetInfo
+	// written is the token of the last write applied (see metaWrite),
+	// "" when there is none.
+	written string
 }
 
 // sheetInfo is one tab of a layout.
@@ -127,10 +134,12 @@ func (s *layout) byRole(role string) *sheetInfo {
 	return nil
 }
 
-// layoutFields is what the first call asks for: every tab's properties,
-// charts, developer metadata and conditional format rules (just enough of
-// each rule to count them), and no cells.
+// layoutFields is what the first call asks for: the spreadsheet's own
+// developer metadata, every tab's properties, charts, developer metadata
+// and conditional format rules (just enough of each rule to count them),
+// and no cells.
 const layoutFields = "spreadsheetId,spreadsheetUrl,properties(title,locale,timeZone)," +
+	"developerMetadata(metadataKey,metadataValue)," +
 	"sheets(properties(sheetId,title,index,hidden,gridProperties(rowCount,columnCount)),charts(chartId)," +
 	"developerMetadata(metadataId,metadataKey,metadataValue),conditionalFormats(ranges(sheetId)))"
 
@@ -235,6 +244,11 @@ func (g *Spreadsheet) readLayout(ctx context.Context) (*layout, error) {
 		return nil, g.explain("read spreadsheet", err)
 	}
 	ss := &layout{ID: g.id, URL: resp.SpreadsheetUrl}
+	for _, md := range resp.DeveloperMetadata {
+		if md.MetadataKey == metaWrite {
+			ss.written = md.MetadataValue
+		}
+	}
 	if p := resp.Properties; p != nil {
 		ss.Title, ss.Locale, ss.TimeZone = p.Title, p.Locale, p.TimeZone
 	}

@@ -40,8 +40,8 @@ func (g *Spreadsheet) writeTabs(ctx context.Context, ss *layout, tabs []sheets.T
 	}
 	if len(body) <= g.maxRequest {
 		g.log.Debug("writing tabs", "requests", len(p.reqs), "bytes", len(body))
-		if _, err := g.svc.Spreadsheets.BatchUpdate(g.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: p.reqs}).Context(ctx).Do(); err != nil {
-			return nil, g.explain("write tabs", err)
+		if err := g.apply(ctx, ss, p.reqs, "write tabs"); err != nil {
+			return nil, err
 		}
 		return res, nil
 	}
@@ -425,7 +425,7 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 		}}})
 		p.add(metadata(staged[i], metaStaging, t.Role))
 	}
-	if err := g.batch(ctx, p.reqs, "create staging tabs"); err != nil {
+	if err := g.apply(ctx, ss, p.reqs, "create staging tabs"); err != nil {
 		return nil, err
 	}
 
@@ -444,7 +444,7 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 				Rows:   apiRows(t, from, to, header),
 				Fields: "userEnteredValue,userEnteredFormat",
 			}}
-			if err := g.batch(ctx, []*sheetsapi.Request{req}, fmt.Sprintf("write rows %d–%d of tab %q", from+1, to, t.Name)); err != nil {
+			if err := g.apply(ctx, ss, []*sheetsapi.Request{req}, fmt.Sprintf("write rows %d–%d of tab %q", from+1, to, t.Name)); err != nil {
 				return nil, err
 			}
 			header = false
@@ -481,12 +481,48 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 			p.add(addChart(staged[i], t, chartSpec(staged[i], t)))
 		}
 	}
-	if err := g.batch(ctx, p.reqs, "swap in the new tabs"); err != nil {
+	if err := g.apply(ctx, ss, p.reqs, "swap in the new tabs"); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
+// apply sends reqs, which change the bot's tabs, in one batchUpdate that
+// also records a new random token in the spreadsheet's developer
+// metadata, replacing the last write's. Should the reply be lost (a 5xx, a
+// broken connection), Retry reads the layout before sending it again: the
+// token there says whether Google applied it, and an applied write is
+// neither reported as a failure nor written twice.
+func (g *Spreadsheet) apply(ctx context.Context, ss *layout, reqs []*sheetsapi.Request, op string) error {
+	token := strconv.FormatUint(rand.Uint64(), 36)
+	marked := make([]*sheetsapi.Request, 0, len(reqs)+2)
+	marked = append(marked, reqs...)
+	if ss.written != "" {
+		marked = append(marked, &sheetsapi.Request{DeleteDeveloperMetadata: &sheetsapi.DeleteDeveloperMetadataRequest{DataFilter: &sheetsapi.DataFilter{
+			DeveloperMetadataLookup: &sheetsapi.DeveloperMetadataLookup{MetadataKey: metaWrite, LocationType: "SPREADSHEET"},
+		}}})
+	}
+	marked = append(marked, &sheetsapi.Request{CreateDeveloperMetadata: &sheetsapi.CreateDeveloperMetadataRequest{
+		DeveloperMetadata: &sheetsapi.DeveloperMetadata{
+			MetadataKey: metaWrite, MetadataValue: token, Visibility: "DOCUMENT",
+			Location: &sheetsapi.DeveloperMetadataLocation{Spreadsheet: true},
+		},
+	}})
+	ctx = withAppliedCheck(ctx, func(ctx context.Context) (bool, error) {
+		now, err := g.readLayout(ctx)
+		if err != nil {
+			return false, err
+		}
+		return now.written == token, nil
+	})
+	if err := g.batch(ctx, marked, op); err != nil {
+		return err
+	}
+	ss.written = token
+	return nil
+}
+
+// batch sends reqs in one batchUpdate.
 func (g *Spreadsheet) batch(ctx context.Context, reqs []*sheetsapi.Request, op string) error {
 	if len(reqs) == 0 {
 		return nil

@@ -218,6 +218,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr, 0)
 		return
 	}
+	if rt.method == MethodBatchUpdate && s.lost.n > 0 {
+		s.lost.n--
+		writeError(w, faultError(s.lost.status, rt.method), 0)
+		return
+	}
 	data, jerr := json.Marshal(v)
 	if jerr == nil {
 		data, jerr = filterJSON(data, m)

@@ -29,6 +29,7 @@ type Server struct {
 	latency time.Duration
 	fault   fault
 	gate    chan struct{} // closed to let held requests through; nil: none held
+	lost    fault         // batchUpdates applied and answered with an error
 }
 
 // fault is a failure injected into the next n requests.
@@ -290,6 +291,17 @@ func (s *Server) FailAfter(n int, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fault = fault{after: n, n: math.MaxInt, status: status}
+}
+
+// LoseReplies makes the next n batchUpdate requests take effect, as
+// Google applies them, and then answers each with status (500, 503, ...)
+// and Google's error body instead of its reply: a reply lost on its way
+// back, which a client cannot tell from a request that failed. n = 0
+// cancels it.
+func (s *Server) LoseReplies(n int, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lost = fault{n: n, status: status}
 }
 
 // SetLatency delays every reply by d, to test timeouts and cancellation; a

@@ -6,16 +6,16 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"google.golang.org/api/googleapi"
 	sheets "google.golang.org/api/sheets/v4"
-
-	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 )
 
 const ssID = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
@@ -746,6 +746,35 @@ func TestLatency(t *testing.T) {
 	}
 	if got := srv.Calls().Total; got != 1 {
 		t.Errorf("calls = %d", got)
+	}
+}
+
+// TestLoseReplies applies a batchUpdate and answers it with an error, as
+// when Google's reply is lost; reads and later writes are answered.
+func TestLoseReplies(t *testing.T) {
+	srv, svc := seed(t)
+	srv.LoseReplies(1, 503)
+	add := func(title string) error {
+		_, err := svc.Spreadsheets.BatchUpdate(ssID, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+			{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: title}}},
+		}}).Do()
+		return err
+	}
+	if gerr := apiErr(t, add("Lost")); gerr.Code != 503 {
+		t.Errorf("the lost reply: %d %q, want 503", gerr.Code, gerr.Message)
+	}
+	if _, err := svc.Spreadsheets.Get(ssID).Do(); err != nil {
+		t.Errorf("a read after the lost reply: %v", err)
+	}
+	if err := add("Kept"); err != nil {
+		t.Errorf("the next write: %v", err)
+	}
+	var titles []string
+	for _, sh := range srv.Spreadsheet(ssID).Sheets {
+		titles = append(titles, sh.Properties.Title)
+	}
+	if !slices.Contains(titles, "Lost") || !slices.Contains(titles, "Kept") {
+		t.Errorf("tabs %q, want both writes applied", titles)
 	}
 }
 
