@@ -403,7 +403,33 @@ func (d *decoder) decodeRow() {
 	}
 	d.sub = calc.Subscription{Row: d.row, Quantity: calc.One, End: calc.NoEnd}
 	s := &d.sub
+	// The fields are read in this order, so a row's issues come in it.
+	d.readCustomer(s)
+	d.readPrice(s)
+	d.readTerm(s)
+	if c := d.cell(fSetupFee); c.Kind != Empty {
+		if v, m, ok := d.money(fSetupFee, c, "an amount"); ok && d.fitsRow(fSetupFee, c, m) {
+			s.SetupFee = v
+		}
+	}
 
+	if d.bad || d.wait || d.mode == readLearn {
+		return
+	}
+	if d.segs != nil {
+		d.loadSegments()
+		s.Segments = d.segs
+	}
+	if err := d.book.Add(s); err != nil {
+		d.refused(err)
+		return
+	}
+	d.noteCustomer(s.CustomerID)
+}
+
+// readCustomer reads who pays, and in what: the customer, its name, the
+// plan and the currency.
+func (d *decoder) readCustomer(s *calc.Subscription) {
 	if s.CustomerID = d.cell(fCustomerID).Text; s.CustomerID == "" {
 		d.fail(fCustomerID, Cell{}, "customer is missing")
 	}
@@ -418,7 +444,11 @@ func (d *decoder) decodeRow() {
 			d.fail(fCurrency, c, fmt.Sprintf("%q is not a currency code (use an ISO code such as EUR)", c.Text))
 		}
 	}
+}
 
+// readPrice reads what the customer pays: the amount, per interval, for a
+// quantity, less a discount.
+func (d *decoder) readPrice(s *calc.Subscription) {
 	if c := d.cell(fAmount); c.Kind == Empty {
 		d.fail(fAmount, c, "amount is missing")
 	} else if v, m, ok := d.money(fAmount, c, "an amount"); ok {
@@ -448,7 +478,11 @@ func (d *decoder) decodeRow() {
 			s.Discount = disc
 		}
 	}
+}
 
+// readTerm reads when the customer pays: the start and end dates, and the
+// status.
+func (d *decoder) readTerm(s *calc.Subscription) {
 	if c := d.cell(fStartDate); c.Kind == Empty {
 		d.fail(fStartDate, c, "start date is missing")
 	} else if date, ok := d.date(fStartDate, c); ok {
@@ -468,25 +502,6 @@ func (d *decoder) decodeRow() {
 		}
 		s.Status = st
 	}
-
-	if c := d.cell(fSetupFee); c.Kind != Empty {
-		if v, m, ok := d.money(fSetupFee, c, "an amount"); ok && d.fitsRow(fSetupFee, c, m) {
-			s.SetupFee = v
-		}
-	}
-
-	if d.bad || d.wait || d.mode == readLearn {
-		return
-	}
-	if d.segs != nil {
-		d.loadSegments()
-		s.Segments = d.segs
-	}
-	if err := d.book.Add(s); err != nil {
-		d.refused(err)
-		return
-	}
-	d.noteCustomer(s.CustomerID)
 }
 
 // loadSegments puts the current row's segment values in d.segs: each

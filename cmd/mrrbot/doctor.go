@@ -224,30 +224,7 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 	hasFX = hasFX && fxTab != tab
 
 	loaded, err := load()
-	var he *sheets.HeaderError
-	var se *sheets.SegmentError
-	var de *sheets.DuplicateColumnError
-	switch {
-	case errors.As(err, &de):
-		d.fail(fmt.Sprintf("tab %q: %v", tab, de), fmt.Sprintf("keep one %s column: rename or delete the other, or hide it (a visible column wins over a hidden one)", de.Field))
-		d.skip("rows and FX rates not checked: they need the header")
-		return
-	case errors.As(err, &se):
-		d.fail(fmt.Sprintf("tab %q: %v", tab, se), "give --segment the title of one of those columns (case, spaces and punctuation do not matter)")
-		d.skip("rows and FX rates not checked: the segment columns are read with the rows")
-		return
-	case errors.As(err, &he) && slices.Contains(he.Missing, "rate"):
-		// Only the FX table requires a rate column.
-		d.fail(fmt.Sprintf("tab %q has no header row naming currency and rate", fxTab),
-			"make the FX tab's first row currency, rate, then one row per currency, such as EUR, 1.08")
-		d.skip("header and rows of %q not checked: the FX tab is read first", tab)
-		return
-	case he != nil:
-		headerProblems(d, tab, he)
-		d.skip("rows and FX rates not checked: they need the header")
-		return
-	case err != nil:
-		d.fail(fmt.Sprintf("cannot read tab %q: %v", tab, err), "correct what the message names and run doctor again")
+	if !checkRead(d, tab, fxTab, err) {
 		return
 	}
 	d.pass("header row %d: %s", loaded.HeaderRow, describeHeader(loaded.Header))
@@ -261,14 +238,48 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 		}
 		d.pass("segment columns: %s", strings.Join(cols, ", "))
 	}
-
-	// A row left out only because its currency has no rate is counted
-	// under the FX check, not here.
 	reporting := strings.ToUpper(strings.TrimSpace(f.currency))
 	if reporting == "" {
 		reporting = sheets.DefaultCurrency
 	}
-	noRate := map[string]int{} // rows by currency
+	noRate := checkRows(d, tab, loaded, reporting, rowsFix)
+	checkRates(d, fxTab, hasFX, loaded, reporting, noRate)
+}
+
+// checkRead reports why the tables could not be read at all, and whether
+// they were.
+func checkRead(d *checkup, tab, fxTab string, err error) bool {
+	var he *sheets.HeaderError
+	var se *sheets.SegmentError
+	var de *sheets.DuplicateColumnError
+	switch {
+	case errors.As(err, &de):
+		d.fail(fmt.Sprintf("tab %q: %v", tab, de), fmt.Sprintf("keep one %s column: rename or delete the other, or hide it (a visible column wins over a hidden one)", de.Field))
+		d.skip("rows and FX rates not checked: they need the header")
+	case errors.As(err, &se):
+		d.fail(fmt.Sprintf("tab %q: %v", tab, se), "give --segment the title of one of those columns (case, spaces and punctuation do not matter)")
+		d.skip("rows and FX rates not checked: the segment columns are read with the rows")
+	case errors.As(err, &he) && slices.Contains(he.Missing, "rate"):
+		// Only the FX table requires a rate column.
+		d.fail(fmt.Sprintf("tab %q has no header row naming currency and rate", fxTab),
+			"make the FX tab's first row currency, rate, then one row per currency, such as EUR, 1.08")
+		d.skip("header and rows of %q not checked: the FX tab is read first", tab)
+	case he != nil:
+		headerProblems(d, tab, he)
+		d.skip("rows and FX rates not checked: they need the header")
+	case err != nil:
+		d.fail(fmt.Sprintf("cannot read tab %q: %v", tab, err), "correct what the message names and run doctor again")
+	default:
+		return true
+	}
+	return false
+}
+
+// checkRows reports the rows left out, and returns, by currency, the
+// number of rows left out only because their currency has no rate: those
+// are counted under the FX check, not here.
+func checkRows(d *checkup, tab string, loaded *sheets.Loaded, reporting, rowsFix string) map[string]int {
+	noRate := map[string]int{}
 	bad := map[int]bool{}
 	var first *calc.Issue
 	for i, is := range loaded.Errors {
@@ -293,7 +304,13 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 	default:
 		d.pass("%s read, none with problems", plural(loaded.Rows, "row"))
 	}
+	return noRate
+}
 
+// checkRates reports the FX table's rows left out, the currencies in use
+// with no rate (noRate: rows by currency), or the rates every currency
+// in use has.
+func checkRates(d *checkup, fxTab string, hasFX bool, loaded *sheets.Loaded, reporting string, noRate map[string]int) {
 	if n := len(loaded.FXErrors); n > 0 {
 		d.fail(fmt.Sprintf("%s of tab %q %s left out (first: %s)", plural(n, "row"), fxTab, pick(n == 1, "is", "are"), loaded.FXErrors[0].Error()),
 			fmt.Sprintf("give each row of the FX tab a currency code such as EUR and a positive rate: how many %s one unit of it is worth", reporting))

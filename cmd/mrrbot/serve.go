@@ -70,19 +70,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 
-	for _, b := range bots {
-		if b.sched.off {
-			continue
-		}
-		wg.Go(func() {
-			blog := log.With("report", b.name)
-			runSchedule(ctx, b.sched, b.loc, c.now, blog, func(ctx context.Context, month calc.Month) {
-				if err := b.postDigest(ctx, month); err != nil {
-					blog.Error("posting the monthly digest", "month", month.String(), "err", err)
-				}
-			})
-		})
-	}
+	c.runSchedules(ctx, &wg, bots)
 	route := func(ctx context.Context, cmd notify.Command) notify.Message {
 		b, refusal := c.admit(ctx, bots, dir, cmd)
 		if b == nil {
@@ -91,27 +79,88 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return b.answer(ctx, cmd)
 	}
 	if appToken != "" {
-		wg.Go(func() {
-			err := notify.RunSocketMode(ctx, notify.SocketConfig{
-				AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: apiURL,
-				HTTPClient: c.httpClient, Logger: log, Hooks: c.metrics.slackHooks(),
-				Refused: func(_ context.Context, cmd notify.Command, err error) { c.refuseResponseURL(cmd, err) },
-			}, route)
-			if err != nil && ctx.Err() == nil {
-				errs <- fmt.Errorf("socket mode: %w", err)
-			}
-		})
+		c.runSocketMode(ctx, &wg, errs, appToken, route)
+	}
+	commands := c.commandHandler(secret, apiURL, route)
+	srvs, err := c.listen(ctx, *addr, *metricsAddr, commands, errs)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(bots))
+	for i, b := range bots {
+		names[i] = b.name
+	}
+	log.Info("serving", "addr", srvs.addr, "reports", strings.Join(names, ","), "socket_mode", appToken != "")
+	if c.listening != nil {
+		c.listening(srvs.addr)
 	}
 
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errs:
+	}
+	log.Info("shutting down")
+	srvs.stop(ctx)
+	cancel()
+	commands.Wait() // commands still being answered
+	wg.Wait()       // the schedulers, Socket Mode and its commands
+	return runErr
+}
+
+// runSchedules posts each bot's monthly digest when its schedule comes
+// round, on goroutines of wg, until ctx is done.
+func (c *cli) runSchedules(ctx context.Context, wg *sync.WaitGroup, bots []*bot) {
+	for _, b := range bots {
+		if b.sched.off {
+			continue
+		}
+		wg.Go(func() {
+			blog := c.logger().With("report", b.name)
+			runSchedule(ctx, b.sched, b.loc, c.now, blog, func(ctx context.Context, month calc.Month) {
+				if err := b.postDigest(ctx, month); err != nil {
+					blog.Error("posting the monthly digest", "month", month.String(), "err", err)
+				}
+			})
+		})
+	}
+}
+
+// runSocketMode takes slash commands over Socket Mode with the app token,
+// on a goroutine of wg, until ctx is done; a failure goes to errs.
+func (c *cli) runSocketMode(ctx context.Context, wg *sync.WaitGroup, errs chan<- error, appToken string, route func(context.Context, notify.Command) notify.Message) {
+	wg.Go(func() {
+		err := notify.RunSocketMode(ctx, notify.SocketConfig{
+			AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: c.getenv("SLACK_API_URL"),
+			HTTPClient: c.httpClient, Logger: c.logger(), Hooks: c.metrics.slackHooks(),
+			Refused: func(_ context.Context, cmd notify.Command, err error) { c.refuseResponseURL(cmd, err) },
+		}, route)
+		if err != nil && ctx.Err() == nil {
+			errs <- fmt.Errorf("socket mode: %w", err)
+		}
+	})
+}
+
+// servers are serve's HTTP servers: the address of the main one, and how
+// to stop them.
+type servers struct {
+	addr string
+	stop func(ctx context.Context)
+}
+
+// listen serves /healthz, /slack/commands (commands) and /metrics on addr,
+// or /metrics on metricsAddr when it is set, until stopped; a server that
+// fails sends its error to errs.
+func (c *cli) listen(ctx context.Context, addr, metricsAddr string, commands http.Handler, errs chan<- error) (*servers, error) {
+	log := c.logger()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	if *metricsAddr == "" {
+	if metricsAddr == "" {
 		mux.Handle("GET /metrics", c.metrics.handler())
 	}
-	commands := c.commandHandler(secret, apiURL, route)
 	mux.Handle("POST /slack/commands", commands)
 	srv := &http.Server{
 		Handler:           mux,
@@ -122,16 +171,16 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		MaxHeaderBytes:    16 << 10,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return nil, fmt.Errorf("serve: %w", err)
 	}
 	var metricsSrv *http.Server
-	if *metricsAddr != "" {
-		mln, err := net.Listen("tcp", *metricsAddr)
+	if metricsAddr != "" {
+		mln, err := net.Listen("tcp", metricsAddr)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("serve: --metrics-addr: %w", err)
+			return nil, fmt.Errorf("serve: --metrics-addr: %w", err)
 		}
 		mmux := http.NewServeMux()
 		mmux.Handle("GET /metrics", c.metrics.handler())
@@ -146,38 +195,22 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			}
 		}()
 	}
-	names := make([]string, len(bots))
-	for i, b := range bots {
-		names[i] = b.name
-	}
-	log.Info("serving", "addr", ln.Addr().String(), "reports", strings.Join(names, ","), "socket_mode", appToken != "")
-	if c.listening != nil {
-		c.listening(ln.Addr().String())
-	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs <- fmt.Errorf("serve: %w", err)
 		}
 	}()
-
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-errs:
+	stop := func(ctx context.Context) {
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdown); err != nil {
+			log.Warn("shutdown", "err", err)
+		}
+		if metricsSrv != nil {
+			metricsSrv.Close()
+		}
 	}
-	log.Info("shutting down")
-	shutdown, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer stop()
-	if err := srv.Shutdown(shutdown); err != nil {
-		log.Warn("shutdown", "err", err)
-	}
-	if metricsSrv != nil {
-		metricsSrv.Close()
-	}
-	cancel()
-	commands.Wait() // commands still being answered
-	wg.Wait()       // the schedulers, Socket Mode and its commands
-	return runErr
+	return &servers{addr: ln.Addr().String(), stop: stop}, nil
 }
 
 // bots makes one bot per report: those of the config file, or the one

@@ -105,36 +105,13 @@ func Login(ctx context.Context, cfg LoginConfig) (Identity, error) {
 		_ = srv.Shutdown(sctx)
 	}()
 
-	fmt.Fprintf(out, "To log in to Google, open this URL in your browser:\n\n  %s\n\n", authURL)
-	// Some browsers, started directly, only return when they are closed:
-	// open it on the side and wait for the redirect, not for the browser.
-	var browserErr chan error
-	if cfg.OpenBrowser != nil {
-		browserErr = make(chan error, 1)
-		go func() { browserErr <- cfg.OpenBrowser(authURL) }()
-	}
-	fmt.Fprintln(out, "Waiting for the browser...")
-
-	var res callbackResult
-	for waiting := true; waiting; {
-		select {
-		case <-ctx.Done():
-			return Identity{}, fmt.Errorf("login: waiting for the browser: %w", ctx.Err())
-		case err := <-browserErr:
-			if err != nil {
-				fmt.Fprintf(out, "Could not open a browser (%v); open the URL above yourself.\n", err)
-			}
-			browserErr = nil // a nil channel is never ready again
-		case res = <-results:
-			waiting = false
-		}
-	}
-	if res.err != nil {
-		return Identity{}, res.err
+	code, err := awaitBrowser(ctx, out, authURL, cfg.OpenBrowser, results)
+	if err != nil {
+		return Identity{}, err
 	}
 
 	xctx := context.WithValue(ctx, oauth2.HTTPClient, hc)
-	tok, err := conf.Exchange(xctx, res.code, oauth2.VerifierOption(verifier))
+	tok, err := conf.Exchange(xctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		return Identity{}, fmt.Errorf("login: exchange the authorization code: %w", err)
 	}
@@ -153,6 +130,34 @@ func Login(ctx context.Context, cfg LoginConfig) (Identity, error) {
 	}
 	fmt.Fprintf(out, "Logged in; token saved to %s\n", tokenFile)
 	return Identity{Kind: "saved login", Source: tokenFile}, nil
+}
+
+// awaitBrowser shows the user authURL, opens it with open when it can,
+// and waits for the browser's redirect to bring the authorization code
+// (on results), or for ctx to end.
+func awaitBrowser(ctx context.Context, out io.Writer, authURL string, open func(string) error, results <-chan callbackResult) (string, error) {
+	fmt.Fprintf(out, "To log in to Google, open this URL in your browser:\n\n  %s\n\n", authURL)
+	// Some browsers, started directly, only return when they are closed:
+	// open it on the side and wait for the redirect, not for the browser.
+	var browserErr chan error
+	if open != nil {
+		browserErr = make(chan error, 1)
+		go func() { browserErr <- open(authURL) }()
+	}
+	fmt.Fprintln(out, "Waiting for the browser...")
+	for {
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("login: waiting for the browser: %w", ctx.Err())
+		case err := <-browserErr:
+			if err != nil {
+				fmt.Fprintf(out, "Could not open a browser (%v); open the URL above yourself.\n", err)
+			}
+			browserErr = nil // a nil channel is never ready again
+		case res := <-results:
+			return res.code, res.err
+		}
+	}
 }
 
 // installedClient is the "installed" section of an OAuth client JSON.

@@ -284,35 +284,74 @@ func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sh
 	if err != nil {
 		return nil, err
 	}
-
-	// Replace the parts of the bot's existing tabs before excelize parses
-	// anything about them.
-	parts, err := newPackage(f)
+	parts, dropped, err := resetBotSheets(f, plans, ledgerSheet)
 	if err != nil {
 		return nil, err
+	}
+	w, err := newTabWriter(f)
+	if err != nil {
+		return nil, err
+	}
+	states := make(map[string]string)
+	res, err := writePlans(f, w, plans, entries, states)
+	if err != nil {
+		return nil, err
+	}
+
+	maps.Copy(entries, opts.Ledger)
+	for _, k := range opts.Delete {
+		delete(entries, k)
+	}
+	if ledgerSheet == "" {
+		ledgerSheet = ledgerTab
+		if _, err := f.NewSheet(ledgerSheet); err != nil {
+			return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+		}
+	}
+	if err := w.writeLedger(ledgerSheet, entries); err != nil {
+		return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+	}
+	states[ledgerSheet] = "veryHidden"
+	if err := setStates(f, states); err != nil {
+		return nil, err
+	}
+	if err := parts.dropOverrides(dropped); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// resetBotSheets gives the bot's existing tabs, and its ledger tab,
+// fresh worksheet parts before excelize parses anything about them. It
+// returns the workbook's package and the parts no tab uses any more.
+func resetBotSheets(f *excelize.File, plans []tabPlan, ledgerSheet string) (*pkg, []string, error) {
+	parts, err := newPackage(f)
+	if err != nil {
+		return nil, nil, err
 	}
 	var dropped []string
 	for _, p := range plans {
 		if p.sheet != "" {
 			d, err := parts.resetSheet(p.sheet, p.tab.Chart != nil && len(p.tab.Rows) > 0)
 			if err != nil {
-				return nil, fmt.Errorf("tab %q: %w", p.sheet, err)
+				return nil, nil, fmt.Errorf("tab %q: %w", p.sheet, err)
 			}
 			dropped = append(dropped, d...)
 		}
 	}
 	if ledgerSheet != "" {
 		if _, err := parts.resetSheet(ledgerSheet, false); err != nil {
-			return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+			return nil, nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
 		}
 	}
+	return parts, dropped, nil
+}
 
-	w, err := newTabWriter(f)
-	if err != nil {
-		return nil, err
-	}
+// writePlans writes each planned tab: a new one added, a bot's tab
+// renamed when its title changed, and its cells written. It records the
+// tabs' titles by role in entries and their visibility in states.
+func writePlans(f *excelize.File, w *tabWriter, plans []tabPlan, entries, states map[string]string) (*sheets.WriteResult, error) {
 	res := &sheets.WriteResult{}
-	states := make(map[string]string)
 	for _, p := range plans {
 		t := p.tab
 		switch {
@@ -339,27 +378,6 @@ func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sh
 		if t.Hidden {
 			states[t.Name] = "hidden"
 		}
-	}
-
-	maps.Copy(entries, opts.Ledger)
-	for _, k := range opts.Delete {
-		delete(entries, k)
-	}
-	if ledgerSheet == "" {
-		ledgerSheet = ledgerTab
-		if _, err := f.NewSheet(ledgerSheet); err != nil {
-			return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
-		}
-	}
-	if err := w.writeLedger(ledgerSheet, entries); err != nil {
-		return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
-	}
-	states[ledgerSheet] = "veryHidden"
-	if err := setStates(f, states); err != nil {
-		return nil, err
-	}
-	if err := parts.dropOverrides(dropped); err != nil {
-		return nil, err
 	}
 	return res, nil
 }
