@@ -73,7 +73,7 @@ type ColumnHider interface {
 	ColumnHidden(i int) bool
 }
 
-// Report tells what [Decode] read.
+// Report tells what [Loaded.Decode] read.
 type Report struct {
 	// Errors are the rows that were left out, one issue per problem, in
 	// row order.
@@ -108,34 +108,7 @@ func (r *Report) Label(issues []calc.Issue) {
 	}
 }
 
-// Decode reads a subscriptions table from r into book. It finds the header
-// row, then reads each non-blank row below it into a calc.Subscription and
-// adds it to book, in the table's order. A row that cannot be read, or that
-// book refuses, is left out and reported in Report.Errors. Decode returns
-// an error only when the table as a whole cannot be read: no header row, a
-// required column missing (a *HeaderError), two columns for one field (a
-// *DuplicateColumnError), a segment column missing (a *SegmentError), a
-// bad locale, or r failing.
-//
-// A text number or date that reads two ways is settled by its column's
-// evidence, or by the locale, or is a problem (see evidence.go). A row
-// whose cell awaits evidence from rows further down is held back, with
-// the rows after it, until the evidence comes or the table ends; rows
-// still reach book in the table's order.
-//
-// Each subscription's Segments are the row's cells in the columns of
-// opts.Segments, trimmed, as text (a date cell as YYYY-MM-DD, a number as
-// its literal); book must have been given the same segments with
-// [calc.Book.SetSegments].
-//
-// Each problem names the field (calc.FieldStartDate, …), the header as the
-// sheet writes it, the cell as written and the reason; a row with several
-// problems yields one issue for each.
-func Decode(r RowReader, book *calc.Book, opts Options) (*Report, error) {
-	return decode(r, book, opts)
-}
-
-// adder takes the rows Decode reads: a *calc.Book, or in tests a recorder.
+// adder takes the rows decode reads: a *calc.Book, or in tests a recorder.
 type adder interface {
 	Add(s *calc.Subscription) error
 	Currency() string

@@ -6,7 +6,7 @@
 // writes a spreadsheet or a workbook.
 //
 // Every source (a Google Sheet, a workbook, a CSV file) yields rows of typed
-// [Cell] values through a [RowReader]. [Decode] is the one place that turns
+// [Cell] values through a [RowReader]. [Loaded.Decode] is the one place that turns
 // those rows into [calc.Subscription] values: it finds the header row,
 // recognises the columns by their names, reads each cell as the field it
 // belongs to, and hands each row to a [calc.Book]. A text number or date

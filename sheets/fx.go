@@ -42,7 +42,7 @@ type FX struct {
 // A row with a bad code, a rate that is not a positive number, a month that
 // is not a month, a currency (or currency and month) given twice, or a rate
 // other than 1 for the reporting currency itself is left out and reported
-// as an issue. The error is for the table as a whole, as with [Decode].
+// as an issue. The error is for the table as a whole, as with [Loaded.Decode].
 func DecodeFX(r RowReader, opts Options) (*FX, []calc.Issue, error) {
 	loc, err := parseLocale(opts.Locale)
 	if err != nil {

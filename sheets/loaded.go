@@ -59,10 +59,33 @@ func (l *Loaded) NewBook(opts Options) (*calc.Book, error) {
 	return book, nil
 }
 
-// Decode reads the subscriptions table from r into book, as [Decode]
-// does, and keeps book and the report. A row left out because its
-// currency has no rate says why when the FX table left that currency's
-// row out.
+// Decode reads the subscriptions table from r into book, and keeps book
+// and the report in l. It finds the header row, then reads each non-blank
+// row below it into a calc.Subscription and adds it to book, in the
+// table's order. A row that cannot be read, or that book refuses, is left
+// out and reported in l.Errors. Decode returns an error only when the
+// table as a whole cannot be read: no header row, a
+// required column missing (a *HeaderError), two columns for one field (a
+// *DuplicateColumnError), a segment column missing (a *SegmentError), a
+// bad locale, or r failing.
+//
+// A text number or date that reads two ways is settled by its column's
+// evidence, or by the locale, or is a problem (see evidence.go). A row
+// whose cell awaits evidence from rows further down is held back, with
+// the rows after it, until the evidence comes or the table ends; rows
+// still reach book in the table's order.
+//
+// Each subscription's Segments are the row's cells in the columns of
+// opts.Segments, trimmed, as text (a date cell as YYYY-MM-DD, a number as
+// its literal); book must have been given the same segments with
+// [calc.Book.SetSegments].
+//
+// Each problem names the field (calc.FieldStartDate, …), the header as the
+// sheet writes it, the cell as written and the reason; a row with several
+// problems yields one issue for each.
+//
+// A row left out because its currency has no rate says why when the FX
+// table ([Loaded.ReadFX]) left that currency's row out.
 func (l *Loaded) Decode(r RowReader, book *calc.Book, opts Options) error {
 	rep, err := decodeWith(r, book, opts, l.fxLeftOut)
 	if err != nil {

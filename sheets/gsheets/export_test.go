@@ -1,5 +1,7 @@
 package gsheets
 
+// This file gives the tests what production code does not need.
+
 import (
 	"context"
 	"slices"
@@ -35,3 +37,7 @@ func postedKey(title, value string) string {
 	key, _, _ := strings.Cut(value, " ")
 	return key
 }
+
+// SetMaxRequest sets the largest batchUpdate body sent as one request, so
+// that a test writes through staging tabs without a large sheet.
+func (g *Spreadsheet) SetMaxRequest(n int) { g.maxRequest = n }

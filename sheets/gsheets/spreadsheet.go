@@ -56,8 +56,6 @@ func New(svc *sheetsapi.Service, id string, identity Identity, logger *slog.Logg
 	return &Spreadsheet{svc: svc, id: id, identity: identity, log: logger, maxRequest: DefaultMaxRequest}
 }
 
-// SetMaxRequest sets the largest batchUpdate body sent as one request.
-func (g *Spreadsheet) SetMaxRequest(n int) { g.maxRequest = n }
 
 var spreadsheetURL = regexp.MustCompile(`/spreadsheets/d/([a-zA-Z0-9_-]+)`)
 

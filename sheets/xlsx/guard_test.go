@@ -187,13 +187,16 @@ func TestZipBomb(t *testing.T) {
 			}
 			before := fileSum(t, p)
 			calls := map[string]func() error{
-				"ReadWorkbook": func() error { _, err := Read(p, sheets.Options{}); return err },
-				"WriteWorkbook": func() error {
+				"Read": func() error { _, err := Read(p, sheets.Options{}); return err },
+				"Write": func() error {
 					_, err := Write(p, sinkTabs(t, 2), WriteOptions{})
 					return err
 				},
-				"ReadWorkbookLedger": func() error { _, err := ReadLedger(p); return err },
-				"Tabs":               func() error { _, err := Tabs(p); return err },
+				"ReadLedger": func() error { _, err := ReadLedger(p); return err },
+				"Layout": func() error {
+					_, err := (&Workbook{Path: p}).Layout(context.Background())
+					return err
+				},
 				"Claim": func() error {
 					_, err := NewLedger(p).Claim(context.Background(), "digest/C1/2026-10", "note")
 					return err

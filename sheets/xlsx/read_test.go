@@ -169,8 +169,8 @@ func TestWorkbookCells(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep, err := sheets.Decode(r, book, sheets.Options{})
-			if err != nil {
+			rep := &sheets.Loaded{}
+			if err := rep.Decode(r, book, sheets.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			wantIssues := []calc.Issue{

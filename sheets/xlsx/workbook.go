@@ -77,13 +77,3 @@ func (w *Workbook) Write(_ context.Context, tabs []sheets.Tab) (*sheets.WriteRes
 
 // Ledger returns the posting ledger kept in the workbook.
 func (w *Workbook) Ledger() sheets.Ledger { return NewLedger(w.Path) }
-
-// Tabs returns the names of the workbook's tabs, in order.
-func Tabs(path string) ([]string, error) {
-	x, err := openZip(path)
-	if err != nil {
-		return nil, err
-	}
-	defer x.Close()
-	return x.tabNames(), nil
-}
