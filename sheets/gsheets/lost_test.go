@@ -49,7 +49,7 @@ func TestWriteReplyLost(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := sheetstest.New(t)
-			seedGenerated(t, srv, 300, 100)
+			seedGenerated(t, srv, 60, 20)
 			g := retryingGoogle(t, srv)
 			// The first sync creates the tabs; the second updates them. Each
 			// loses a reply.
@@ -81,18 +81,23 @@ func TestWriteReplyLost(t *testing.T) {
 // through staging tabs: each step is taken once, and the tabs are there.
 func TestWriteStagedReplyLost(t *testing.T) {
 	srv := sheetstest.New(t)
-	seedGenerated(t, srv, 3_000, 1_000)
+	seedGenerated(t, srv, 600, 200)
 	g := retryingGoogle(t, srv)
-	g.SetMaxRequest(200 << 10)
+	g.SetMaxRequest(40 << 10)
 	ctx := context.Background()
 	if _, err := g.Layout(ctx); err != nil {
 		t.Fatal(err)
 	}
 	tabs := syncTabs(t, g)
+	srv.ResetCalls()
 	srv.LoseReplies(1000, http.StatusServiceUnavailable)
 	if _, err := g.Write(ctx, tabs); err != nil {
 		t.Fatalf("write: %v", err)
 	}
 	srv.LoseReplies(0, 0)
+	calls := srv.Calls()
+	if updates, gets := calls.ByMethod[sheetstest.MethodBatchUpdate], calls.ByMethod[sheetstest.MethodGet]; updates < 3 || gets != updates {
+		t.Errorf("%d batchUpdates and %d layouts read; want a staged write (3 or more), each once, and a layout read after each", updates, gets)
+	}
 	checkTabsWritten(t, srv, tabs)
 }
