@@ -230,7 +230,7 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 		}
 		bf := *f
 		bf.report = "default"
-		return []*bot{{cli: c, name: bf.report, flags: bf, loc: loc, sched: sched, channel: c.getenv("SLACK_CHANNEL"), cacheFor: cacheFor}}, nil
+		return []*bot{{cli: c, name: bf.report, flags: bf, loc: loc, sched: sched, channel: c.getenv("SLACK_CHANNEL"), cacheFor: cacheFor, sharedFor: sharedTimeout}}, nil
 	}
 	reports, err := loadConfig(config, c.getenv)
 	if err != nil {
@@ -248,7 +248,7 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 		}
 		bf.currency = r.Currency
 		bf.report = r.Name
-		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor,
+		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor, sharedFor: sharedTimeout,
 			access: reportAccess{allowUsers: r.AllowUsers, allowGroups: r.AllowUsergroups, allowSync: r.AllowSync}})
 	}
 	return bots, nil
@@ -263,7 +263,10 @@ type bot struct {
 	sched    schedule
 	channel  string // where its digest goes, as configured (an ID or a name)
 	cacheFor time.Duration
-	access   reportAccess // who may run its commands; see access.go
+	// sharedFor bounds a computation or sync its commands share
+	// (sharedTimeout).
+	sharedFor time.Duration
+	access    reportAccess // who may run its commands; see access.go
 
 	group  singleflight.Group
 	mu     sync.Mutex
@@ -289,7 +292,7 @@ func (b *bot) load(ctx context.Context) (*synced, error) {
 		f.per = period{asOf: b.today().String()}
 		// The computation is shared: a command whose answer is no longer
 		// wanted does not cut it short for the others.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedTimeout)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.sharedFor)
 		defer cancel()
 		s, err := b.cli.runSync(ctx, &f)
 		if err != nil {
@@ -317,7 +320,7 @@ func (b *bot) sync(ctx context.Context) (*synced, error) {
 		f.per = period{asOf: b.today().String()}
 		// The sync is shared: a command whose answer is no longer wanted
 		// does not cut it short for the others.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedTimeout)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.sharedFor)
 		defer cancel()
 		s, err := b.cli.runSync(ctx, &f)
 		if err != nil {

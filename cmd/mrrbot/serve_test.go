@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -405,5 +406,32 @@ func TestSecretsStayOut(t *testing.T) {
 				t.Errorf("a secret leaked:\n%s", all)
 			}
 		}
+	}
+}
+
+// TestSharedComputationDeadline holds the sheet read of a computation
+// that commands share: it ends at its own deadline, though the command
+// that started it never gives up on it.
+func TestSharedComputationDeadline(t *testing.T) {
+	sheetsSrv := sheetstest.New(t)
+	fixtureSheet(t, sheetsSrv)
+	env := googleEnv(sheetsSrv)
+	c := &cli{getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: io.Discard, now: func() time.Time { return fixedNow }}
+	f := syncFlags{spreadsheet: sheetID, currency: "USD", tab: "Subscriptions"}
+	bots, err := c.bots(&f, "", "off", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bots[0].sharedFor != sharedTimeout {
+		t.Errorf("sharedFor = %v, want %v", bots[0].sharedFor, sharedTimeout)
+	}
+	bots[0].sharedFor = 50 * time.Millisecond
+	release := sheetsSrv.Hold()
+	defer release()
+	if _, err := bots[0].load(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("load with the sheet held: err = %v, want the shared deadline", err)
+	}
+	if _, err := bots[0].sync(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("sync with the sheet held: err = %v, want the shared deadline", err)
 	}
 }
