@@ -56,7 +56,6 @@ func New(svc *sheetsapi.Service, id string, identity Identity, logger *slog.Logg
 	return &Spreadsheet{svc: svc, id: id, identity: identity, log: logger, maxRequest: DefaultMaxRequest}
 }
 
-
 var spreadsheetURL = regexp.MustCompile(`/spreadsheets/d/([a-zA-Z0-9_-]+)`)
 
 // SpreadsheetID returns the ID in s, which is an ID or a spreadsheet's URL.
