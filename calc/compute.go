@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 )
 
@@ -35,10 +36,12 @@ func (k Kind) String() string {
 		return "Reactivation"
 	case Contraction:
 		return "Contraction"
+	case Churn:
+		return "Churn"
 	case FXImpact:
 		return "FX impact"
 	}
-	return "Churn"
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
 
 // Movement is one customer's change of MRR from the end of the month before
@@ -393,7 +396,11 @@ func classify(before, after Fixed, everPaid bool) Kind {
 // Compute measures every month from the first month with a paying row
 // through asOf's month: each month on its last day, the as-of month on asOf.
 // A row counts on a day when start ≤ day ≤ end.
-func (b *Book) Compute(asOf Date) *Result {
+func (b *Book) Compute(asOf Date) *Result { return b.compute(asOf, parallelCustomers) }
+
+// compute is Compute, sweeping the customers on two goroutines when there
+// are at least parallelFrom of them; a test compares both ways.
+func (b *Book) compute(asOf Date, parallelFrom int) *Result {
 	res := &Result{Currency: b.currency, AsOf: asOf, Customers: b.customers(), MonthlyFX: b.HasMonthlyRates()}
 	last := asOf.Month()
 
@@ -453,7 +460,7 @@ func (b *Book) Compute(asOf Date) *Result {
 	// A large book sweeps its customers in two halves at once; the totals
 	// are exact integers, so adding the halves gives the same figures.
 	parts := []*part{b.newPart(res.sweep, asOf, n)}
-	if nc >= parallelCustomers {
+	if nc >= parallelFrom {
 		parts = append(parts, b.newPart(res.sweep, asOf, n))
 		var wg sync.WaitGroup
 		wg.Go(func() { parts[1].sweep(nc/2, nc) })
@@ -476,7 +483,7 @@ func (b *Book) Compute(asOf Date) *Result {
 
 // parallelCustomers is the number of customers from which Compute sweeps on
 // two goroutines: below it the second one costs more than it saves.
-var parallelCustomers = 1 << 14 // a variable for the test that compares both ways
+const parallelCustomers = 1 << 14
 
 // part is what Compute sums over a range of customers.
 type part struct {

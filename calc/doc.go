@@ -15,5 +15,9 @@
 // cent), and every figure is a sum of those rounded amounts, so that what
 // a person reads adds up exactly.
 //
+// calc also holds the closed-books policy ([CloseBooks]): what a sync
+// reports for the months that have ended, what it records of them, and
+// which of them the sheet has restated since.
+//
 // The conventions are those that docs/metrics.md states and works through.
 package calc

@@ -14,7 +14,7 @@ import (
 // the per-customer month-end MRR of the closed months as a [History] and a
 // fingerprint of every row as [RowPrint]s; the next sync compares its fresh
 // computation with them ([Restatements]) or keeps the recorded figures
-// ([Book.ComputeLocked]).
+// ([Result.Locked]).
 
 // HistoryEntry says that from Month on, until the customer's next entry,
 // the customer's month-end MRR was MRR.
@@ -199,28 +199,6 @@ func (r *Result) History(through Month) History {
 		}
 	}
 	return h
-}
-
-// CustomerMRR returns the customer's MRR at the end of m as the result's
-// movements report it: the After of its last movement at or before m, or 0.
-// The as-of month is measured on the as-of date, and later months report
-// the as-of MRR. Each call scans the movements; for many look-ups, make a
-// [History] once and use [History.At].
-func (r *Result) CustomerMRR(customer string, m Month) Fixed {
-	c := slices.IndexFunc(r.Customers, func(x Customer) bool { return x.ID == customer })
-	if c < 0 {
-		return 0
-	}
-	var v Fixed
-	for _, mv := range r.Movements() {
-		if mv.Month > m {
-			break
-		}
-		if mv.Customer == uint32(c) {
-			v = mv.After
-		}
-	}
-	return v
 }
 
 // RowPrint is the fingerprint of one paying row of a sheet: enough to tell,

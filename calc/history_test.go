@@ -101,7 +101,7 @@ func TestHistory(t *testing.T) {
 	// Round trip: the history says what the result says, every closed month.
 	for _, c := range res.Customers {
 		for m := month("2024-11"); m <= h.Through; m++ {
-			if got, want := h.At(c.ID, m), res.CustomerMRR(c.ID, m); got != want {
+			if got, want := h.At(c.ID, m), customerMRR(res, c.ID, m); got != want {
 				t.Errorf("At(%s, %s) = %s, result says %s", c.ID, m, got, want)
 			}
 		}
@@ -162,7 +162,7 @@ func TestCustomerMRR(t *testing.T) {
 		{"C", "2027-01", "200"},
 		{"nobody", "2025-05", "0"},
 	} {
-		if got := res.CustomerMRR(tc.customer, month(tc.month)); got != fixed(tc.want) {
+		if got := customerMRR(res, tc.customer, month(tc.month)); got != fixed(tc.want) {
 			t.Errorf("CustomerMRR(%q, %s) = %s, want %s", tc.customer, tc.month, got, tc.want)
 		}
 	}
@@ -546,7 +546,7 @@ func BenchmarkClosedBooks(b *testing.B) {
 		b.Run(fmt.Sprintf("rows=%d/locked", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				_ = newBook.ComputeLocked(asOf, h)
+				_ = computeLocked(newBook, asOf, h)
 			}
 		})
 	}
@@ -586,5 +586,26 @@ func TestHistoryFXAndMove(t *testing.T) {
 	}
 	if _, err := calc.NewHistory(h.Through, h.Entries); err != nil {
 		t.Errorf("the recorded history does not read back: %v", err)
+	}
+}
+
+// TestRestatementOfCurrencyCorrection: a row's currency is corrected
+// from EUR to GBP, both with monthly rates. Its MRR in its own currency is
+// 100 either way, but the print keeps the currency too, so the
+// restatement of January (110 → 130) names the row as changed.
+func TestRestatementOfCurrencyCorrection(t *testing.T) {
+	rates := []calc.MonthlyRate{mrate("EUR", "2025-01", "1.10"), mrate("GBP", "2025-01", "1.30")}
+	asOf := day("2025-02-28")
+	oldBook := viewBook(t, nil, rates, nil, in("EUR", sub(2, "A", "Pro", "100", "2025-01-01", "")))
+	oldRes := oldBook.Compute(asOf)
+	newBook := viewBook(t, nil, rates, nil, in("GBP", sub(2, "A", "Pro", "100", "2025-01-01", "")))
+	newRes := newBook.Compute(asOf)
+	rs := calc.Restatements(oldRes.History(month("2025-01")), oldBook.Prints(), newRes, newBook.Prints())
+	want := []calc.Restatement{{
+		Month: month("2025-01"), Customer: "A", Before: fixed("110"), After: fixed("130"),
+		Rows: []calc.RowChange{{Kind: calc.RowChanged, Row: 2, OldRow: 2}},
+	}}
+	if diff := cmp.Diff(want, rs); diff != "" {
+		t.Errorf("restatements (-want +got):\n%s", diff)
 	}
 }

@@ -2,8 +2,7 @@ package calc
 
 import "slices"
 
-// ComputeLocked computes like [Book.Compute], but keeps the books closed
-// through locked.Through: those months report the figures recorded in
+// Locked returns r with the books closed through locked.Through: those months report the figures recorded in
 // locked, whatever the sheet now says, and the months after them continue
 // from there.
 //
@@ -27,13 +26,8 @@ import "slices"
 // month are ignored. A customer known only to the history has an empty
 // name and comes after the sheet's customers in Customers.
 //
-// Unlike Compute's, the result holds its movements from the start.
-func (b *Book) ComputeLocked(asOf Date, locked History) *Result {
-	return b.Compute(asOf).Locked(locked)
-}
-
-// Locked is [Book.ComputeLocked] for a result already computed: it reuses
-// r's sweep instead of computing the sheet again. r is not changed.
+// Unlike Compute's, the result holds its movements from the start. It
+// reuses r's sweep instead of computing the sheet again; r is not changed.
 func (r *Result) Locked(locked History) *Result {
 	live := r
 	asOf := live.AsOf

@@ -85,7 +85,7 @@ func TestComputeLocked(t *testing.T) {
 			h := orig.History(through)
 			edited := bookOf(t, tc.edit(baseRows())...)
 			live := edited.Compute(day(baseAsOf))
-			res := edited.ComputeLocked(day(baseAsOf), h)
+			res := computeLocked(edited, day(baseAsOf), h)
 			for _, err := range checkIdentities(res) {
 				t.Error(err)
 			}
@@ -135,7 +135,7 @@ func TestComputeLockedNothingLocked(t *testing.T) {
 	b := bookOf(t, baseRows()...)
 	for _, h := range []calc.History{{}, {Through: month("2024-06")}} {
 		want := b.Compute(day(baseAsOf))
-		got := b.ComputeLocked(day(baseAsOf), h)
+		got := computeLocked(b, day(baseAsOf), h)
 		if diff := cmp.Diff(monthRows(want), monthRows(got)); diff != "" {
 			t.Errorf("locked through %s: Months (-Compute +ComputeLocked):\n%s", h.Through, diff)
 		}
@@ -143,7 +143,7 @@ func TestComputeLockedNothingLocked(t *testing.T) {
 			t.Errorf("locked through %s: Movements (-Compute +ComputeLocked):\n%s", h.Through, diff)
 		}
 	}
-	empty := bookOf(t).ComputeLocked(day(baseAsOf), calc.History{})
+	empty := computeLocked(bookOf(t), day(baseAsOf), calc.History{})
 	if len(empty.Months) != 0 || len(empty.Movements()) != 0 {
 		t.Errorf("empty book, empty history: %d months, %d movements", len(empty.Months), len(empty.Movements()))
 	}
@@ -155,7 +155,7 @@ func TestComputeLockedThroughAsOf(t *testing.T) {
 	h := orig.History(month("2025-07"))
 	rows := baseRows()
 	rows[2].Amount = fixed("250")
-	res := bookOf(t, rows...).ComputeLocked(day("2025-06-15"), h)
+	res := computeLocked(bookOf(t, rows...), day("2025-06-15"), h)
 	if n := len(res.Months); n != 6 || res.Months[n-1].Month != month("2025-06") {
 		t.Fatalf("%d months, want January through June", n)
 	}
@@ -343,7 +343,7 @@ func TestClosedBooksProperties(t *testing.T) {
 			report("History(%s).Through = %s", through, h.Through)
 		}
 		live := newBook.Compute(pc.asOf)
-		locked := newBook.ComputeLocked(pc.asOf, h)
+		locked := computeLocked(newBook, pc.asOf, h)
 		for name, res := range map[string]*calc.Result{"original": orig, "live": live, "locked": locked} {
 			if errs := checkIdentities(res); len(errs) > 0 {
 				report("%s: %s", name, strings.Join(errs[:min(len(errs), 10)], "\n"))
@@ -395,7 +395,7 @@ func TestClosedBooksProperties(t *testing.T) {
 		// 30 months from the as-of date.
 		for m := calc.MonthOf(2020, time.January); m <= through; m++ {
 			for _, c := range sorted {
-				if before, after := h.At(c, m), live.CustomerMRR(c, m); before != after {
+				if before, after := h.At(c, m), customerMRR(live, c, m); before != after {
 					want = append(want, calc.Restatement{Month: m, Customer: c, Before: before, After: after})
 				}
 			}
@@ -511,5 +511,99 @@ func TestLockedKeepsFXImpact(t *testing.T) {
 	}
 	if fx := locked.Months[2].FXImpact; fx.Sign() >= 0 {
 		t.Errorf("March FX impact = %s, want the loss of 1.20 → 1.15", fx)
+	}
+}
+
+// computeLocked computes b as of asOf with the books closed through
+// locked.Through.
+func computeLocked(b *calc.Book, asOf calc.Date, locked calc.History) *calc.Result {
+	return b.Compute(asOf).Locked(locked)
+}
+
+// customerMRR returns the customer's MRR at the end of m as the result's
+// movements report it: the After of its last movement at or before m, or
+// 0. The as-of month is measured on the as-of date, and later months
+// report the as-of MRR.
+func customerMRR(r *calc.Result, customer string, m calc.Month) calc.Fixed {
+	c := slices.IndexFunc(r.Customers, func(x calc.Customer) bool { return x.ID == customer })
+	if c < 0 {
+		return 0
+	}
+	var v calc.Fixed
+	for _, mv := range r.Movements() {
+		if mv.Month > m {
+			break
+		}
+		if mv.Customer == uint32(c) {
+			v = mv.After
+		}
+	}
+	return v
+}
+
+// TestLockedFromStoredHistory: the books a sync records are read back
+// through NewHistory, which drops an entry that repeats the month before;
+// a month whose FX impact and movement cancel out has no entry of its
+// own, and the locked result still gives back both, as a history recorded
+// from a result gives back that result's closed months exactly.
+//
+// EUR 1.25 in January, 1.00 from February. A pays 100 EUR in January
+// (125) and 125 EUR from February: February revalues 100 EUR at 1.00 =
+// 100, FX impact −25, Expansion 25, Ending 125.
+func TestLockedFromStoredHistory(t *testing.T) {
+	b := viewBook(t, nil, []calc.MonthlyRate{mrate("EUR", "2025-01", "1.25"), mrate("EUR", "2025-02", "1.00")}, nil,
+		in("EUR", sub(2, "A", "Pro", "100", "2025-01-01", "2025-01-31")),
+		in("EUR", sub(3, "A", "Pro+", "125", "2025-02-01", "")),
+	)
+	live := b.Compute(day("2025-03-31"))
+	want := []viewRow{
+		vrow("2025-01", "0", "125", "0", "0", "0", "0", "0", "125", 0, 1, 1, 0, 0),
+		vrow("2025-02", "125", "0", "25", "0", "0", "0", "-25", "125", 1, 1, 0, 0, 0),
+		quiet("2025-03", "125", 1),
+	}
+	if diff := cmp.Diff(want, viewRows(live.Months)); diff != "" {
+		t.Fatalf("live months (-want +got):\n%s", diff)
+	}
+	recorded := live.History(month("2025-02"))
+	stored, err := calc.NewHistory(recorded.Through, recorded.Entries) // as sheets reads it back
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, viewRows(live.Locked(stored).Months)); diff != "" {
+		t.Errorf("locked months from the stored history (-want +got):\n%s", diff)
+	}
+}
+
+// TestLockedFirstOpenMonthKeepsFXImpact: a customer whose closed figures
+// were restated still has, in the first open month, the FX impact the
+// rates make; only the restatement is a movement (FX impact is never
+// counted as expansion or contraction).
+//
+// EUR 1.00 in January and February, 1.20 from March. A pays 100 EUR from
+// January. The books closed through February recorded A at 90 (the row
+// said 90 EUR then). As of March 31 the sheet has A at 100 EUR: its March
+// FX impact is 100 × (1.20 − 1.00) = +20, as the live result reports. The
+// locked March moves A from 90 to 120: FX impact +20 and Expansion 10
+// (the restatement), not Expansion 30.
+func TestLockedFirstOpenMonthKeepsFXImpact(t *testing.T) {
+	b := viewBook(t, nil, []calc.MonthlyRate{mrate("EUR", "2025-01", "1.00"), mrate("EUR", "2025-03", "1.20")}, nil,
+		in("EUR", sub(2, "A", "Pro", "100", "2025-01-01", "")),
+	)
+	live := b.Compute(day("2025-03-31"))
+	if w := live.Months[2]; w.FXImpact.String() != "20" {
+		t.Fatalf("live March FX impact = %s, want 20", w.FXImpact)
+	}
+	h, err := calc.NewHistory(month("2025-02"), []calc.HistoryEntry{{Customer: "A", Month: month("2025-01"), MRR: fixed("90")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := viewRows(live.Locked(h).Months)
+	want := []viewRow{
+		vrow("2025-01", "0", "90", "0", "0", "0", "0", "0", "90", 0, 1, 1, 0, 0),
+		quiet("2025-02", "90", 1),
+		vrow("2025-03", "90", "0", "10", "0", "0", "0", "20", "120", 1, 1, 0, 0, 0),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("locked months (-want +got):\n%s", diff)
 	}
 }

@@ -55,11 +55,8 @@ func TestComputeParallel(t *testing.T) {
 	}
 	asOf := (jan + 26).FirstDay() + 14
 
-	defer func(n int) { parallelCustomers = n }(parallelCustomers)
-	parallelCustomers = 1 << 30
-	one := book.Compute(asOf)
-	parallelCustomers = 1
-	two := book.Compute(asOf)
+	one := book.compute(asOf, 1<<30)
+	two := book.compute(asOf, 1)
 
 	opts := cmp.AllowUnexported(Sum{})
 	for _, v := range []struct {

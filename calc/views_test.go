@@ -9,6 +9,7 @@ package calc_test
 
 import (
 	"cmp"
+	"runtime"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
@@ -905,5 +906,77 @@ func TestOutlookConcurrent(t *testing.T) {
 		if got := len(o.Horizons[2].Customers); got != 2 || o.Horizons[2].Customers[0].Drop() != fixed("200") {
 			t.Errorf("90 days: %d customers, first %v; want B (200) then A", got, o.Horizons[2].Customers)
 		}
+	}
+}
+
+// quarterly returns s billed quarterly.
+func quarterly(s calc.Subscription) calc.Subscription {
+	s.Interval = calc.Interval{Per: 1, Months: 3}
+	return s
+}
+
+// TestOutlookSamePriceRenewal: a quarterly customer on two rows of 50
+// renews on one row of 100 the day after they end. Its MRR is the same
+// (100 ÷ 3 a month), and a row renewed by a later row is not at risk.
+// Per-row rounding makes the old rows 2 × 16.666666667 = 33.333333334 and
+// the new one 33.333333333; the engine treats that 10⁻⁹ as no movement
+// (the waterfall shows none), and the outlook lists nothing scheduled to
+// churn either.
+func TestOutlookSamePriceRenewal(t *testing.T) {
+	res := viewBook(t, nil, nil, nil,
+		quarterly(sub(2, "A", "Seats", "50", "2025-01-01", "2025-06-30")),
+		quarterly(sub(3, "A", "Seats", "50", "2025-01-01", "2025-06-30")),
+		quarterly(sub(4, "A", "Seats", "100", "2025-07-01", "")),
+	).Compute(day("2025-06-15"))
+	o := res.Outlook(res.AsOf)
+	for _, h := range o.Horizons {
+		if len(h.Customers) != 0 || h.AtRisk.Sign() != 0 {
+			t.Errorf("%d days: AtRisk %s with %d customers (first drop %s), want nothing at risk",
+				h.Days, h.AtRisk, len(h.Customers), h.Customers[0].Drop())
+		}
+	}
+	if o.Committed != o.MRR {
+		t.Errorf("Committed %s, want all of MRR %s", o.Committed, o.MRR)
+	}
+}
+
+// TestOutlookMRRIsEnding: without monthly rates the outlook's MRR on
+// the as-of date is the as-of month's Ending. Same customer as above, as
+// of July 31: the waterfall keeps A at 33.333333334 (the renewal is within
+// the rounding tolerance), so the outlook must say the same.
+func TestOutlookMRRIsEnding(t *testing.T) {
+	res := viewBook(t, nil, nil, nil,
+		quarterly(sub(2, "A", "Seats", "50", "2025-01-01", "2025-06-30")),
+		quarterly(sub(3, "A", "Seats", "50", "2025-01-01", "2025-06-30")),
+		quarterly(sub(4, "A", "Seats", "100", "2025-07-01", "")),
+	).Compute(day("2025-07-31"))
+	ending := res.Months[len(res.Months)-1].Ending
+	if o := res.Outlook(res.AsOf); o.MRR != ending {
+		t.Errorf("Outlook MRR %s, as-of month's Ending %s", o.MRR, ending)
+	}
+}
+
+// TestComputeMemoryOfCenturyTypo: a start date typed with a wrong century
+// ("1725-01-10" for "2025-01-10") makes the result run over some 3,600
+// months. A cohort table of every month by every month would take
+// hundreds of megabytes for this two-row sheet (gigabytes for "1025"), so
+// that one typo could take the bot down; cohorts take memory only for the
+// months that start one.
+func TestComputeMemoryOfCenturyTypo(t *testing.T) {
+	b := viewBook(t, nil, nil, nil,
+		sub(2, "A", "Pro", "100", "1725-01-10", ""),
+		sub(3, "B", "Pro", "100", "2025-01-10", ""),
+	)
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	res := b.Compute(day("2026-04-30"))
+	runtime.ReadMemStats(&m1)
+	if got := len(res.Cohorts()); got != 2 {
+		t.Errorf("%d cohorts, want 2", got)
+	}
+	const limit = 32 << 20
+	if alloc := m1.TotalAlloc - m0.TotalAlloc; alloc > limit {
+		t.Errorf("Compute of a two-row sheet over %d months allocated %d MB, want at most %d MB", len(res.Months), alloc>>20, limit>>20)
 	}
 }

@@ -131,3 +131,16 @@ func (s *Slack) lookupHint(err error) string {
 // ErrorCode returns the Slack error code in err, such as "invalid_auth" or
 // "not_in_channel", or "" when err is not an error Slack answered.
 func ErrorCode(err error) string { return slackCode(err) }
+
+// TokenRefused reports whether a Slack error code means the token is no
+// good: missing, wrong, revoked or expired, its account deactivated, or a
+// kind of token the method does not take. It is the one list of them:
+// Socket Mode gives up on them, errors say to check the token, and doctor
+// says how to get a new one.
+func TokenRefused(code string) bool {
+	switch code {
+	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type":
+		return true
+	}
+	return false
+}

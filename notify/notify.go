@@ -1,10 +1,10 @@
 // Package notify brings mrrbot's figures to Slack: it posts a message (with
 // a bot token or an incoming webhook), uploads a chart, makes sure a digest
 // is posted once per month and channel through a Ledger kept with the data,
-// verifies and parses slash commands, over HTTP or Socket Mode, and decides
-// who may run them (a [Directory] asks Slack who is in a channel or a user
-// group and who is a guest) and where their answers may go
-// ([CheckResponseURL]).
+// takes slash commands over HTTP ([SlashHandler]: verify, acknowledge,
+// answer on the response URL) or Socket Mode, and decides who may run them
+// (a [Directory] asks Slack who is in a channel or a user group and who is
+// a guest) and where their answers may go ([CheckResponseURL]).
 //
 // Every call to Slack goes through one retrying path that waits out rate
 // limits (429 with Retry-After). Tokens, signing secrets and webhook URLs

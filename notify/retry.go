@@ -34,7 +34,7 @@ const (
 
 // retrier runs every call to Slack: the Web API, uploads, the incoming
 // webhook and response URLs. It is the one place that decides what is
-// retried (STYLE.md, rule 7), see [retryDelay].
+// retried, see [retryDelay].
 type retrier struct {
 	attempts int
 	sleep    func(context.Context, time.Duration) error
@@ -358,19 +358,18 @@ func slackCode(err error) string {
 // tokenVar names the variable that holds the token, urlVar the one that
 // sets where requests go.
 func commonHint(err error, tokenVar, urlVar string) string {
-	switch code := slackCode(err); code {
-	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired":
-		return "Slack refused the token; check " + tokenVar
-	case "not_allowed_token_type":
+	switch code := slackCode(err); {
+	case code == "not_allowed_token_type":
 		return "Slack does not take this kind of token here; check " + tokenVar
-	case "missing_scope":
+	case TokenRefused(code):
+		return "Slack refused the token; check " + tokenVar
+	case code == "missing_scope":
 		needed := "the scope this needs"
 		if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok && se.Needed != "" {
 			needed = se.Needed
 		}
 		return "the app lacks " + needed + "; add it under OAuth & Permissions and reinstall the app"
-	case "":
-	default:
+	case code != "":
 		return ""
 	}
 	if _, ok := errors.AsType[*slack.RateLimitedError](err); ok {

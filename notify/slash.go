@@ -84,13 +84,6 @@ func VerifyRequest(r *http.Request, secret string, now func() time.Time, maxBody
 	return body, nil
 }
 
-// Sign returns the headers X-Slack-Request-Timestamp and X-Slack-Signature
-// that Slack would send with body at ts, for tests and load tests.
-func Sign(secret string, ts time.Time, body []byte) (timestamp, signature string) {
-	timestamp = strconv.FormatInt(ts.Unix(), 10)
-	return timestamp, sign(secret, timestamp, body)
-}
-
 // sign returns the v0 signature of body sent at timestamp, as it reads
 // in the X-Slack-Signature header: "v0=" and the hex HMAC-SHA256 of
 // "v0:timestamp:body" keyed with the signing secret.

@@ -27,7 +27,7 @@ const (
 )
 
 func TestSign(t *testing.T) {
-	ts, sig := notify.Sign(docSecret, time.Unix(docTimestamp, 0), []byte(docBody))
+	ts, sig := slacktest.Sign(docSecret, time.Unix(docTimestamp, 0), []byte(docBody))
 	if ts != "1531420618" || sig != docSignature {
 		t.Errorf("Sign = %s, %s; want 1531420618, %s", ts, sig, docSignature)
 	}
@@ -37,7 +37,7 @@ func TestSign(t *testing.T) {
 func signedRequest(body []byte, secret string, ts time.Time) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, "/slack/commands", bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	stamp, sig := notify.Sign(secret, ts, body)
+	stamp, sig := slacktest.Sign(secret, ts, body)
 	r.Header.Set("X-Slack-Request-Timestamp", stamp)
 	r.Header.Set("X-Slack-Signature", sig)
 	return r

@@ -53,12 +53,14 @@ type SocketConfig struct {
 	Refused func(ctx context.Context, cmd Command, err error)
 }
 
-// fatalCodes are the Slack errors that no reconnection cures: the app
-// token is wrong or lacks connections:write.
-var fatalCodes = map[string]bool{
-	"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true,
-	"token_expired": true, "not_allowed_token_type": true, "missing_scope": true,
-	"no_permission": true, "team_access_not_granted": true,
+// fatalCode reports whether a Slack error code is one that no
+// reconnection cures: the app token is refused or lacks connections:write.
+func fatalCode(code string) bool {
+	switch code {
+	case "missing_scope", "no_permission", "team_access_not_granted":
+		return true
+	}
+	return TokenRefused(code)
 }
 
 // appTokenHint is what to do about a refused app-level token.
@@ -167,7 +169,7 @@ func isFatal(err error) bool {
 	if err == nil {
 		return false
 	}
-	if fatalCodes[slackCode(err)] || fatalCodes[err.Error()] {
+	if fatalCode(slackCode(err)) || fatalCode(err.Error()) {
 		return true
 	}
 	sc, ok := errors.AsType[slack.StatusCodeError](err)

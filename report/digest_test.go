@@ -195,3 +195,69 @@ func TestIssueRows(t *testing.T) {
 		t.Errorf("IssueRows() = %d, want 0", got)
 	}
 }
+
+// bookOfRows is a USD book of rows.
+func bookOfRows(t *testing.T, rows ...calc.Subscription) *calc.Book {
+	t.Helper()
+	book, err := calc.NewBook("USD", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		if err := book.Add(&rows[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return book
+}
+
+// rowOf is a subscription line of amount per interval.
+func rowOf(row int, customer, plan string, amount int64, iv calc.Interval, start, end calc.Date) calc.Subscription {
+	return calc.Subscription{Row: row, CustomerID: customer, Plan: plan, Amount: calc.Fixed(amount) * calc.One,
+		Quantity: calc.One, Interval: iv, Start: start, End: end}
+}
+
+// TestDigestOutlookShortHorizon: G pays 120 until June 30 and a renewal
+// starts on August 1. From June 10, 120 is scheduled to go within 30 days
+// though not within 90 (calc's outlook says so: TestOutlookRenewalAfterGap),
+// and the digest says so rather than that nothing is scheduled to churn.
+func TestDigestOutlookShortHorizon(t *testing.T) {
+	jun := calc.MonthOf(2025, time.June)
+	res := bookOfRows(t,
+		rowOf(2, "G", "Pro", 120, calc.Monthly, calc.DateOf(2025, time.January, 1), calc.DateOf(2025, time.June, 30)),
+		rowOf(3, "G", "Pro", 120, calc.Monthly, calc.DateOf(2025, time.August, 1), calc.NoEnd),
+	).Compute(calc.DateOf(2025, time.June, 10))
+	if o := res.Outlook(res.AsOf); o.Horizons[0].AtRisk.String() != "120" {
+		t.Fatalf("calc: 30-day AtRisk = %s, want 120", o.Horizons[0].AtRisk)
+	}
+	d, err := NewDigest(res, jun, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := d.Text()
+	if strings.Contains(text, "nothing scheduled to churn") || !strings.Contains(text, "within 30 days: $120.00") {
+		t.Errorf("digest hides the 30-day drop of $120.00:\n%s", text)
+	}
+}
+
+// TestDigestOutlookSamePriceRenewal: a quarterly customer on two rows of
+// 50 renews on one row of 100. Its MRR does not change (the waterfall
+// shows no movement), and the digest does not name it as scheduled to
+// drop "−$0.00".
+func TestDigestOutlookSamePriceRenewal(t *testing.T) {
+	q := calc.Interval{Per: 1, Months: 3}
+	jun := calc.MonthOf(2025, time.June)
+	res := bookOfRows(t,
+		rowOf(2, "A", "Seats", 50, q, calc.DateOf(2025, time.January, 1), calc.DateOf(2025, time.June, 30)),
+		rowOf(3, "A", "Seats", 50, q, calc.DateOf(2025, time.January, 1), calc.DateOf(2025, time.June, 30)),
+		rowOf(4, "A", "Seats", 100, q, calc.DateOf(2025, time.July, 1), calc.NoEnd),
+	).Compute(calc.DateOf(2025, time.June, 15))
+	d, err := NewDigest(res, jun, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := d.Text()
+	if !strings.Contains(text, "nothing scheduled to churn") || strings.Contains(text, "Scheduled:") {
+		t.Errorf("digest lists a same-price renewal as scheduled to churn:\n%s", text)
+	}
+}

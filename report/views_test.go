@@ -6,6 +6,7 @@ import (
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/shopspring/decimal"
 )
 
 // TestSegmentsTabLocked writes the tabs of a locked result whose recorded
@@ -75,6 +76,40 @@ func TestCohortsTabWidth(t *testing.T) {
 	for _, row := range tab.Rows {
 		if len(row) > len(tab.Columns) {
 			t.Fatalf("a row of %d cells under %d columns", len(row), len(tab.Columns))
+		}
+	}
+}
+
+// TestSegmentSharesLocked: each column's shares add up to 100%, for a
+// locked result too, whose segments are the sheet's now while the month
+// totals are the recorded ones: A pays 100 on Pro by the sheet, the books
+// recorded 80 for January and February, and Pro's share of January is
+// still 100%, not 100 ÷ 80.
+func TestSegmentSharesLocked(t *testing.T) {
+	jan := calc.MonthOf(2025, time.January)
+	live := bookOfRows(t,
+		rowOf(2, "A", "Pro", 100, calc.Monthly, jan.FirstDay(), calc.NoEnd),
+	).Compute((jan + 2).LastDay())
+	hist, err := calc.NewHistory(jan+1, []calc.HistoryEntry{{Customer: "A", Month: jan, MRR: 80 * calc.One}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked := live.Locked(hist)
+	tab := segmentsTab(locked, DefaultTabNames.Segments)
+	shareCol, monthCol, segCol := column(t, tab, "Share of MRR"), 0, 1
+	sums := map[string]decimal.Decimal{}
+	for _, row := range tab.Rows {
+		if row[segCol].Text != calc.PlanColumn || row[shareCol].Text == "" {
+			continue
+		}
+		sums[row[monthCol].Text] = sums[row[monthCol].Text].Add(decimal.RequireFromString(row[shareCol].Text))
+	}
+	if len(sums) == 0 {
+		t.Fatalf("no Plan rows:\n%s", dumpTab(tab))
+	}
+	for m, s := range sums {
+		if !s.Equal(decimal.NewFromInt(1)) {
+			t.Errorf("month %s: Plan shares add up to %s, want 1 (100%%)", m, s)
 		}
 	}
 }

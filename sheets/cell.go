@@ -93,16 +93,16 @@ type CellExtra struct {
 	Formula string
 }
 
-// currency returns the currency c's number format shows, or "".
-func (c Cell) currency() string {
+// Currency returns the currency c's number format shows, or "".
+func (c Cell) Currency() string {
 	if c.Extra == nil {
 		return ""
 	}
 	return c.Extra.Currency
 }
 
-// formula returns the formula that computes c, or "".
-func (c Cell) formula() string {
+// Formula returns the formula that computes c, or "".
+func (c Cell) Formula() string {
 	if c.Extra == nil {
 		return ""
 	}
@@ -140,7 +140,7 @@ func trim(s string) string {
 
 // columnLetter returns the spreadsheet letter of the zero-based column i:
 // A, B, …, Z, AA, AB, …
-func columnLetter(i int) string {
+func ColumnLetter(i int) string {
 	var buf [8]byte
 	n := len(buf)
 	for i++; i > 0 && n > 0; i = (i - 1) / 26 {

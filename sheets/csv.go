@@ -2,33 +2,14 @@ package sheets
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
-
-	"github.com/mrrbot/mrrbot/calc"
-	"github.com/shopspring/decimal"
 )
-
-// Loaded is a subscriptions table read into a book.
-type Loaded struct {
-	// Book holds the rows that count, ready for computing.
-	Book *calc.Book
-	// Rates are the FX rates the book converts with, by currency code: the
-	// single rates, as in [FX.Rates].
-	Rates map[string]decimal.Decimal
-	// Monthly are the FX table's rates by month, as in [FX.Monthly], or
-	// nil.
-	Monthly []calc.MonthlyRate
-	// Report tells which rows were read and which were left out.
-	Report
-	// FXErrors are the rows of the FX table that were left out; their row
-	// numbers are the FX table's.
-	FXErrors []calc.Issue
-	// Books is what the history tab recorded at the last sync, or nil.
-	Books *Books
-}
 
 // ReadCSV reads a subscriptions table from subs and, when fx is not nil, an
 // FX table from fx (columns currency, rate and optionally month; see
@@ -43,14 +24,11 @@ type Loaded struct {
 func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
 	l := &Loaded{}
 	if fx != nil {
-		t, issues, err := DecodeFX(NewCSVReader(fx), opts)
-		if err != nil {
+		if err := l.ReadFX(NewCSVReader(fx), opts); err != nil {
 			return nil, fmt.Errorf("read fx csv: %w", err)
 		}
-		l.Rates, l.Monthly, l.FXErrors = t.Rates, t.Monthly, issues
-		opts.fxLeftOut = t.leftOut
 	}
-	book, err := l.newBook(opts.currency())
+	book, err := l.NewBook(opts)
 	if err != nil {
 		return nil, fmt.Errorf("read fx csv: %w", err)
 	}
@@ -59,25 +37,10 @@ func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
 	}
 	rows := prefetch(NewCSVReader(subs))
 	defer rows.Close()
-	rep, err := Decode(rows, book, opts)
-	if err != nil {
+	if err := l.Decode(rows, book, opts); err != nil {
 		return nil, fmt.Errorf("read subscriptions csv: %w", err)
 	}
-	l.Book, l.Report = book, *rep
 	return l, nil
-}
-
-// newBook returns an empty book that converts at l's rates, single and
-// monthly.
-func (l *Loaded) newBook(currency string) (*calc.Book, error) {
-	book, err := calc.NewBook(currency, l.Rates)
-	if err != nil {
-		return nil, err
-	}
-	if err := book.SetMonthlyRates(l.Monthly); err != nil {
-		return nil, err
-	}
-	return book, nil
 }
 
 // CSVReader is a [RowReader] over CSV text. Every non-empty field is a
@@ -168,4 +131,47 @@ func (c *CSVReader) Next() (int, []Cell, error) {
 	}
 	c.cells = cells
 	return row, cells, nil
+}
+
+// CSVFile is a subscriptions table in a CSV file, with its FX rates in
+// another when FX is set, as a [Source]: what `mrrbot compute --input
+// FILE.csv --fx FILE.csv` reads. A CSV file is read, never written.
+type CSVFile struct {
+	Path string
+	// FX is the CSV file of FX rates, or "".
+	FX string
+}
+
+var _ Source = CSVFile{}
+
+// Layout names the file. Its one table has the file's name.
+func (c CSVFile) Layout(context.Context) (*Layout, error) {
+	if _, err := os.Stat(c.Path); err != nil {
+		return nil, fmt.Errorf("open input: %w", err)
+	}
+	return &Layout{Name: "file " + c.Path, Title: c.Path, Link: c.Path, Tabs: []TabInfo{{Title: filepath.Base(c.Path)}}}, nil
+}
+
+// Load reads the file, and its FX file, with [ReadCSV]; opts.Tab does not
+// apply.
+func (c CSVFile) Load(_ context.Context, opts Options) (*Loaded, error) {
+	f, err := os.Open(c.Path)
+	if err != nil {
+		return nil, fmt.Errorf("open input: %w", err)
+	}
+	defer f.Close()
+	var fx io.Reader
+	if c.FX != "" {
+		ff, err := os.Open(c.FX)
+		if err != nil {
+			return nil, fmt.Errorf("open fx rates: %w", err)
+		}
+		defer ff.Close()
+		fx = ff
+	}
+	l, err := ReadCSV(f, fx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", c.Path, err)
+	}
+	return l, nil
 }

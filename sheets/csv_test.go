@@ -227,7 +227,7 @@ func TestCSVRowNumbers(t *testing.T) {
 
 func TestColumnLetter(t *testing.T) {
 	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 51: "AZ", 52: "BA", 701: "ZZ", 702: "AAA", 16383: "XFD"} {
-		if got := columnLetter(i); got != want {
+		if got := ColumnLetter(i); got != want {
 			t.Errorf("columnLetter(%d) = %q, want %q", i, got, want)
 		}
 	}

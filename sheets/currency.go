@@ -122,7 +122,7 @@ var regionCurrencies = map[string]string{
 // too and nothing settles which ("¥#,##0"; "$", which is USD unless the
 // row's Currency column names another dollar), or "" when the format
 // shows no currency. A bracketed "[$-409]" names only a locale, for dates.
-func formatCurrency(code string) string {
+func PatternCurrency(code string) string {
 	for i := 0; i < len(code); i++ {
 		var tok, region string
 		switch c := code[i]; c {

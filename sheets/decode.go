@@ -38,10 +38,6 @@ type Options struct {
 	// start or end date more than 50 years after it is not plausible (see
 	// [PlausibleDate]), nor one before 1970; zero checks only the latter.
 	Today calc.Date
-
-	// fxLeftOut holds, by currency, the first row of the FX table that was
-	// left out, so that a row with no rate for the currency can say why.
-	fxLeftOut map[string]calc.Issue
 }
 
 // DefaultCurrency is the reporting currency when Options.Currency is blank.
@@ -72,12 +68,12 @@ type RowReader interface {
 }
 
 // columnHider is a RowReader that knows which columns the sheet hides.
-type columnHider interface {
+type ColumnHider interface {
 	// columnHidden reports whether the zero-based column i is hidden.
-	columnHidden(i int) bool
+	ColumnHidden(i int) bool
 }
 
-// Report tells what [Decode] read.
+// Report tells what [Loaded.Decode] read.
 type Report struct {
 	// Errors are the rows that were left out, one issue per problem, in
 	// row order.
@@ -112,34 +108,7 @@ func (r *Report) Label(issues []calc.Issue) {
 	}
 }
 
-// Decode reads a subscriptions table from r into book. It finds the header
-// row, then reads each non-blank row below it into a calc.Subscription and
-// adds it to book, in the table's order. A row that cannot be read, or that
-// book refuses, is left out and reported in Report.Errors. Decode returns
-// an error only when the table as a whole cannot be read: no header row, a
-// required column missing (a *HeaderError), two columns for one field (a
-// *DuplicateColumnError), a segment column missing (a *SegmentError), a
-// bad locale, or r failing.
-//
-// A text number or date that reads two ways is settled by its column's
-// evidence, or by the locale, or is a problem (see evidence.go). A row
-// whose cell awaits evidence from rows further down is held back, with
-// the rows after it, until the evidence comes or the table ends; rows
-// still reach book in the table's order.
-//
-// Each subscription's Segments are the row's cells in the columns of
-// opts.Segments, trimmed, as text (a date cell as YYYY-MM-DD, a number as
-// its literal); book must have been given the same segments with
-// [calc.Book.SetSegments].
-//
-// Each problem names the field (calc.FieldStartDate, …), the header as the
-// sheet writes it, the cell as written and the reason; a row with several
-// problems yields one issue for each.
-func Decode(r RowReader, book *calc.Book, opts Options) (*Report, error) {
-	return decode(r, book, opts)
-}
-
-// adder takes the rows Decode reads: a *calc.Book, or in tests a recorder.
+// adder takes the rows decode reads: a *calc.Book, or in tests a recorder.
 type adder interface {
 	Add(s *calc.Subscription) error
 	Currency() string
@@ -148,6 +117,13 @@ type adder interface {
 }
 
 func decode(r RowReader, book adder, opts Options) (*Report, error) {
+	return decodeWith(r, book, opts, nil)
+}
+
+// decodeWith is decode; fxLeftOut holds, by currency, the first row of the
+// FX table that was left out, so that a row with no rate for the currency
+// can say why.
+func decodeWith(r RowReader, book adder, opts Options, fxLeftOut map[string]calc.Issue) (*Report, error) {
 	loc, err := parseLocale(opts.Locale)
 	if err != nil {
 		return nil, err
@@ -161,7 +137,7 @@ func decode(r RowReader, book adder, opts Options) (*Report, error) {
 		return nil, err
 	}
 	d := newDecoder(h, segs, loc, book)
-	d.fxLeftOut = opts.fxLeftOut
+	d.fxLeftOut = fxLeftOut
 	d.today = opts.Today
 	rep := &Report{HeaderRow: h.row, Header: h.columns, Segments: segs, Ignored: h.ignored(segs)}
 	if rep.Rows, err = readRows(r, d); err != nil {
@@ -400,7 +376,33 @@ func (d *decoder) decodeRow() {
 	}
 	d.sub = calc.Subscription{Row: d.row, Quantity: calc.One, End: calc.NoEnd}
 	s := &d.sub
+	// The fields are read in this order, so a row's issues come in it.
+	d.readCustomer(s)
+	d.readPrice(s)
+	d.readTerm(s)
+	if c := d.cell(fSetupFee); c.Kind != Empty {
+		if v, m, ok := d.money(fSetupFee, c, "an amount"); ok && d.fitsRow(fSetupFee, c, m) {
+			s.SetupFee = v
+		}
+	}
 
+	if d.bad || d.wait || d.mode == readLearn {
+		return
+	}
+	if d.segs != nil {
+		d.loadSegments()
+		s.Segments = d.segs
+	}
+	if err := d.book.Add(s); err != nil {
+		d.refused(err)
+		return
+	}
+	d.noteCustomer(s.CustomerID)
+}
+
+// readCustomer reads who pays, and in what: the customer, its name, the
+// plan and the currency.
+func (d *decoder) readCustomer(s *calc.Subscription) {
 	if s.CustomerID = d.cell(fCustomerID).Text; s.CustomerID == "" {
 		d.fail(fCustomerID, Cell{}, "customer is missing")
 	}
@@ -415,7 +417,11 @@ func (d *decoder) decodeRow() {
 			d.fail(fCurrency, c, fmt.Sprintf("%q is not a currency code (use an ISO code such as EUR)", c.Text))
 		}
 	}
+}
 
+// readPrice reads what the customer pays: the amount, per interval, for a
+// quantity, less a discount.
+func (d *decoder) readPrice(s *calc.Subscription) {
 	if c := d.cell(fAmount); c.Kind == Empty {
 		d.fail(fAmount, c, "amount is missing")
 	} else if v, m, ok := d.money(fAmount, c, "an amount"); ok {
@@ -445,7 +451,11 @@ func (d *decoder) decodeRow() {
 			s.Discount = disc
 		}
 	}
+}
 
+// readTerm reads when the customer pays: the start and end dates, and the
+// status.
+func (d *decoder) readTerm(s *calc.Subscription) {
 	if c := d.cell(fStartDate); c.Kind == Empty {
 		d.fail(fStartDate, c, "start date is missing")
 	} else if date, ok := d.date(fStartDate, c); ok {
@@ -465,25 +475,6 @@ func (d *decoder) decodeRow() {
 		}
 		s.Status = st
 	}
-
-	if c := d.cell(fSetupFee); c.Kind != Empty {
-		if v, m, ok := d.money(fSetupFee, c, "an amount"); ok && d.fitsRow(fSetupFee, c, m) {
-			s.SetupFee = v
-		}
-	}
-
-	if d.bad || d.wait || d.mode == readLearn {
-		return
-	}
-	if d.segs != nil {
-		d.loadSegments()
-		s.Segments = d.segs
-	}
-	if err := d.book.Add(s); err != nil {
-		d.refused(err)
-		return
-	}
-	d.noteCustomer(s.CustomerID)
 }
 
 // loadSegments puts the current row's segment values in d.segs: each
@@ -617,7 +608,7 @@ func (d *decoder) number(f field, c Cell, what string, money bool) (v calc.Fixed
 	switch c.Kind {
 	case Number:
 		v, err := numberCellFixed(c.Text)
-		if cur := c.currency(); money && cur != "" {
+		if cur := c.Currency(); money && cur != "" {
 			if sg, known := currencyToken(cur); known {
 				m = moneyMark{tok: cur, sign: sg, formatted: true}
 			}

@@ -257,7 +257,7 @@ func TestFormatCurrency(t *testing.T) {
 		{`0.00%`, ""},
 		{`#,##0.00`, ""},
 	} {
-		if got := formatCurrency(tt.code); got != tt.want {
+		if got := PatternCurrency(tt.code); got != tt.want {
 			t.Errorf("formatCurrency(%q) = %q, want %q", tt.code, got, tt.want)
 		}
 	}
@@ -322,7 +322,7 @@ type hidingTable struct {
 	hidden []int
 }
 
-func (h *hidingTable) columnHidden(i int) bool {
+func (h *hidingTable) ColumnHidden(i int) bool {
 	for _, c := range h.hidden {
 		if c == i {
 			return true
@@ -332,7 +332,7 @@ func (h *hidingTable) columnHidden(i int) bool {
 }
 
 func TestMergedCells(t *testing.T) {
-	m := newMerged([]mergedArea{{r0: 2, r1: 4, c0: 0, c1: 0}, {r0: 3, r1: 3, c0: 2, c1: 3}})
+	m := NewMerges([]MergedArea{{FirstRow: 2, LastRow: 4, FirstCol: 0, LastCol: 0}, {FirstRow: 3, LastRow: 3, FirstCol: 2, LastCol: 3}})
 	rows := map[int][]Cell{
 		2: {T("C1"), T("Pro")},
 		3: {{}, T("Seats"), T("10"), {}},
@@ -346,7 +346,7 @@ func TestMergedCells(t *testing.T) {
 		5: {{}, T("Other")},
 	}
 	for n := 2; n <= 5; n++ {
-		if diff := cmp.Diff(want[n], m.fill(n, rows[n])); diff != "" {
+		if diff := cmp.Diff(want[n], m.Fill(n, rows[n])); diff != "" {
 			t.Errorf("row %d (-want +got):\n%s", n, diff)
 		}
 	}

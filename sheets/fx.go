@@ -42,7 +42,7 @@ type FX struct {
 // A row with a bad code, a rate that is not a positive number, a month that
 // is not a month, a currency (or currency and month) given twice, or a rate
 // other than 1 for the reporting currency itself is left out and reported
-// as an issue. The error is for the table as a whole, as with [Decode].
+// as an issue. The error is for the table as a whole, as with [Loaded.Decode].
 func DecodeFX(r RowReader, opts Options) (*FX, []calc.Issue, error) {
 	loc, err := parseLocale(opts.Locale)
 	if err != nil {
@@ -186,7 +186,7 @@ func (d *fxDecoder) readRate(c Cell) (decimal.Decimal, string, bool) {
 		return decimal.Decimal{}, "rate is missing", false
 	case Number:
 		t := strings.TrimSpace(c.Text)
-		if !checkLiteral(t) {
+		if !IsNumberLiteral(t) {
 			return decimal.Decimal{}, notA(c.text(), "a number"), false
 		}
 		r, err := decimal.NewFromString(t)

@@ -2,13 +2,11 @@ package sheets
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mrrbot/mrrbot/calc"
-	"github.com/xuri/excelize/v2"
 )
 
 // monthlyStrings writes monthly rates as "EUR 2025-03 1.08", which cmp can
@@ -260,76 +258,6 @@ func TestReadCSVMonthlyRatesAndSegments(t *testing.T) {
 		want := []calc.Issue{{Row: 5, Column: "month", Header: "Month", Value: "Mar 2025", Message: "EUR for 2025-03 is given again (first in row 3)"}}
 		if diff := cmp.Diff(want, l.FXErrors); diff != "" {
 			t.Errorf("FXErrors (-want +got):\n%s", diff)
-		}
-	})
-}
-
-func TestReadWorkbookMonthlyRatesAndSegments(t *testing.T) {
-	f := excelize.NewFile()
-	defer f.Close()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(f.SetSheetName("Sheet1", "Subscriptions"))
-	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
-	must(err)
-	monthStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("mmm yyyy")})
-	must(err)
-	serial := func(s string) float64 { return float64(date(s) - serialEpoch) }
-	for i, row := range [][]any{
-		{"Customer", "Region", "Amount", "Currency", "Start date", "Cohort"},
-		{"c1", "EMEA", 100, "EUR", serial("2025-01-10"), serial("2025-01-01")},
-		{"c2", "AMER", 50, nil, serial("2025-02-01"), 2025},
-		{"c3", nil, 10, "EUR", serial("2025-03-01")},
-	} {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		must(f.SetSheetRow("Subscriptions", cell, &row))
-	}
-	for _, ref := range []string{"E2", "E3", "E4", "F2"} {
-		must(f.SetCellStyle("Subscriptions", ref, ref, dateStyle))
-	}
-	_, err = f.NewSheet("FX")
-	must(err)
-	must(f.SetSheetRow("FX", "A1", &[]any{"Currency", "Rate", "Month"}))
-	must(f.SetSheetRow("FX", "A2", &[]any{"EUR", 1.05}))
-	must(f.SetSheetRow("FX", "A3", &[]any{"EUR", 1.08, float64(date("2025-03-01") - serialEpoch)}))
-	must(f.SetSheetRow("FX", "A4", &[]any{"EUR", 1.1, "June 2025"}))
-	must(f.SetSheetRow("FX", "A5", &[]any{"EUR", 1.2, float64(date("2025-03-20") - serialEpoch)}))
-	must(f.SetCellStyle("FX", "C3", "C3", monthStyle))
-	must(f.SetCellStyle("FX", "C5", "C5", dateStyle))
-	path := filepath.Join(t.TempDir(), "monthly.xlsx")
-	must(f.SaveAs(path))
-
-	l, err := ReadWorkbook(path, Options{Segments: []string{"Region", "cohort"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(l.Errors) != 0 || l.Book.Len() != 3 {
-		t.Fatalf("Errors, Book.Len() = %v, %d", l.Errors, l.Book.Len())
-	}
-	if !l.Book.HasMonthlyRates() {
-		t.Error("HasMonthlyRates() = false, want true")
-	}
-	if diff := cmp.Diff([]string{"EUR 2025-03 1.08", "EUR 2025-06 1.1"}, monthlyStrings(l.Monthly)); diff != "" {
-		t.Errorf("Monthly (-want +got):\n%s", diff)
-	}
-	wantFX := []calc.Issue{{Row: 5, Column: "month", Header: "Month", Value: "45736", Message: "EUR for 2025-03 is given again (first in row 3)"}}
-	if diff := cmp.Diff(wantFX, l.FXErrors); diff != "" {
-		t.Errorf("FXErrors (-want +got):\n%s", diff)
-	}
-	wantSegs := []Column{{Index: 1, Letter: "B", Title: "Region"}, {Index: 5, Letter: "F", Title: "Cohort"}}
-	if diff := cmp.Diff(wantSegs, l.Segments); diff != "" {
-		t.Errorf("Segments (-want +got):\n%s", diff)
-	}
-
-	t.Run("missing segment", func(t *testing.T) {
-		_, err := ReadWorkbook(path, Options{Segments: []string{"Team", "Region", "Sales rep"}})
-		want := `read tab "Subscriptions" of ` + path + `: segment columns "Team", "Sales rep" are not in the header (headers: Customer, Region, Amount, Currency, Start date, Cohort)`
-		if err == nil || err.Error() != want {
-			t.Errorf("err = %v\nwant %s", err, want)
 		}
 	})
 }

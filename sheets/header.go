@@ -276,7 +276,7 @@ func (h header) ignored(segs []Column) []IgnoredColumn {
 		if t == "" || slices.Contains(h.cols, i) || slices.ContainsFunc(segs, func(c Column) bool { return c.Index == i }) {
 			continue
 		}
-		ic := IgnoredColumn{Column: Column{Index: i, Letter: columnLetter(i), Title: t}, Hidden: i < len(h.hidden) && h.hidden[i]}
+		ic := IgnoredColumn{Column: Column{Index: i, Letter: ColumnLetter(i), Title: t}, Hidden: i < len(h.hidden) && h.hidden[i]}
 		norm := normalizeHeader(t)
 		for f, names := range h.table {
 			if slices.Contains(names, norm) {
@@ -331,7 +331,7 @@ func (h header) segmentColumns(segments []string) ([]Column, error) {
 			missing = append(missing, seg)
 			continue
 		}
-		cols[k] = Column{Index: i, Letter: columnLetter(i), Title: h.titles[i]}
+		cols[k] = Column{Index: i, Letter: ColumnLetter(i), Title: h.titles[i]}
 	}
 	if missing != nil {
 		var saw []string
@@ -351,8 +351,8 @@ func (h header) segmentColumns(segments []string) ([]Column, error) {
 func findHeader(r RowReader, table [][]string, names []string, required []int) (header, error) {
 	cols := make([]int, len(table))
 	var hidden func(int) bool
-	if h, ok := r.(columnHider); ok {
-		hidden = h.columnHidden
+	if h, ok := r.(ColumnHider); ok {
+		hidden = h.ColumnHidden
 	}
 	var first []string
 	for {
@@ -393,12 +393,12 @@ func findHeader(r RowReader, table [][]string, names []string, required []int) (
 			h.hidden[i] = hidden != nil && hidden(i)
 		}
 		if tie != nil {
-			col := func(i int) Column { return Column{Index: i, Letter: columnLetter(i), Title: h.titles[i]} }
+			col := func(i int) Column { return Column{Index: i, Letter: ColumnLetter(i), Title: h.titles[i]} }
 			return header{}, &DuplicateColumnError{Row: n, Field: names[tie.field], Columns: [2]Column{col(tie.first), col(tie.second)}}
 		}
 		for f, i := range cols {
 			if i >= 0 {
-				h.columns[names[f]] = Column{Index: i, Letter: columnLetter(i), Title: h.titles[i]}
+				h.columns[names[f]] = Column{Index: i, Letter: ColumnLetter(i), Title: h.titles[i]}
 			}
 		}
 		return h, nil

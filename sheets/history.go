@@ -18,18 +18,6 @@ const RoleHistory = "history"
 // HistoryTabName is the title of the history tab.
 const HistoryTabName = "_mrrbot_history"
 
-// Books is what the history tab holds.
-type Books struct {
-	// History is the month-end MRR of each customer through the last
-	// closed month the sync saw.
-	History calc.History
-	// Prints fingerprint the paying rows of that sync.
-	Prints []calc.RowPrint
-	// Closed is the last month closed with `mrrbot books close`, or 0:
-	// in locked mode the months through it keep their recorded figures.
-	Closed calc.Month
-}
-
 // The history tab is three text columns, one record a row, so that a large
 // history stays a small grid and every amount is kept exactly as text:
 //
@@ -40,8 +28,8 @@ type Books struct {
 //	row      C001      [12,"Pro","2025-04-01","2025-09-30","100","a1b2…"]
 var historyColumns = []TabColumn{{Title: "Kind", Width: 70}, {Title: "Customer", Width: 160}, {Title: "Value", Width: 420}}
 
-// HistoryTab returns the hidden, protected tab that records b.
-func HistoryTab(b Books) Tab {
+// HistoryTab returns the hidden, protected tab that records the books b.
+func HistoryTab(b calc.Books) Tab {
 	t := Tab{Name: HistoryTabName, Role: RoleHistory, Columns: historyColumns, FrozenRows: 1, Hidden: true, Protected: true}
 	t.Rows = make([][]Cell, 0, 2+len(b.History.Entries)+len(b.Prints))
 	t.Rows = append(t.Rows, []Cell{TextCell("through"), {}, TextCell(b.History.Through.String())})
@@ -67,8 +55,8 @@ func HistoryTab(b Books) Tab {
 }
 
 // DecodeHistory reads a history tab written by HistoryTab.
-func DecodeHistory(r RowReader) (*Books, error) {
-	var b Books
+func DecodeHistory(r RowReader) (*calc.Books, error) {
+	var b calc.Books
 	var through calc.Month
 	var entries []calc.HistoryEntry
 	header := true

@@ -27,7 +27,7 @@ func TestHistoryTabRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	books := Books{History: h, Prints: prints}
+	books := calc.Books{History: h, Prints: prints}
 	tab := HistoryTab(books)
 	rows := append([][]Cell{texts("Kind", "Customer", "Value")}, tab.Rows...)
 	got, err := DecodeHistory(&table{rows: rows})

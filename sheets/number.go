@@ -348,7 +348,7 @@ func exponent(s string) (int, bool) {
 
 // checkLiteral reports whether s is a decimal literal as sources give
 // numbers: "1200", "-3.5", ".5", "4.5E-3".
-func checkLiteral(s string) bool {
+func IsNumberLiteral(s string) bool {
 	i := 0
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {
 		i++
@@ -396,7 +396,7 @@ func literalFixed(s string) (calc.Fixed, error) {
 		return calc.ParseFixed(s)
 	}
 	s = strings.TrimSpace(s)
-	if !checkLiteral(s) {
+	if !IsNumberLiteral(s) {
 		return 0, calc.ErrSyntax
 	}
 	return calc.ParseFixed(s)
@@ -415,7 +415,7 @@ func numberCellFixed(s string) (calc.Fixed, error) {
 		}
 	}
 	s = strings.TrimSpace(s)
-	if !checkLiteral(s) {
+	if !IsNumberLiteral(s) {
 		return 0, calc.ErrSyntax
 	}
 	v, err := calc.ParseFixedExact(s)

@@ -1,10 +1,13 @@
 package sheets
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/mrrbot/mrrbot/calc"
+	"github.com/shopspring/decimal"
 )
 
 // Tab is the content of one tab that mrrbot owns and writes: a header row,
@@ -106,18 +109,18 @@ type ColorScale struct {
 	Low, MidColor, High string
 }
 
-// empty reports whether s covers no rows.
-func (s *ColorScale) empty() bool { return s.LastRow < s.FirstRow }
+// Empty reports whether s covers no rows.
+func (s *ColorScale) Empty() bool { return s.LastRow < s.FirstRow }
 
-// hasMid reports whether s has a midpoint: three colours, not two.
-func (s *ColorScale) hasMid() bool { return s.Mid != "" || s.MidColor != "" }
+// HasMid reports whether s has a midpoint: three colours, not two.
+func (s *ColorScale) HasMid() bool { return s.Mid != "" || s.MidColor != "" }
 
 // checkColorScales checks that each colour scale of t that covers rows
 // lies within t, and that its values and colours can be read.
 func (t *Tab) checkColorScales() error {
 	for i := range t.ColorScales {
 		s := &t.ColorScales[i]
-		if s.empty() {
+		if s.Empty() {
 			continue
 		}
 		if err := s.check(len(t.Rows), len(t.Columns)); err != nil {
@@ -138,22 +141,22 @@ func (s *ColorScale) check(rows, cols int) error {
 	}
 	type point struct{ name, value, color string }
 	points := []point{{"min", s.Min, s.Low}, {"max", s.Max, s.High}}
-	if s.hasMid() {
+	if s.HasMid() {
 		points = append(points, point{"mid", s.Mid, s.MidColor})
 	}
 	for _, p := range points {
-		if _, err := numberLiteral(p.value); err != nil {
+		if _, err := NumberLiteral(p.value); err != nil {
 			return fmt.Errorf("%s value: %w", p.name, err)
 		}
-		if _, ok := parseColor(p.color); !ok {
+		if _, ok := ParseColor(p.color); !ok {
 			return fmt.Errorf("%s colour %q is not #rrggbb", p.name, p.color)
 		}
 	}
 	return nil
 }
 
-// parseColor reads a colour written "#rrggbb".
-func parseColor(s string) (rgb [3]uint8, ok bool) {
+// ParseColor reads a colour written "#rrggbb".
+func ParseColor(s string) (rgb [3]uint8, ok bool) {
 	if len(s) != 7 || s[0] != '#' {
 		return rgb, false
 	}
@@ -165,6 +168,127 @@ func parseColor(s string) (rgb [3]uint8, ok bool) {
 		rgb[i] = uint8(v)
 	}
 	return rgb, true
+}
+
+// Check checks what every sink needs of t: number formats without
+// control characters, no negative width, no row longer than the columns,
+// Number cells that hold number literals and Bool cells TRUE or FALSE, a
+// chart of the tab's own columns, and colour scales within the tab (see
+// [ColorScale]). A sink refuses a tab that fails it before writing
+// anything.
+func (t *Tab) Check() error {
+	for i, c := range t.Columns {
+		if strings.ContainsFunc(c.Pattern, func(r rune) bool { return r < ' ' }) {
+			return fmt.Errorf("column %q: number format %q has a control character", c.Title, c.Pattern)
+		}
+		if c.Width < 0 {
+			return fmt.Errorf("column %d: negative width %d", i+1, c.Width)
+		}
+	}
+	for r, row := range t.Rows {
+		if len(row) > len(t.Columns) {
+			return fmt.Errorf("row %d has %d cells for %d columns", r+2, len(row), len(t.Columns))
+		}
+		for c, cell := range row {
+			var err error
+			switch cell.Kind {
+			case Number:
+				_, err = NumberLiteral(cell.Text)
+			case Bool:
+				_, err = boolValue(cell.Text)
+			}
+			if err != nil {
+				return fmt.Errorf("row %d, column %q: %w", r+2, t.Columns[c].Title, err)
+			}
+		}
+	}
+	if ch := t.Chart; ch != nil {
+		in := func(col int) bool { return col >= 0 && col < len(t.Columns) }
+		if !in(ch.Domain) {
+			return fmt.Errorf("chart: domain column %d is not a column of the tab", ch.Domain)
+		}
+		if len(ch.Series) == 0 {
+			return errors.New("chart: no series")
+		}
+		for _, s := range ch.Series {
+			if !in(s.Column) {
+				return fmt.Errorf("chart: series column %d is not a column of the tab", s.Column)
+			}
+			if _, ok := ParseColor(s.Color); s.Color != "" && !ok {
+				return fmt.Errorf("chart: series colour %q is not #rrggbb", s.Color)
+			}
+		}
+		if ch.Column < 0 || ch.Width < 0 || ch.Height < 0 {
+			return errors.New("chart: negative column or size")
+		}
+	}
+	return t.checkColorScales()
+}
+
+// NumberLiteral returns the literal to store for a Number cell's text: the
+// text itself when it is a plain decimal literal, otherwise (such as "+5"
+// or ".5") its canonical form.
+func NumberLiteral(s string) (string, error) {
+	if !IsNumberLiteral(s) {
+		return "", fmt.Errorf("%q is not a number", s)
+	}
+	if _, err := strconv.ParseFloat(s, 64); err != nil {
+		return "", fmt.Errorf("%q is out of a spreadsheet's range", s)
+	}
+	if plainLiteral(s) {
+		return s, nil
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a number", s)
+	}
+	return d.String(), nil
+}
+
+// plainLiteral reports whether s is -?D+(.D+)?([eE][+-]?D+)?, the form
+// every spreadsheet reads.
+func plainLiteral(s string) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	if digits() == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+func boolValue(s string) (bool, error) {
+	switch {
+	case strings.EqualFold(s, "TRUE"):
+		return true, nil
+	case strings.EqualFold(s, "FALSE"):
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not TRUE or FALSE", s)
 }
 
 // TextCell returns a Text cell, or an Empty one for "".

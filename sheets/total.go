@@ -103,8 +103,8 @@ func (d *decoder) totalRow() bool {
 		return true
 	}
 	a := d.cell(fAmount)
-	if a.formula() != "" && sumsRowsAbove(a.formula(), d.row) {
-		d.leaveOut(fAmount, a, fmt.Sprintf("the amount is %q, a total of the rows above, not a subscription: left out", "="+strings.TrimPrefix(a.formula(), "=")))
+	if a.Formula() != "" && sumsRowsAbove(a.Formula(), d.row) {
+		d.leaveOut(fAmount, a, fmt.Sprintf("the amount is %q, a total of the rows above, not a subscription: left out", "="+strings.TrimPrefix(a.Formula(), "=")))
 		return true
 	}
 	// A CSV export keeps the total, not its formula: with no customer, an

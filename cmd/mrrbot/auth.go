@@ -8,7 +8,7 @@ import (
 	"os/exec"
 	"runtime"
 
-	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
 )
 
 const authUsage = `usage: mrrbot auth login --client-secret FILE [--token FILE]
@@ -40,13 +40,13 @@ func (c *cli) auth(ctx context.Context, args []string) error {
 		return usagef("auth login: give --client-secret FILE")
 	}
 	if *token == "" {
-		path, err := sheets.DefaultTokenFile()
+		path, err := gsheets.DefaultTokenFile()
 		if err != nil {
 			return fmt.Errorf("auth login: %w", err)
 		}
 		*token = path
 	}
-	cfg := sheets.LoginConfig{
+	cfg := gsheets.LoginConfig{
 		ClientSecretFile: *secret,
 		TokenFile:        *token,
 		Out:              c.stdout,
@@ -55,7 +55,7 @@ func (c *cli) auth(ctx context.Context, args []string) error {
 	if !*noBrowser {
 		cfg.OpenBrowser = openBrowser
 	}
-	who, err := sheets.Login(ctx, cfg)
+	who, err := gsheets.Login(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("auth login: %w", err)
 	}

@@ -6,9 +6,8 @@ import (
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/sheets"
-	"github.com/xuri/excelize/v2"
-
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
+	"github.com/xuri/excelize/v2"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 

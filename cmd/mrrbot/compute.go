@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,12 +15,14 @@ import (
 // sourceFlags are the flags that say where the subscriptions come from and
 // how to read them.
 type sourceFlags struct {
-	input    string
-	fx       string
-	tab      string
-	currency string
-	locale   string
-	segments segmentList
+	input       string
+	fx          string
+	spreadsheet string
+	credentials string
+	tab         string
+	currency    string
+	locale      string
+	segments    segmentList
 	// today bounds the plausible dates; see sheets.Options.Today.
 	today calc.Date
 }
@@ -30,9 +30,11 @@ type sourceFlags struct {
 func (s *sourceFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&s.input, "input", "", "subscriptions file: `FILE`.csv or .xlsx")
 	fs.StringVar(&s.fx, "fx", "", "FX rates for CSV input: `FILE`.csv with columns currency, rate")
-	fs.StringVar(&s.tab, "tab", "Subscriptions", "the workbook tab that holds the subscriptions")
+	fs.StringVar(&s.spreadsheet, "spreadsheet", "", "Google spreadsheet `ID or URL` instead of --input (default: MRRBOT_SPREADSHEET, when --input is not given)")
+	fs.StringVar(&s.credentials, "credentials", "", "with --spreadsheet: service account key `FILE` (default: GOOGLE_APPLICATION_CREDENTIALS, then the saved login, then ADC)")
+	fs.StringVar(&s.tab, "tab", "Subscriptions", "the workbook or spreadsheet tab that holds the subscriptions")
 	fs.StringVar(&s.currency, "currency", envOr(getenv, "MRRBOT_CURRENCY", "USD"), "reporting currency (ISO code)")
-	fs.StringVar(&s.locale, "locale", "", "the sheet's locale, to read dates such as 03/04/2025 (en_US reads month first, en_GB day first)")
+	fs.StringVar(&s.locale, "locale", "", "the sheet's locale, to read dates such as 03/04/2025 (en_US reads month first, en_GB day first; default: a spreadsheet's own)")
 	fs.Var(&s.segments, "segment", "break MRR down by the sheet's `COLUMN` too, beside the plan (repeatable)")
 }
 
@@ -57,48 +59,9 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
-// load reads the subscriptions the flags name.
-func (s *sourceFlags) load() (*sheets.Loaded, error) {
-	if s.input == "" {
-		return nil, usagef("no input: give --input FILE.csv or FILE.xlsx")
-	}
-	opts := sheets.Options{Currency: s.currency, Tab: s.tab, Locale: s.locale, Segments: s.segments, Today: s.today}
-	switch strings.ToLower(filepath.Ext(s.input)) {
-	case ".csv", ".txt":
-		f, err := os.Open(s.input)
-		if err != nil {
-			return nil, fmt.Errorf("open input: %w", err)
-		}
-		defer f.Close()
-		var fx *os.File
-		if s.fx != "" {
-			fx, err = os.Open(s.fx)
-			if err != nil {
-				return nil, fmt.Errorf("open fx rates: %w", err)
-			}
-			defer fx.Close()
-		}
-		var l *sheets.Loaded
-		if fx != nil {
-			l, err = sheets.ReadCSV(f, fx, opts)
-		} else {
-			l, err = sheets.ReadCSV(f, nil, opts)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", s.input, err)
-		}
-		return l, nil
-	case ".xlsx", ".xlsm":
-		if s.fx != "" {
-			return nil, usagef("--fx is for CSV input; a workbook keeps its rates in its FX tab")
-		}
-		l, err := sheets.ReadWorkbook(s.input, opts)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", s.input, err)
-		}
-		return l, nil
-	}
-	return nil, usagef("--input %s: want a .csv or .xlsx file", s.input)
+// options are the reading options of the flags.
+func (s *sourceFlags) options() sheets.Options {
+	return sheets.Options{Currency: s.currency, Tab: s.tab, Locale: s.locale, Segments: s.segments, Today: s.today}
 }
 
 // period holds --through and --as-of, which pick the day the report runs to.
@@ -173,7 +136,11 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 		return err
 	}
 	src.today = calc.DateFromTime(c.now().In(loc))
-	loaded, err := src.load()
+	input, err := c.openInput(ctx, &src)
+	if err != nil {
+		return err
+	}
+	loaded, err := input.Load(ctx, src.options())
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -238,3 +239,81 @@ func TestComputeBadInvocations(t *testing.T) {
 }
 
 func isUsage(err error) bool { return errors.Is(err, errUsage) }
+
+// TestComputeSpreadsheet computes the fixture from a Google spreadsheet, as
+// a person keeps it (a title row above the header, typed cells, an FX
+// tab): the same figures as from the CSV, the issues one row lower, in two
+// API calls, and nothing written. MRRBOT_SPREADSHEET names it when no
+// --input is given.
+func TestComputeSpreadsheet(t *testing.T) {
+	srv := sheetstest.New(t)
+	fixtureSheet(t, srv)
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"flag", googleEnv(srv), []string{"--spreadsheet", "https://docs.google.com/spreadsheets/d/" + sheetID + "/edit"}},
+		{"environment", map[string]string{"MRRBOT_SHEETS_ENDPOINT": srv.URL(), "MRRBOT_SPREADSHEET": sheetID}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.ResetCalls()
+			args := append(append([]string{"compute"}, tc.args...), "--as-of", "2026-03-15", "--format", "json")
+			stdout, stderr, err := mrrbot(t, tc.env, args...)
+			if err != nil {
+				t.Fatalf("compute: %v\n%s", err, stderr)
+			}
+			var got, want computeJSON
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("output is not JSON: %v\n%s", err, stdout)
+			}
+			readJSON(t, filepath.Join(fixture, "expected.json"), &want)
+			if diff := cmp.Diff(want.Months, onlyContract(got.Months)); diff != "" {
+				t.Errorf("months (-want +got):\n%s", diff)
+			}
+			var wantIssues struct {
+				Errors []issueKey `json:"errors"`
+			}
+			readJSON(t, filepath.Join(fixture, "expected_issues.json"), &wantIssues)
+			for i := range wantIssues.Errors {
+				wantIssues.Errors[i].Row++ // below the title row
+			}
+			if diff := cmp.Diff(wantIssues.Errors, got.Errors); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+			calls := srv.Calls()
+			if calls.Total != 2 || calls.ByMethod[sheetstest.MethodBatchUpdate] != 0 {
+				t.Errorf("API calls %+v, want 2 reads and no write", calls)
+			}
+		})
+	}
+}
+
+// TestComputeSource refuses a command line that names no source, or two,
+// or an FX file beside a spreadsheet; --input wins over MRRBOT_SPREADSHEET.
+func TestComputeSource(t *testing.T) {
+	subs, fx := filepath.Join(fixture, "subscriptions.csv"), filepath.Join(fixture, "fx.csv")
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string // the usage error, or "" for a computation
+	}{
+		{"none", nil, nil, "no input: give --input FILE.csv or FILE.xlsx, or --spreadsheet ID|URL"},
+		{"both", nil, []string{"--input", subs, "--spreadsheet", sheetID}, "give --input or --spreadsheet, not both"},
+		{"fx beside a spreadsheet", nil, []string{"--spreadsheet", sheetID, "--fx", fx}, "--fx is for CSV input; a spreadsheet keeps its rates in its FX tab"},
+		{"not an ID", nil, []string{"--spreadsheet", "https://example.com/x"}, "--spreadsheet: "},
+		{"input over the environment", map[string]string{"MRRBOT_SPREADSHEET": sheetID}, []string{"--input", subs, "--fx", fx}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append([]string{"compute"}, tc.args...), "--as-of", "2026-03-15")
+			_, stderr, err := mrrbot(t, tc.env, args...)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("compute: %v\n%s", err, stderr)
+			case tc.want != "" && (!errors.Is(err, errUsage) || !strings.HasPrefix(err.Error(), tc.want)):
+				t.Errorf("err = %v, want the usage error %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -164,7 +163,3 @@ func reportLines(root *yaml.Node) []map[string]int {
 	}
 	return out
 }
-
-// errNoConfig is returned by reports when neither a config file nor a
-// source flag names a report.
-var errNoConfig = errors.New("no report")

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +17,7 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
-	"github.com/xuri/excelize/v2"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 )
 
 // The demo's sample sheet: 42 customers of a small B2B company over the 24
@@ -103,7 +102,7 @@ func checkDemoTarget(path string) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	ledger, err := sheets.ReadWorkbookLedger(path)
+	ledger, err := xlsx.ReadLedger(path)
 	if err == nil && ledger[demoMarker] != "" {
 		return nil
 	}
@@ -135,112 +134,81 @@ func shiftDates(recs [][]string, months int) {
 	}
 }
 
+// sampleWidth is the width of the sample's subscription columns but the
+// last, notes, in pixels: 14 characters.
+const sampleWidth = 103
+
 // writeSampleWorkbook writes a subscriptions table and an FX table as a
 // workbook with the cell types a person's spreadsheet has: dates as
-// date-formatted serial numbers, prices as currency numbers, a percent
-// discount as a percent-formatted number. A value that is not what its
-// column wants (a typo) stays text, as a person typed it.
+// date-formatted serial numbers, prices as numbers with two decimals, a
+// percent discount as a percent-formatted number. A value that is not what
+// its column wants (a typo) stays text, as a person typed it.
 func writeSampleWorkbook(path string, subs, fx [][]string) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	styles := map[string]int{}
-	for name, numFmt := range map[string]int{"date": 14, "money": 4, "percent": 9} {
-		id, err := f.NewStyle(&excelize.Style{NumFmt: numFmt})
-		if err != nil {
-			return fmt.Errorf("sample workbook: %w", err)
-		}
-		styles[name] = id
-	}
-	const tab = "Subscriptions"
-	if err := f.SetSheetName("Sheet1", tab); err != nil {
-		return fmt.Errorf("sample workbook: %w", err)
-	}
+	tabs := []sheets.Tab{{Name: "Subscriptions"}, {Name: sheets.FXTab}}
 	header := subs[0]
-	for r, rec := range subs {
-		for col, v := range rec {
-			cell, _ := excelize.CoordinatesToCellName(col+1, r+1)
-			if err := setSampleCell(f, tab, cell, header[col], v, r == 0, styles); err != nil {
-				return fmt.Errorf("sample workbook %s: %w", cell, err)
+	for i, title := range header {
+		col := sheets.TabColumn{Title: title}
+		if i < 13 {
+			col.Width = sampleWidth
+		}
+		tabs[0].Columns = append(tabs[0].Columns, col)
+	}
+	for _, rec := range subs[1:] {
+		row := make([]sheets.Cell, len(rec))
+		for i, v := range rec {
+			row[i] = sampleCell(header[i], v)
+		}
+		tabs[0].Rows = append(tabs[0].Rows, row)
+	}
+	for _, title := range fx[0] {
+		tabs[1].Columns = append(tabs[1].Columns, sheets.TabColumn{Title: title})
+	}
+	for _, rec := range fx[1:] {
+		row := make([]sheets.Cell, len(rec))
+		for i, v := range rec {
+			row[i] = sheets.TextCell(v)
+			if x, err := strconv.ParseFloat(v, 64); err == nil {
+				row[i] = sheets.NumberCell(strconv.FormatFloat(x, 'f', -1, 64), sheets.FormatNone)
 			}
 		}
+		tabs[1].Rows = append(tabs[1].Rows, row)
 	}
-	if _, err := f.NewSheet(sheets.FXTab); err != nil {
-		return fmt.Errorf("sample workbook: %w", err)
-	}
-	for r, rec := range fx {
-		for col, v := range rec {
-			cell, _ := excelize.CoordinatesToCellName(col+1, r+1)
-			var err error
-			if x, perr := strconv.ParseFloat(v, 64); perr == nil && r > 0 {
-				err = f.SetCellFloat(sheets.FXTab, cell, x, -1, 64)
-			} else {
-				err = f.SetCellStr(sheets.FXTab, cell, v)
-			}
-			if err != nil {
-				return fmt.Errorf("sample workbook: %w", err)
-			}
-		}
-	}
-	if err := f.SetColWidth(tab, "A", "M", 14); err != nil {
-		return fmt.Errorf("sample workbook: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".mrrbot-demo-*.xlsx")
-	if err != nil {
-		return fmt.Errorf("sample workbook: %w", err)
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	if err := f.SaveAs(tmp.Name()); err != nil {
-		return fmt.Errorf("sample workbook: %w", err)
-	}
-	// CreateTemp makes the file private; the sample is an ordinary file.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("sample workbook: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := xlsx.Create(path, tabs); err != nil {
 		return fmt.Errorf("sample workbook: %w", err)
 	}
 	return nil
 }
 
-func setSampleCell(f *excelize.File, tab, cell, column, v string, header bool, styles map[string]int) error {
-	if header || v == "" {
-		return f.SetCellStr(tab, cell, v)
+// sampleCell is the cell a person's spreadsheet holds for the value v of
+// the sample's column.
+func sampleCell(column, v string) sheets.Cell {
+	number := func(x float64, f sheets.Format) sheets.Cell {
+		return sheets.NumberCell(strconv.FormatFloat(x, 'f', -1, 64), f)
 	}
-	style := func(name string) error { return f.SetCellStyle(tab, cell, cell, styles[name]) }
 	switch strings.ToLower(column) {
 	case "start date", "end date":
 		if d, err := calc.ParseDate(v); err == nil {
-			if err := f.SetCellInt(tab, cell, int64(sheets.Serial(d))); err != nil {
-				return err
-			}
-			return style("date")
+			return sheets.DateCell(d)
 		}
 	case "price", "setup fee", "amount":
 		if x, err := strconv.ParseFloat(strings.NewReplacer("$", "", ",", "").Replace(v), 64); err == nil {
-			if err := f.SetCellFloat(tab, cell, x, -1, 64); err != nil {
-				return err
-			}
-			return style("money")
+			return number(x, sheets.FormatNumber)
 		}
 	case "discount":
 		if p, ok := strings.CutSuffix(v, "%"); ok {
 			if n, err := strconv.ParseFloat(p, 64); err == nil {
-				if err := f.SetCellFloat(tab, cell, n/100, -1, 64); err != nil {
-					return err
-				}
-				return style("percent")
+				return number(n/100, sheets.FormatPercent)
 			}
 		}
 		if x, err := strconv.ParseFloat(v, 64); err == nil {
-			return f.SetCellFloat(tab, cell, x, -1, 64)
+			return number(x, sheets.FormatNone)
 		}
 	case "seats", "quantity":
 		if n, err := strconv.Atoi(v); err == nil {
-			return f.SetCellInt(tab, cell, int64(n))
+			return sheets.NumberCell(strconv.Itoa(n), sheets.FormatNone)
 		}
 	}
-	return f.SetCellStr(tab, cell, v)
+	return sheets.TextCell(v)
 }
 
 // tabTitles lists the titles of the tabs people see, in order.

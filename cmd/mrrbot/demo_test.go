@@ -11,6 +11,7 @@ import (
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 )
 
 // mrrbotAt runs the command line with the clock at now.
@@ -45,7 +46,7 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	// The workbook holds the source tabs and the bot's tabs.
-	loaded, err := sheets.ReadWorkbook(out, sheets.Options{})
+	loaded, err := xlsx.Read(out, sheets.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestDemo(t *testing.T) {
 	if got := res.Months[len(res.Months)-1].Ending.Decimal().StringFixed(2); got != "7517.20" {
 		t.Errorf("October 2026 MRR = %s, want 7517.20", got)
 	}
-	ledger, err := sheets.ReadWorkbookLedger(out)
+	ledger, err := xlsx.ReadLedger(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -16,8 +15,9 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 	"github.com/shopspring/decimal"
-	"google.golang.org/api/googleapi"
 )
 
 // doctorFlags are the flags of sync that doctor takes: where the
@@ -49,10 +49,8 @@ func (c *cli) doctor(ctx context.Context, args []string) error {
 	}
 
 	d := &checkup{w: c.stdout}
-	if f.workbook != "" {
-		c.doctorWorkbook(d, &f)
-	} else {
-		c.doctorGoogle(ctx, d, &f)
+	if t := c.doctorSource(ctx, d, &f); t != nil {
+		checkSource(ctx, d, &f, t)
 	}
 	c.doctorSlack(ctx, d)
 	c.doctorServe(d)
@@ -84,49 +82,79 @@ func (d *checkup) skip(format string, args ...any) {
 	fmt.Fprintf(d.w, "– %s\n", fmt.Sprintf(format, args...))
 }
 
-// doctorGoogle checks the credentials, that the spreadsheet opens, and
-// its tabs.
-func (c *cli) doctorGoogle(ctx context.Context, d *checkup, f *syncFlags) {
+// doctorSource checks what a source needs before it opens, and returns
+// the source to check, or nil when it cannot be: the credentials and the
+// spreadsheet's ID for a spreadsheet; nothing for a workbook.
+func (c *cli) doctorSource(ctx context.Context, d *checkup, f *syncFlags) *doctorTarget {
+	if f.workbook != "" {
+		d.skip("Google credentials: not needed for a local workbook")
+		return &doctorTarget{
+			Source: &xlsx.Workbook{Path: f.workbook},
+			problem: func(err error) (string, string) {
+				if errors.Is(err, fs.ErrNotExist) {
+					return fmt.Sprintf("workbook %s does not exist", f.workbook),
+						"check the path given with --workbook, or run \"mrrbot demo\" to write a sample workbook"
+				}
+				return err.Error(), "give --workbook an .xlsx file (Excel, LibreOffice, or Google Sheets' File → Download → Microsoft Excel)"
+			},
+			noun:    "workbook",
+			rowsFix: fmt.Sprintf("\"mrrbot compute --input %s\" lists each row, column and problem; correct them in the workbook", f.workbook),
+		}
+	}
 	id, idErr := "", error(nil)
 	if f.spreadsheet != "" {
-		id, idErr = sheets.SpreadsheetID(f.spreadsheet)
+		id, idErr = gsheets.SpreadsheetID(f.spreadsheet)
 	}
 	g, err := c.google(ctx, id, f.credentials)
-	var who sheets.Identity
 	if err != nil {
 		d.fail(c.credentialsProblem(f, err))
 	} else {
-		who = g.Identity()
-		d.pass("Google credentials: %s", c.describeIdentity(who, f))
+		d.pass("Google credentials: %s", c.describeIdentity(g.Identity(), f))
 	}
 	// Which spreadsheet is settled without credentials.
 	switch {
 	case f.spreadsheet == "":
 		d.fail("no spreadsheet: neither --spreadsheet nor MRRBOT_SPREADSHEET is set",
 			"give --spreadsheet with the spreadsheet's URL or ID (https://docs.google.com/spreadsheets/d/ID/edit), set MRRBOT_SPREADSHEET, or use --workbook FILE.xlsx")
-		return
+		return nil
 	case idErr != nil:
 		d.fail("--spreadsheet: "+idErr.Error(),
 			"copy the spreadsheet's URL from the browser's address bar, or the ID in it (https://docs.google.com/spreadsheets/d/ID/edit)")
-		return
+		return nil
 	case g == nil:
 		d.skip("spreadsheet not checked: it needs working credentials")
-		return
+		return nil
 	}
-	ss, err := g.Layout(ctx)
+	return &doctorTarget{
+		Source:  g,
+		problem: g.Problem,
+		noun:    "spreadsheet",
+		rowsFix: `"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`,
+	}
+}
+
+// doctorTarget is a source doctor checks, with what to say of it.
+type doctorTarget struct {
+	sheets.Source
+	// problem says why the source did not open, and what to do.
+	problem func(error) (what, fix string)
+	// noun is what the source is: "spreadsheet", "workbook".
+	noun string
+	// rowsFix says where to see the rows left out.
+	rowsFix string
+}
+
+// checkSource checks that the source opens, and its tables.
+func checkSource(ctx context.Context, d *checkup, f *syncFlags, t *doctorTarget) {
+	layout, err := t.Layout(ctx)
 	if err != nil {
-		d.fail(openProblem(err, id, who))
-		d.skip("tabs, header, rows and FX rates not checked: the spreadsheet must open first")
+		d.fail(t.problem(err))
+		d.skip("tabs, header, rows and FX rates not checked: the %s must open first", t.noun)
 		return
 	}
-	d.pass("spreadsheet %q opens", ss.Title)
-	tabs := make([]string, len(ss.Sheets))
-	for i, sh := range ss.Sheets {
-		tabs[i] = sh.Title
-	}
-	checkTables(d, f, fmt.Sprintf("spreadsheet %q", ss.Title), tabs,
-		func() (*sheets.Loaded, error) { return g.Load(ctx, ss, f.options()) },
-		`"mrrbot sync" lists each row, column and problem on the Data Issues tab; correct them in the spreadsheet`)
+	d.pass("%s opens", layout.Name)
+	checkTables(d, f, layout.Name, layout.Titles(),
+		func() (*sheets.Loaded, error) { return t.Load(ctx, f.options()) }, t.rowsFix)
 }
 
 // credentialsProblem says what went wrong looking for Google credentials
@@ -139,7 +167,7 @@ func (c *cli) credentialsProblem(f *syncFlags, err error) (what, fix string) {
 	case c.getenv("GOOGLE_APPLICATION_CREDENTIALS") != "":
 		return what, "point GOOGLE_APPLICATION_CREDENTIALS at a service account key file (JSON), or unset it and run \"mrrbot auth login\""
 	}
-	if path, perr := sheets.DefaultTokenFile(); perr == nil {
+	if path, perr := gsheets.DefaultTokenFile(); perr == nil {
 		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
 			what = "Google credentials: none found (no GOOGLE_APPLICATION_CREDENTIALS, no saved login, no application default credentials)"
 		}
@@ -148,7 +176,7 @@ func (c *cli) credentialsProblem(f *syncFlags, err error) (what, fix string) {
 }
 
 // describeIdentity says which credentials were found, and where.
-func (c *cli) describeIdentity(who sheets.Identity, f *syncFlags) string {
+func (c *cli) describeIdentity(who gsheets.Identity, f *syncFlags) string {
 	from := "GOOGLE_APPLICATION_CREDENTIALS"
 	if f.credentials != "" {
 		from = "--credentials"
@@ -180,74 +208,6 @@ func redactURL(u string) string {
 	return p.Redacted()
 }
 
-// openProblem says why the spreadsheet id did not open and what to do.
-func openProblem(err error, id string, who sheets.Identity) (what, fix string) {
-	var ge *googleapi.Error
-	if !errors.As(err, &ge) {
-		return "cannot open the spreadsheet: " + err.Error(),
-			"check the network, MRRBOT_SHEETS_ENDPOINT if it is set, and the credentials above"
-	}
-	switch ge.Code {
-	case http.StatusNotFound:
-		return fmt.Sprintf("spreadsheet %s not found", id),
-			fmt.Sprintf("the ID %q is wrong: copy it from the spreadsheet's URL, https://docs.google.com/spreadsheets/d/ID/edit (or give the whole URL), into --spreadsheet or MRRBOT_SPREADSHEET", id)
-	case http.StatusForbidden:
-		if apiDisabled(ge) {
-			return "the Google Sheets API is not enabled for the credentials' Google Cloud project",
-				"enable it at https://console.cloud.google.com/apis/library/sheets.googleapis.com in that project, wait a minute, and run doctor again"
-		}
-		return fmt.Sprintf("no access to spreadsheet %s", id), "share the spreadsheet with " + shareWith(who) + " as an Editor"
-	case http.StatusUnauthorized:
-		return "Google refused the credentials",
-			"run \"mrrbot auth login\" again, or give a current service account key in GOOGLE_APPLICATION_CREDENTIALS (a deleted key stops working)"
-	}
-	return "cannot open the spreadsheet: " + err.Error(), "wait a minute and run doctor again; if it persists, check https://www.google.com/appsstatus"
-}
-
-// shareWith names the account the spreadsheet must be shared with.
-func shareWith(who sheets.Identity) string {
-	switch {
-	case who.Email != "":
-		return who.Email
-	case who.Kind == "saved login" || who.Kind == "user credentials":
-		return "the Google account you signed in with (\"mrrbot auth login\")"
-	case who.Kind == "none":
-		return "the account mrrbot runs as (set GOOGLE_APPLICATION_CREDENTIALS or run \"mrrbot auth login\" first)"
-	}
-	return "the account of the application default credentials"
-}
-
-// apiDisabled reports whether a 403 says the Sheets API is off in the
-// project, rather than that the spreadsheet is not shared.
-func apiDisabled(ge *googleapi.Error) bool {
-	for _, e := range ge.Errors {
-		if e.Reason == "accessNotConfigured" {
-			return true
-		}
-	}
-	return strings.Contains(ge.Message, "has not been used in project") || strings.Contains(ge.Message, "SERVICE_DISABLED")
-}
-
-// doctorWorkbook checks that the workbook opens, and its tabs.
-func (c *cli) doctorWorkbook(d *checkup, f *syncFlags) {
-	d.skip("Google credentials: not needed for a local workbook")
-	tabs, err := sheets.WorkbookTabs(f.workbook)
-	if err != nil {
-		what, fix := err.Error(), "give --workbook an .xlsx file (Excel, LibreOffice, or Google Sheets' File → Download → Microsoft Excel)"
-		if errors.Is(err, fs.ErrNotExist) {
-			what = fmt.Sprintf("workbook %s does not exist", f.workbook)
-			fix = "check the path given with --workbook, or run \"mrrbot demo\" to write a sample workbook"
-		}
-		d.fail(what, fix)
-		d.skip("tabs, header, rows and FX rates not checked: the workbook must open first")
-		return
-	}
-	d.pass("workbook %s opens", f.workbook)
-	checkTables(d, f, "workbook "+f.workbook, tabs,
-		func() (*sheets.Loaded, error) { return sheets.ReadWorkbook(f.workbook, f.options()) },
-		fmt.Sprintf("\"mrrbot compute --input %s\" lists each row, column and problem; correct them in the workbook", f.workbook))
-}
-
 // checkTables checks the subscriptions tab of a source with the given
 // tabs: its header, its rows, and FX rates for its currencies. load reads
 // the source; rowsFix says where to see the rows left out.
@@ -264,30 +224,7 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 	hasFX = hasFX && fxTab != tab
 
 	loaded, err := load()
-	var he *sheets.HeaderError
-	var se *sheets.SegmentError
-	var de *sheets.DuplicateColumnError
-	switch {
-	case errors.As(err, &de):
-		d.fail(fmt.Sprintf("tab %q: %v", tab, de), fmt.Sprintf("keep one %s column: rename or delete the other, or hide it (a visible column wins over a hidden one)", de.Field))
-		d.skip("rows and FX rates not checked: they need the header")
-		return
-	case errors.As(err, &se):
-		d.fail(fmt.Sprintf("tab %q: %v", tab, se), "give --segment the title of one of those columns (case, spaces and punctuation do not matter)")
-		d.skip("rows and FX rates not checked: the segment columns are read with the rows")
-		return
-	case errors.As(err, &he) && slices.Contains(he.Missing, "rate"):
-		// Only the FX table requires a rate column.
-		d.fail(fmt.Sprintf("tab %q has no header row naming currency and rate", fxTab),
-			"make the FX tab's first row currency, rate, then one row per currency, such as EUR, 1.08")
-		d.skip("header and rows of %q not checked: the FX tab is read first", tab)
-		return
-	case he != nil:
-		headerProblems(d, tab, he)
-		d.skip("rows and FX rates not checked: they need the header")
-		return
-	case err != nil:
-		d.fail(fmt.Sprintf("cannot read tab %q: %v", tab, err), "correct what the message names and run doctor again")
+	if !checkRead(d, tab, fxTab, err) {
 		return
 	}
 	d.pass("header row %d: %s", loaded.HeaderRow, describeHeader(loaded.Header))
@@ -301,14 +238,48 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 		}
 		d.pass("segment columns: %s", strings.Join(cols, ", "))
 	}
-
-	// A row left out only because its currency has no rate is counted
-	// under the FX check, not here.
 	reporting := strings.ToUpper(strings.TrimSpace(f.currency))
 	if reporting == "" {
 		reporting = sheets.DefaultCurrency
 	}
-	noRate := map[string]int{} // rows by currency
+	noRate := checkRows(d, tab, loaded, reporting, rowsFix)
+	checkRates(d, fxTab, hasFX, loaded, reporting, noRate)
+}
+
+// checkRead reports why the tables could not be read at all, and whether
+// they were.
+func checkRead(d *checkup, tab, fxTab string, err error) bool {
+	var he *sheets.HeaderError
+	var se *sheets.SegmentError
+	var de *sheets.DuplicateColumnError
+	switch {
+	case errors.As(err, &de):
+		d.fail(fmt.Sprintf("tab %q: %v", tab, de), fmt.Sprintf("keep one %s column: rename or delete the other, or hide it (a visible column wins over a hidden one)", de.Field))
+		d.skip("rows and FX rates not checked: they need the header")
+	case errors.As(err, &se):
+		d.fail(fmt.Sprintf("tab %q: %v", tab, se), "give --segment the title of one of those columns (case, spaces and punctuation do not matter)")
+		d.skip("rows and FX rates not checked: the segment columns are read with the rows")
+	case errors.As(err, &he) && slices.Contains(he.Missing, "rate"):
+		// Only the FX table requires a rate column.
+		d.fail(fmt.Sprintf("tab %q has no header row naming currency and rate", fxTab),
+			"make the FX tab's first row currency, rate, then one row per currency, such as EUR, 1.08")
+		d.skip("header and rows of %q not checked: the FX tab is read first", tab)
+	case he != nil:
+		headerProblems(d, tab, he)
+		d.skip("rows and FX rates not checked: they need the header")
+	case err != nil:
+		d.fail(fmt.Sprintf("cannot read tab %q: %v", tab, err), "correct what the message names and run doctor again")
+	default:
+		return true
+	}
+	return false
+}
+
+// checkRows reports the rows left out, and returns, by currency, the
+// number of rows left out only because their currency has no rate: those
+// are counted under the FX check, not here.
+func checkRows(d *checkup, tab string, loaded *sheets.Loaded, reporting, rowsFix string) map[string]int {
+	noRate := map[string]int{}
 	bad := map[int]bool{}
 	var first *calc.Issue
 	for i, is := range loaded.Errors {
@@ -333,7 +304,13 @@ func checkTables(d *checkup, f *syncFlags, where string, tabs []string, load fun
 	default:
 		d.pass("%s read, none with problems", plural(loaded.Rows, "row"))
 	}
+	return noRate
+}
 
+// checkRates reports the FX table's rows left out, the currencies in use
+// with no rate (noRate: rows by currency), or the rates every currency
+// in use has.
+func checkRates(d *checkup, fxTab string, hasFX bool, loaded *sheets.Loaded, reporting string, noRate map[string]int) {
 	if n := len(loaded.FXErrors); n > 0 {
 		d.fail(fmt.Sprintf("%s of tab %q %s left out (first: %s)", plural(n, "row"), fxTab, pick(n == 1, "is", "are"), loaded.FXErrors[0].Error()),
 			fmt.Sprintf("give each row of the FX tab a currency code such as EUR and a positive rate: how many %s one unit of it is worth", reporting))
@@ -519,7 +496,7 @@ func (c *cli) doctorSlack(ctx context.Context, d *checkup) {
 	})
 	team, bot, err := sl.AuthTest(ctx)
 	if err != nil {
-		if code := notify.ErrorCode(err); tokenRefused(code) {
+		if code := notify.ErrorCode(err); notify.TokenRefused(code) {
 			d.fail(fmt.Sprintf("Slack refused SLACK_BOT_TOKEN (%s)", code), tokenFix)
 		} else {
 			d.fail("cannot reach Slack: "+err.Error(), "check the network, and SLACK_API_URL if it is set")
@@ -554,21 +531,11 @@ func (c *cli) doctorSlack(ctx context.Context, d *checkup) {
 	case code == "missing_scope":
 		d.fail("cannot check SLACK_CHANNEL: the Slack app lacks the channels:read scope",
 			"add the bot scopes channels:read and groups:read under OAuth & Permissions (or to the app manifest) and reinstall the app")
-	case tokenRefused(code):
+	case notify.TokenRefused(code):
 		d.fail(fmt.Sprintf("Slack refused SLACK_BOT_TOKEN (%s)", code), tokenFix)
 	default:
 		d.fail("cannot check SLACK_CHANNEL: "+err.Error(), "check the network, and SLACK_API_URL if it is set")
 	}
-}
-
-// tokenRefused reports whether a Slack error code means the token is no
-// good.
-func tokenRefused(code string) bool {
-	switch code {
-	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type":
-		return true
-	}
-	return false
 }
 
 // doctorServe checks that serve can take /mrr: over HTTP with the signing

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
@@ -120,7 +120,7 @@ func TestSyncWorkbookOverMemoryLimit(t *testing.T) {
 	book := fixtureWorkbook(t)
 	before := fileHash(t, book)
 	_, _, err := mrrbotAt(t, fixedNow, map[string]string{"GOMEMLIMIT": "64KiB"}, "sync", "--workbook", book)
-	if !errors.Is(err, sheets.ErrTooMuchToWrite) {
+	if !errors.Is(err, xlsx.ErrTooMuchToWrite) {
 		t.Fatalf("err = %v, want ErrTooMuchToWrite", err)
 	}
 	for _, want := range []string{"more than the 64 KB mrrbot may use (GOMEMLIMIT)", "give it more memory"} {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/mrrbot/mrrbot/calc/calctest"
-	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -92,7 +92,7 @@ func TestSyncKilledMidWrite(t *testing.T) {
 	if fileHash(t, book) != before {
 		t.Error("the killed sync changed the workbook")
 	}
-	if _, err := sheets.ReadWorkbookLedger(book); err != nil {
+	if _, err := xlsx.ReadLedger(book); err != nil {
 		t.Errorf("the workbook is unreadable after the kill: %v", err)
 	}
 	if _, err := os.Stat(book + ".mrrbot.lock"); err != nil {

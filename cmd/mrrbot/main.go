@@ -4,10 +4,17 @@
 //
 // Usage:
 //
-//	mrrbot compute --input FILE.csv|.xlsx [--fx FILE.csv] [--currency USD]
-//	               [--through YYYY-MM | --as-of YYYY-MM-DD] [--format table|json|csv]
+//	mrrbot compute (--input FILE.csv|.xlsx [--fx FILE.csv] | --spreadsheet ID|URL)
+//	               [--currency USD] [--through YYYY-MM | --as-of YYYY-MM-DD]
+//	               [--format table|json|csv]
 //
 // Run `mrrbot help` for every command.
+//
+// This package only wires: flags, the environment and the config file
+// become a source and a sink (a Google spreadsheet through sheets/gsheets,
+// a workbook through sheets/xlsx, a CSV file), a poster (notify), and
+// serve's lifecycle. What is computed, read, written and posted lives in
+// calc, sheets and its adapters, report and notify.
 package main
 
 import (

@@ -243,7 +243,7 @@ func (m *metrics) digestPost(result string) {
 }
 
 // sheetsHooks returns the hooks that count Sheets API calls and retries,
-// for sheets.AuthConfig's OnCall and OnRetry; nil ones on a nil *metrics.
+// for gsheets.AuthConfig's OnCall and OnRetry; nil ones on a nil *metrics.
 func (m *metrics) sheetsHooks() (onCall func(method string), onRetry func(status, attempt int)) {
 	if m == nil {
 		return nil, nil

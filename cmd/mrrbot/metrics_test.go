@@ -16,7 +16,7 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
-	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
@@ -362,7 +362,7 @@ func TestMetricsSheetsHooks(t *testing.T) {
 	m, _ := newTestMetrics()
 	onCall, onRetry := m.sheetsHooks()
 	ctx := t.Context()
-	hc, _, err := sheets.NewHTTPClient(ctx, sheets.AuthConfig{
+	hc, _, err := gsheets.NewHTTPClient(ctx, gsheets.AuthConfig{
 		Endpoint:  srv.URL(),
 		TokenFile: filepath.Join(t.TempDir(), "no-token.json"),
 		Getenv:    func(string) string { return "" },

@@ -14,7 +14,7 @@ import (
 
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
-	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/mrrbot/mrrbot/sheets/xlsx"
 )
 
 // slackEnv is the environment that posts to srv's channel with its token.
@@ -66,7 +66,7 @@ func TestSyncBesideDigestPostsOnce(t *testing.T) {
 	if n := len(slackSrv.Messages()); n != 1 {
 		t.Errorf("%d rounds of syncs beside digests posted %d messages, want 1", rounds, n)
 	}
-	entries, err := sheets.ReadWorkbookLedger(book)
+	entries, err := xlsx.ReadLedger(book)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func TestScheduleFiresOnceAtLocalTime(t *testing.T) {
 		go func() {
 			defer close(done)
 			sched, _ := parseSchedule("1 09:00")
-			runSchedule(ctx, sched, ny, slog.New(slog.DiscardHandler), func(_ context.Context, m calc.Month) {
+			runSchedule(ctx, sched, ny, time.Now, slog.New(slog.DiscardHandler), func(_ context.Context, m calc.Month) {
 				mu.Lock()
 				defer mu.Unlock()
 				fired = append(fired, m.String()+" at "+time.Now().In(ny).Format("2006-01-02 15:04 MST"))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +23,11 @@ import (
 // maxCommandBody is the largest slash command request read; Slack's are a
 // few hundred bytes.
 const maxCommandBody = 64 << 10
+
+// sharedTimeout bounds a computation or a /mrr sync that several commands
+// share: no one command's end cuts it short, and it cannot outlive them
+// all by long.
+const sharedTimeout = 5 * time.Minute
 
 func (c *cli) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -66,19 +70,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 
-	for _, b := range bots {
-		if b.sched.off {
-			continue
-		}
-		wg.Go(func() {
-			blog := log.With("report", b.name)
-			runSchedule(ctx, b.sched, b.loc, blog, func(ctx context.Context, month calc.Month) {
-				if err := b.postDigest(ctx, month); err != nil {
-					blog.Error("posting the monthly digest", "month", month.String(), "err", err)
-				}
-			})
-		})
-	}
+	c.runSchedules(ctx, &wg, bots)
 	route := func(ctx context.Context, cmd notify.Command) notify.Message {
 		b, refusal := c.admit(ctx, bots, dir, cmd)
 		if b == nil {
@@ -87,28 +79,89 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return b.answer(ctx, cmd)
 	}
 	if appToken != "" {
-		wg.Go(func() {
-			err := notify.RunSocketMode(ctx, notify.SocketConfig{
-				AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: apiURL,
-				HTTPClient: c.httpClient, Logger: log, Hooks: c.metrics.slackHooks(),
-				Refused: func(_ context.Context, cmd notify.Command, err error) { c.refuseResponseURL(cmd, err) },
-			}, route)
-			if err != nil && ctx.Err() == nil {
-				errs <- fmt.Errorf("socket mode: %w", err)
-			}
-		})
+		c.runSocketMode(ctx, &wg, errs, appToken, route)
+	}
+	commands := c.commandHandler(secret, apiURL, route)
+	srvs, err := c.listen(ctx, *addr, *metricsAddr, commands, errs)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(bots))
+	for i, b := range bots {
+		names[i] = b.name
+	}
+	log.Info("serving", "addr", srvs.addr, "reports", strings.Join(names, ","), "socket_mode", appToken != "")
+	if c.listening != nil {
+		c.listening(srvs.addr)
 	}
 
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errs:
+	}
+	log.Info("shutting down")
+	srvs.stop(ctx)
+	cancel()
+	commands.Wait() // commands still being answered
+	wg.Wait()       // the schedulers, Socket Mode and its commands
+	return runErr
+}
+
+// runSchedules posts each bot's monthly digest when its schedule comes
+// round, on goroutines of wg, until ctx is done.
+func (c *cli) runSchedules(ctx context.Context, wg *sync.WaitGroup, bots []*bot) {
+	for _, b := range bots {
+		if b.sched.off {
+			continue
+		}
+		wg.Go(func() {
+			blog := c.logger().With("report", b.name)
+			runSchedule(ctx, b.sched, b.loc, c.now, blog, func(ctx context.Context, month calc.Month) {
+				if err := b.postDigest(ctx, month); err != nil {
+					blog.Error("posting the monthly digest", "month", month.String(), "err", err)
+				}
+			})
+		})
+	}
+}
+
+// runSocketMode takes slash commands over Socket Mode with the app token,
+// on a goroutine of wg, until ctx is done; a failure goes to errs.
+func (c *cli) runSocketMode(ctx context.Context, wg *sync.WaitGroup, errs chan<- error, appToken string, route func(context.Context, notify.Command) notify.Message) {
+	wg.Go(func() {
+		err := notify.RunSocketMode(ctx, notify.SocketConfig{
+			AppToken: appToken, BotToken: c.getenv("SLACK_BOT_TOKEN"), APIURL: c.getenv("SLACK_API_URL"),
+			HTTPClient: c.httpClient, Logger: c.logger(), Hooks: c.metrics.slackHooks(),
+			Refused: func(_ context.Context, cmd notify.Command, err error) { c.refuseResponseURL(cmd, err) },
+		}, route)
+		if err != nil && ctx.Err() == nil {
+			errs <- fmt.Errorf("socket mode: %w", err)
+		}
+	})
+}
+
+// servers are serve's HTTP servers: the address of the main one, and how
+// to stop them.
+type servers struct {
+	addr string
+	stop func(ctx context.Context)
+}
+
+// listen serves /healthz, /slack/commands (commands) and /metrics on addr,
+// or /metrics on metricsAddr when it is set, until stopped; a server that
+// fails sends its error to errs.
+func (c *cli) listen(ctx context.Context, addr, metricsAddr string, commands http.Handler, errs chan<- error) (*servers, error) {
+	log := c.logger()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	if *metricsAddr == "" {
+	if metricsAddr == "" {
 		mux.Handle("GET /metrics", c.metrics.handler())
 	}
-	mux.Handle("POST /slack/commands", &commandHandler{route: route, log: log, secret: secret, now: c.now, wg: &wg, httpClient: c.httpClient, metrics: c.metrics,
-		apiURL: apiURL, refuseURL: c.refuseResponseURL})
+	mux.Handle("POST /slack/commands", commands)
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -118,16 +171,16 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		MaxHeaderBytes:    16 << 10,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return nil, fmt.Errorf("serve: %w", err)
 	}
 	var metricsSrv *http.Server
-	if *metricsAddr != "" {
-		mln, err := net.Listen("tcp", *metricsAddr)
+	if metricsAddr != "" {
+		mln, err := net.Listen("tcp", metricsAddr)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("serve: --metrics-addr: %w", err)
+			return nil, fmt.Errorf("serve: --metrics-addr: %w", err)
 		}
 		mmux := http.NewServeMux()
 		mmux.Handle("GET /metrics", c.metrics.handler())
@@ -142,37 +195,22 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			}
 		}()
 	}
-	names := make([]string, len(bots))
-	for i, b := range bots {
-		names[i] = b.name
-	}
-	log.Info("serving", "addr", ln.Addr().String(), "reports", strings.Join(names, ","), "socket_mode", appToken != "")
-	if c.listening != nil {
-		c.listening(ln.Addr().String())
-	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs <- fmt.Errorf("serve: %w", err)
 		}
 	}()
-
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-errs:
+	stop := func(ctx context.Context) {
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdown); err != nil {
+			log.Warn("shutdown", "err", err)
+		}
+		if metricsSrv != nil {
+			metricsSrv.Close()
+		}
 	}
-	log.Info("shutting down")
-	shutdown, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer stop()
-	if err := srv.Shutdown(shutdown); err != nil {
-		log.Warn("shutdown", "err", err)
-	}
-	if metricsSrv != nil {
-		metricsSrv.Close()
-	}
-	cancel()
-	wg.Wait() // commands still being answered, the schedulers, Socket Mode
-	return runErr
+	return &servers{addr: ln.Addr().String(), stop: stop}, nil
 }
 
 // bots makes one bot per report: those of the config file, or the one
@@ -192,7 +230,7 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 		}
 		bf := *f
 		bf.report = "default"
-		return []*bot{{cli: c, name: bf.report, flags: bf, loc: loc, sched: sched, channel: c.getenv("SLACK_CHANNEL"), cacheFor: cacheFor}}, nil
+		return []*bot{{cli: c, name: bf.report, flags: bf, loc: loc, sched: sched, channel: c.getenv("SLACK_CHANNEL"), cacheFor: cacheFor, sharedFor: sharedTimeout}}, nil
 	}
 	reports, err := loadConfig(config, c.getenv)
 	if err != nil {
@@ -210,7 +248,7 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 		}
 		bf.currency = r.Currency
 		bf.report = r.Name
-		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor,
+		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor, sharedFor: sharedTimeout,
 			access: reportAccess{allowUsers: r.AllowUsers, allowGroups: r.AllowUsergroups, allowSync: r.AllowSync}})
 	}
 	return bots, nil
@@ -225,7 +263,10 @@ type bot struct {
 	sched    schedule
 	channel  string // where its digest goes, as configured (an ID or a name)
 	cacheFor time.Duration
-	access   reportAccess // who may run its commands; see access.go
+	// sharedFor bounds a computation or sync its commands share
+	// (sharedTimeout).
+	sharedFor time.Duration
+	access    reportAccess // who may run its commands; see access.go
 
 	group  singleflight.Group
 	mu     sync.Mutex
@@ -249,7 +290,11 @@ func (b *bot) load(ctx context.Context) (*synced, error) {
 		f := b.flags
 		f.dryRun = true
 		f.per = period{asOf: b.today().String()}
-		s, err := b.cli.runSync(context.WithoutCancel(ctx), &f)
+		// The computation is shared: a command whose answer is no longer
+		// wanted does not cut it short for the others.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.sharedFor)
+		defer cancel()
+		s, err := b.cli.runSync(ctx, &f)
 		if err != nil {
 			return nil, err
 		}
@@ -275,7 +320,9 @@ func (b *bot) sync(ctx context.Context) (*synced, error) {
 		f.per = period{asOf: b.today().String()}
 		// The sync is shared: a command whose answer is no longer wanted
 		// does not cut it short for the others.
-		s, err := b.cli.runSync(context.WithoutCancel(ctx), &f)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.sharedFor)
+		defer cancel()
+		s, err := b.cli.runSync(ctx, &f)
 		if err != nil {
 			return nil, err
 		}
@@ -388,110 +435,17 @@ func syncMessage(s *synced) notify.Message {
 	return textMessage(sb.String())
 }
 
-// commandHandler is POST /slack/commands: verify, ack at once, answer on
-// the response URL.
-type commandHandler struct {
-	route      func(context.Context, notify.Command) notify.Message
-	log        *slog.Logger
-	secret     string
-	now        func() time.Time
-	wg         *sync.WaitGroup
-	httpClient *http.Client
-	metrics    *metrics
-	// apiURL (SLACK_API_URL) is, besides hooks.slack.com, the one host
-	// answers may go to; refuseURL records a command that named another.
-	apiURL    string
-	refuseURL func(notify.Command, error)
-
-	// seen holds the signed requests answered within the last
-	// notify.MaxSkew, by timestamp and signature: a replay of one is
-	// acknowledged, and not run again.
-	mu   sync.Mutex
-	seen map[string]time.Time
-}
-
-// replayText is the acknowledgement of a replayed request.
-const replayText = "Already answered this request."
-
-// firstTime records the signed request r, verified, and reports whether
-// it is the first with its timestamp and signature. Records older than
-// the window a signature is good for are dropped: a replay of one of
-// them is refused as stale.
-func (h *commandHandler) firstTime(r *http.Request) bool {
-	key := r.Header.Get("X-Slack-Request-Timestamp") + " " + r.Header.Get("X-Slack-Signature")
-	now := h.now()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.seen == nil {
-		h.seen = make(map[string]time.Time)
+// commandHandler is POST /slack/commands: notify's handler, with route
+// answering, the metrics counting and the refusals audited.
+func (c *cli) commandHandler(secret, apiURL string, route func(context.Context, notify.Command) notify.Message) *notify.SlashHandler {
+	return &notify.SlashHandler{
+		Secret: secret, Handle: route, APIURL: apiURL,
+		Refused:  func(_ context.Context, cmd notify.Command, err error) { c.refuseResponseURL(cmd, err) },
+		Rejected: func(error) { c.metrics.slash(slashUnknown, resultRefused) },
+		Replayed: func(cmd notify.Command) { c.metrics.slash(commandKind(strings.TrimSpace(cmd.Text)), resultReplayed) },
+		Now:      c.now, MaxBody: maxCommandBody,
+		HTTPClient: c.httpClient, Hooks: c.metrics.slackHooks(), Logger: c.logger(),
 	}
-	for k, at := range h.seen {
-		if now.Sub(at) > 2*notify.MaxSkew {
-			delete(h.seen, k)
-		}
-	}
-	if _, ok := h.seen[key]; ok {
-		return false
-	}
-	h.seen[key] = now
-	return true
-}
-
-func (h *commandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	log := h.log
-	if h.secret == "" {
-		h.metrics.slash(slashUnknown, resultRefused)
-		http.Error(w, "slash commands over HTTP need SLACK_SIGNING_SECRET", http.StatusUnauthorized)
-		return
-	}
-	body, err := notify.VerifyRequest(r, h.secret, h.now, maxCommandBody)
-	switch {
-	case errors.Is(err, notify.ErrTooLarge):
-		h.metrics.slash(slashUnknown, resultRefused)
-		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-		return
-	case err != nil:
-		log.Warn("refused a slash command", "err", err, "remote", r.RemoteAddr)
-		h.metrics.slash(slashUnknown, resultRefused)
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
-		return
-	}
-	cmd, err := notify.ParseCommand(body)
-	if err != nil {
-		h.metrics.slash(slashUnknown, resultRefused)
-		http.Error(w, "not a slash command", http.StatusBadRequest)
-		return
-	}
-	// Signed or not, an answer goes to Slack only: never to an address the
-	// request chose. A command without a response_url is refused here too,
-	// with its audit line: Slack always sends one.
-	if err := notify.CheckResponseURL(cmd.ResponseURL, h.apiURL); err != nil {
-		h.refuseURL(cmd, err)
-		http.Error(w, "response_url is not a Slack URL", http.StatusBadRequest)
-		return
-	}
-	if !h.firstTime(r) {
-		// A copy of a request already answered (Slack does not send one
-		// twice): acknowledged, and neither run nor answered again.
-		log.Warn("replayed slash command", "remote", r.RemoteAddr)
-		h.metrics.slash(commandKind(strings.TrimSpace(cmd.Text)), resultReplayed)
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]string{"response_type": "ephemeral", "text": replayText})
-		return
-	}
-	// Answer on the response URL, after the ack: Slack waits 3 seconds at
-	// most for this reply, and a computation may take longer.
-	h.wg.Go(func() {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Minute)
-		defer cancel()
-		msg := h.route(ctx, cmd)
-		respond := notify.Responder{HTTPClient: h.httpClient, Hooks: h.metrics.slackHooks()}
-		if err := respond.Respond(ctx, cmd.ResponseURL, msg, false); err != nil {
-			log.Error("answering a slash command", "err", err)
-		}
-	})
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]string{"response_type": "ephemeral", "text": "Working on it…"})
 }
 
 // schedule is when the monthly digest goes out: a day of the month and a
@@ -538,13 +492,14 @@ func (s schedule) next(now time.Time, loc *time.Location) time.Time {
 }
 
 // runSchedule calls fire with the month just ended each time the schedule
-// comes round, until ctx is done. It keeps time with the time package, so
-// tests run it under testing/synctest.
-func runSchedule(ctx context.Context, s schedule, loc *time.Location, log *slog.Logger, fire func(context.Context, calc.Month)) {
+// comes round, until ctx is done. It reads the time from now, serve's one
+// clock, and waits with the time package's timers, so tests run it under
+// testing/synctest.
+func runSchedule(ctx context.Context, s schedule, loc *time.Location, now func() time.Time, log *slog.Logger, fire func(context.Context, calc.Month)) {
 	for {
-		at := s.next(time.Now(), loc)
+		at := s.next(now(), loc)
 		log.Info("next digest", "at", at.Format(time.RFC3339))
-		timer := time.NewTimer(time.Until(at))
+		timer := time.NewTimer(at.Sub(now()))
 		select {
 		case <-ctx.Done():
 			timer.Stop()

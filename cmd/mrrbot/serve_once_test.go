@@ -43,7 +43,7 @@ func TestServeReplayedSync(t *testing.T) {
 	sheetsSrv.ResetCalls()
 
 	body := []byte(syncForm(slackSrv.ResponseURL("sync"), 1).Encode())
-	ts, sig := notify.Sign(signingSecret, fixedNow, body)
+	ts, sig := slacktest.Sign(signingSecret, fixedNow, body)
 	const n = 30
 	answers := make([]string, n)
 	var wg sync.WaitGroup
@@ -78,8 +78,8 @@ func TestServeReplayedSync(t *testing.T) {
 	for _, a := range answers {
 		acks[a]++
 	}
-	if acks["Working on it…"] != 1 || acks[replayText] != n-1 {
-		t.Errorf("acknowledgements %v, want one \"Working on it…\" and %d %q", acks, n-1, replayText)
+	if acks["Working on it…"] != 1 || acks[notify.ReplayText] != n-1 {
+		t.Errorf("acknowledgements %v, want one \"Working on it…\" and %d %q", acks, n-1, notify.ReplayText)
 	}
 	if r := slackSrv.Replies("sync"); len(r) != 1 || !strings.Contains(r[0].Text, "Synced") {
 		t.Errorf("replies %+v, want one Synced", r)
@@ -128,12 +128,7 @@ func TestSyncJoinsInFlight(t *testing.T) {
 			}
 			return b.answer(ctx, cmd)
 		}
-		var wg sync.WaitGroup
-		h := &commandHandler{
-			route: route, log: log, secret: signingSecret, now: c.now,
-			wg: &wg, httpClient: c.httpClient, metrics: c.metrics,
-			apiURL: slackSrv.URL(), refuseURL: c.refuseResponseURL,
-		}
+		h := c.commandHandler(signingSecret, slackSrv.URL(), route)
 		lock := book + ".mrrbot.lock"
 		if err := os.WriteFile(lock, fmt.Appendf(nil, "mrrbot pid %d on %s since 2026-03-15T12:00:00Z\n", os.Getpid(), host), 0o644); err != nil {
 			t.Fatal(err)
@@ -141,7 +136,7 @@ func TestSyncJoinsInFlight(t *testing.T) {
 		const n = 4
 		for i := range n {
 			body := []byte(syncForm(slackSrv.ResponseURL("sync"), i).Encode())
-			ts, sig := notify.Sign(signingSecret, fixedNow, body)
+			ts, sig := slacktest.Sign(signingSecret, fixedNow, body)
 			req := httptest.NewRequest("POST", "/slack/commands", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-Slack-Request-Timestamp", ts)
@@ -158,7 +153,7 @@ func TestSyncJoinsInFlight(t *testing.T) {
 		if err := os.Remove(lock); err != nil {
 			t.Fatal(err)
 		}
-		wg.Wait()
+		h.Wait()
 		if r := slackSrv.Replies("sync"); len(r) != n {
 			t.Errorf("%d replies, want %d\n%s", len(r), n, stderr.String())
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/notify/slacktest"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"github.com/slack-go/slack"
@@ -100,7 +100,7 @@ func slashRequest(t *testing.T, addr, text, responseURL string, at time.Time, se
 func signedRequest(t *testing.T, addr string, form url.Values, at time.Time, secret string) *http.Request {
 	t.Helper()
 	body := []byte(form.Encode())
-	ts, sig := notify.Sign(secret, at, body)
+	ts, sig := slacktest.Sign(secret, at, body)
 	req, err := http.NewRequest("POST", "http://"+addr+"/slack/commands", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -171,11 +171,11 @@ func TestServeSlashCommand(t *testing.T) {
 		t.Errorf("slash commands posted %d channel messages", n)
 	}
 
-	// The ack does not wait for the computation: with the sheet slow to
-	// answer, the 200 arrives while the answer is still being computed.
+	// The ack does not wait for the computation: with the sheet held at a
+	// gate, the 200 arrives while the answer cannot have been computed.
 	// (/mrr sync always reads the sheet; the others may answer from the
 	// computation they share.)
-	sheetsSrv.SetLatency(2 * time.Second)
+	release := sheetsSrv.Hold()
 	resp, err = http.DefaultClient.Do(slashRequest(t, addr, "sync", slackSrv.ResponseURL("slow"), fixedNow, signingSecret))
 	if err != nil {
 		t.Fatal(err)
@@ -184,10 +184,10 @@ func TestServeSlashCommand(t *testing.T) {
 	if resp.StatusCode != 200 || len(slackSrv.Replies("slow")) != 0 {
 		t.Errorf("ack: status %d with %d replies already sent; the ack must come first", resp.StatusCode, len(slackSrv.Replies("slow")))
 	}
+	release()
 	if r := slackSrv.WaitReplies("slow", 1, 20*time.Second); len(r) != 1 {
-		t.Errorf("no answer after a slow sheet read")
+		t.Errorf("no answer after the sheet read was let through")
 	}
-	sheetsSrv.SetLatency(0)
 	if findSheet(sheetsSrv.Spreadsheet(sheetID), "MRR Summary") == nil {
 		t.Error("/mrr sync wrote no summary tab")
 	}
@@ -200,7 +200,7 @@ func TestServeRefusesBadRequests(t *testing.T) {
 	sheetsSrv := sheetstest.New(t)
 	fixtureSheet(t, sheetsSrv)
 	slackSrv := slacktest.New(t)
-	addr, _ := serving(t, serveEnv(sheetsSrv, slackSrv))
+	addr, stop := serving(t, serveEnv(sheetsSrv, slackSrv))
 	sheetsSrv.ResetCalls()
 
 	forged := slashRequest(t, addr, "", slackSrv.ResponseURL("forged"), fixedNow, "not-the-secret")
@@ -224,7 +224,11 @@ func TestServeRefusesBadRequests(t *testing.T) {
 			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.want)
 		}
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Serve stops once every command it took is answered: nothing of
+	// these can still be on its way.
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
 	if calls := sheetsSrv.Calls().Total; calls != 0 {
 		t.Errorf("refused requests read the sheet %d times", calls)
 	}
@@ -402,5 +406,32 @@ func TestSecretsStayOut(t *testing.T) {
 				t.Errorf("a secret leaked:\n%s", all)
 			}
 		}
+	}
+}
+
+// TestSharedComputationDeadline holds the sheet read of a computation
+// that commands share: it ends at its own deadline, though the command
+// that started it never gives up on it.
+func TestSharedComputationDeadline(t *testing.T) {
+	sheetsSrv := sheetstest.New(t)
+	fixtureSheet(t, sheetsSrv)
+	env := googleEnv(sheetsSrv)
+	c := &cli{getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: io.Discard, now: func() time.Time { return fixedNow }}
+	f := syncFlags{spreadsheet: sheetID, currency: "USD", tab: "Subscriptions"}
+	bots, err := c.bots(&f, "", "off", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bots[0].sharedFor != sharedTimeout {
+		t.Errorf("sharedFor = %v, want %v", bots[0].sharedFor, sharedTimeout)
+	}
+	bots[0].sharedFor = 50 * time.Millisecond
+	release := sheetsSrv.Hold()
+	defer release()
+	if _, err := bots[0].load(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("load with the sheet held: err = %v, want the shared deadline", err)
+	}
+	if _, err := bots[0].sync(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("sync with the sheet held: err = %v, want the shared deadline", err)
 	}
 }

@@ -16,8 +16,6 @@ import (
 	"github.com/mrrbot/mrrbot/notify"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
-	"google.golang.org/api/option"
-	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
 // syncFlags are the flags of `mrrbot sync`.
@@ -95,7 +93,7 @@ type synced struct {
 	// restated are the closed months that changed since the last sync
 	// recorded them; books is what this sync records.
 	restated []calc.Restatement
-	books    *sheets.Books
+	books    *calc.Books
 	// write writes tabs to where they were read from.
 	write func(ctx context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error)
 }
@@ -157,11 +155,8 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) {
 	start := time.Now()
 	defer func() { c.metrics.observeSync(time.Since(start), s, err) }()
-	switch {
-	case f.spreadsheet != "" && f.workbook != "":
-		return nil, usagef("give --spreadsheet or --workbook, not both")
-	case f.spreadsheet == "" && f.workbook == "":
-		return nil, usagef("no source: give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET) or --workbook FILE.xlsx")
+	if err := f.checkStore(); err != nil {
+		return nil, err
 	}
 	loc, err := c.location()
 	if err != nil {
@@ -172,16 +167,26 @@ func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) 
 		return nil, err
 	}
 	f.today = calc.DateFromTime(c.now().In(loc))
-	if f.workbook != "" {
-		s, err = c.syncWorkbook(f, asOf)
-	} else {
-		s, err = c.syncGoogle(ctx, f, asOf)
+	st, what, err := c.openStore(ctx, f)
+	if err != nil {
+		return nil, err
 	}
-	if s != nil {
-		s.report = f.report
+	c.step("opening %s", what)
+	layout, err := st.Layout(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if err != nil || f.dryRun {
-		return s, err
+	c.step("reading tab %q of %q", f.tab, layout.Title)
+	loaded, err := st.Load(ctx, f.options())
+	if err != nil {
+		return nil, err
+	}
+	s = compute(loaded, asOf, f)
+	s.report = f.report
+	s.title, s.link = layout.Title, layout.Link
+	s.ledger, s.write = st.Ledger(), st.Write
+	if f.dryRun {
+		return s, nil
 	}
 	c.step("writing %s", tabSizes(s.tabs()))
 	if s.written, err = s.write(ctx, s.tabs()); err != nil {
@@ -197,102 +202,15 @@ func (c *cli) step(format string, args ...any) {
 	}
 }
 
-func (c *cli) syncWorkbook(f *syncFlags, asOf calc.Date) (*synced, error) {
-	c.step("reading %s", f.workbook)
-	loaded, err := sheets.ReadWorkbook(f.workbook, f.options())
-	if err != nil {
-		return nil, err
-	}
-	s := compute(loaded, asOf, f)
-	s.title, s.link = f.workbook, f.workbook
-	s.ledger = sheets.WorkbookLedger(f.workbook)
-	s.write = func(_ context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
-		w, err := sheets.WriteWorkbook(f.workbook, tabs, sheets.WriteOptions{Ledger: f.ledger, MemoryLimit: c.memoryLimit()})
-		if err != nil {
-			return nil, fmt.Errorf("write %s: %w", f.workbook, err)
-		}
-		return w, nil
-	}
-	return s, nil
-}
-
-func (c *cli) syncGoogle(ctx context.Context, f *syncFlags, asOf calc.Date) (*synced, error) {
-	id, err := sheets.SpreadsheetID(f.spreadsheet)
-	if err != nil {
-		return nil, usagef("--spreadsheet: %v", err)
-	}
-	g, err := c.google(ctx, id, f.credentials)
-	if err != nil {
-		return nil, err
-	}
-	c.step("opening spreadsheet %s", id)
-	ss, err := g.Layout(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.step("reading tab %q of %q", f.tab, ss.Title)
-	loaded, err := g.Load(ctx, ss, f.options())
-	if err != nil {
-		return nil, err
-	}
-	s := compute(loaded, asOf, f)
-	s.title, s.link = ss.Title, ss.URL
-	if s.link == "" {
-		s.link = "https://docs.google.com/spreadsheets/d/" + id + "/edit"
-	}
-	s.ledger = g.Ledger()
-	s.write = func(ctx context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
-		return g.WriteTabs(ctx, ss, tabs)
-	}
-	return s, nil
-}
-
-// google connects to the spreadsheet id with the configured credentials,
-// or unauthenticated to MRRBOT_SHEETS_ENDPOINT when none are configured.
-func (c *cli) google(ctx context.Context, id, credentials string) (*sheets.Google, error) {
-	endpoint := c.getenv("MRRBOT_SHEETS_ENDPOINT")
-	onCall, onRetry := c.metrics.sheetsHooks()
-	hc, who, err := sheets.NewHTTPClient(ctx, sheets.AuthConfig{
-		Endpoint:        endpoint,
-		CredentialsFile: credentials,
-		HTTPClient:      c.httpClient,
-		Logger:          c.logger(),
-		Getenv:          c.getenv,
-		OnCall:          onCall,
-		OnRetry:         onRetry,
-	})
-	if err != nil {
-		return nil, err
-	}
-	opts := []option.ClientOption{option.WithHTTPClient(hc)}
-	if endpoint != "" {
-		if !strings.HasSuffix(endpoint, "/") {
-			endpoint += "/"
-		}
-		opts = append(opts, option.WithEndpoint(endpoint))
-	}
-	svc, err := sheetsapi.NewService(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("sheets client: %w", err)
-	}
-	return sheets.NewGoogle(svc, id, who, c.logger()), nil
-}
-
-// compute turns what was read into figures, and knows how to make the
-// bot's tabs.
+// compute turns what was read into figures, with the closed-books policy
+// of --books, and knows how to make the bot's tabs.
 func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) *synced {
 	live := loaded.Book.Compute(asOf)
-	res := live
-	old := loaded.Books
-	if f.books == booksLocked && old != nil && old.Closed != 0 {
-		// The closed months keep the figures recorded when they were
-		// closed; the first open month moves from them.
-		res = live.Locked(old.History.Upto(old.Closed))
-	}
+	closing := calc.CloseBooks(live, loaded.Book.Prints(), loaded.Books, f.books == booksLocked)
+	res, books := closing.Result, closing.Books
 	s := &synced{loaded: loaded, result: res, errors: withFXErrors(loaded), remarks: rowWarnings(loaded, res)}
-	books, restated := keepBooks(loaded, live, asOf)
-	s.restated, s.books = restated, books
-	warnings := append(slices.Clone(s.remarks), restatementIssues(restated, live.Customers, res.Currency)...)
+	s.restated, s.books = closing.Restated, books
+	warnings := append(slices.Clone(s.remarks), restatementIssues(closing.Restated, live.Customers, res.Currency)...)
 	names := f.names
 	s.makeTabs = func() []sheets.Tab {
 		tabs := report.Tabs(res, s.errors, warnings, names)
@@ -309,29 +227,6 @@ func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) *synced {
 func (s *synced) tabs() []sheets.Tab {
 	s.tabsOnce.Do(func() { s.tabList = s.makeTabs() })
 	return s.tabList
-}
-
-// keepBooks compares the closed months with what the last sync recorded,
-// and returns the books to record now: the month-end MRR of every closed
-// month and a fingerprint of every paying row. Months closed with `books
-// close` keep their recorded figures. A run as of an earlier date than
-// the last one records nothing new.
-func keepBooks(loaded *sheets.Loaded, live *calc.Result, asOf calc.Date) (*sheets.Books, []calc.Restatement) {
-	through := calc.LastClosed(asOf)
-	prints := loaded.Book.Prints()
-	old := loaded.Books
-	if old == nil {
-		return &sheets.Books{History: live.History(through), Prints: prints}, nil
-	}
-	restated := calc.Restatements(old.History, old.Prints, live, prints)
-	if through < old.History.Through {
-		return old, restated
-	}
-	books := &sheets.Books{History: live.History(through), Prints: prints, Closed: old.Closed}
-	if old.Closed != 0 {
-		books.History = calc.Freeze(old.History, old.Closed, books.History)
-	}
-	return books, restated
 }
 
 // restatementIssues lists restatements on the Data Issues tab.

@@ -42,12 +42,19 @@
 //     columns that are inserted or deleted, and they go with their tab.
 //   - Unknown spreadsheets are 404 NOT_FOUND, forbidden ones 403
 //     PERMISSION_DENIED ([Server.SetForbidden]), Office files stored in
-//     Drive 400 FAILED_PRECONDITION ([Server.SetOfficeFile]), and
-//     [Server.FailNext] and
-//     [Server.SetLatency] inject 429/5xx replies and slowness.
+//     Drive 400 FAILED_PRECONDITION ([Server.SetOfficeFile]);
+//     [Server.FailNext] and [Server.SetLatency] inject 429/5xx replies and
+//     slowness, [Server.LoseReplies] writes that Google applied but whose
+//     replies were lost, and [Server.Hold] holds requests at a gate until
+//     released.
 //
 // Tests assert on state ([Server.Spreadsheet]) and on the number of calls
 // ([Server.Calls]), not on the order of requests. Formulas are stored but
 // not evaluated; developer metadata lives on the spreadsheet or on a tab,
 // not on rows or columns.
+//
+// Beside the stand-in, [Memory] is a source and sink held in memory, for
+// tests that need one but not the API, and [RunContract] is the contract
+// test that every adapter of the sheets package (a workbook, a Google
+// spreadsheet, Memory) runs.
 package sheetstest

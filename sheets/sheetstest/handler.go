@@ -147,28 +147,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, routeErr := parseRoute(r)
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, MaxPayload+1))
 
-	s.mu.Lock()
-	s.total++
-	s.calls[rt.method]++
-	latency := s.latency
-	var f *fault
-	if s.fault.after > 0 {
-		s.fault.after--
-	} else if s.fault.n > 0 {
-		s.fault.n--
-		copied := s.fault
-		f = &copied
-	}
-	s.mu.Unlock()
-
-	if latency > 0 {
-		timer := time.NewTimer(latency)
-		select {
-		case <-timer.C:
-		case <-r.Context().Done():
-			timer.Stop()
-			return
-		}
+	f, latency, gate := s.count(rt)
+	if !wait(r, gate, latency) {
+		return
 	}
 	switch {
 	case f != nil:
@@ -214,6 +195,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr, 0)
 		return
 	}
+	if rt.method == MethodBatchUpdate && s.lost.n > 0 {
+		s.lost.n--
+		writeError(w, faultError(s.lost.status, rt.method), 0)
+		return
+	}
 	data, jerr := json.Marshal(v)
 	if jerr == nil {
 		data, jerr = filterJSON(data, m)
@@ -224,6 +210,45 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.Write(data)
+}
+
+// count counts a request and returns the fault it meets, if any, and the
+// gate and latency it waits for.
+func (s *Server) count(rt route) (f *fault, latency time.Duration, gate chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.total++
+	s.calls[rt.method]++
+	if s.fault.after > 0 {
+		s.fault.after--
+	} else if s.fault.n > 0 {
+		s.fault.n--
+		copied := s.fault
+		f = &copied
+	}
+	return f, s.latency, s.gate
+}
+
+// wait holds r at gate, when there is one, then for latency, and reports
+// whether r is still wanted: a request whose context ends gets no reply.
+func wait(r *http.Request, gate chan struct{}, latency time.Duration) bool {
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return false
+		}
+	}
+	if latency > 0 {
+		timer := time.NewTimer(latency)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-r.Context().Done():
+			return false
+		}
+	}
+	return true
 }
 
 // decode reads a JSON request body into v.

@@ -28,6 +28,8 @@ type Server struct {
 	total   int
 	latency time.Duration
 	fault   fault
+	gate    chan struct{} // closed to let held requests through; nil: none held
+	lost    fault         // batchUpdates applied and answered with an error
 }
 
 // fault is a failure injected into the next n requests.
@@ -303,10 +305,43 @@ func (s *Server) FailAfter(n int, status int) {
 	s.fault = fault{after: n, n: math.MaxInt, status: status}
 }
 
+// LoseReplies makes the next n batchUpdate requests take effect, as
+// Google applies them, and then answers each with status (500, 503, ...)
+// and Google's error body instead of its reply: a reply lost on its way
+// back, which a client cannot tell from a request that failed. n = 0
+// cancels it.
+func (s *Server) LoseReplies(n int, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lost = fault{n: n, status: status}
+}
+
 // SetLatency delays every reply by d, to test timeouts and cancellation; a
 // request whose context ends meanwhile gets no reply.
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
+}
+
+// Hold makes every request wait, once it is counted, until release is
+// called or the request's context ends (a request whose context ends gets
+// no reply): a gate for tests of what happens while the API is slow to
+// answer, with no timing in them. release may be called more than once.
+func (s *Server) Hold() (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gate := make(chan struct{})
+	s.gate = gate
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.gate == gate {
+				s.gate = nil
+			}
+			s.mu.Unlock()
+			close(gate)
+		})
+	}
 }

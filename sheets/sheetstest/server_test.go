@@ -5,16 +5,17 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"google.golang.org/api/googleapi"
 	sheets "google.golang.org/api/sheets/v4"
-
-	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 )
 
 const ssID = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
@@ -765,6 +766,79 @@ func TestLatency(t *testing.T) {
 	}
 	if got := srv.Calls().Total; got != 1 {
 		t.Errorf("calls = %d", got)
+	}
+}
+
+// TestLoseReplies applies a batchUpdate and answers it with an error, as
+// when Google's reply is lost; reads and later writes are answered.
+func TestLoseReplies(t *testing.T) {
+	srv, svc := seed(t)
+	srv.LoseReplies(1, 503)
+	add := func(title string) error {
+		_, err := svc.Spreadsheets.BatchUpdate(ssID, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+			{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: title}}},
+		}}).Do()
+		return err
+	}
+	if gerr := apiErr(t, add("Lost")); gerr.Code != 503 {
+		t.Errorf("the lost reply: %d %q, want 503", gerr.Code, gerr.Message)
+	}
+	if _, err := svc.Spreadsheets.Get(ssID).Do(); err != nil {
+		t.Errorf("a read after the lost reply: %v", err)
+	}
+	if err := add("Kept"); err != nil {
+		t.Errorf("the next write: %v", err)
+	}
+	var titles []string
+	for _, sh := range srv.Spreadsheet(ssID).Sheets {
+		titles = append(titles, sh.Properties.Title)
+	}
+	if !slices.Contains(titles, "Lost") || !slices.Contains(titles, "Kept") {
+		t.Errorf("tabs %q, want both writes applied", titles)
+	}
+}
+
+// TestHold holds requests at a gate until released, and lets one whose
+// context ends go without a reply.
+func TestHold(t *testing.T) {
+	srv, svc := seed(t)
+	release := srv.Hold()
+	get := func(ctx context.Context) chan error {
+		done := make(chan error, 1)
+		go func() {
+			_, err := svc.Spreadsheets.Get(ssID).Context(ctx).Do()
+			done <- err
+		}()
+		return done
+	}
+	atGate := func(n int) {
+		for srv.Calls().Total < n {
+			runtime.Gosched()
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	abandoned := get(ctx)
+	atGate(1)
+	held := get(context.Background())
+	atGate(2)
+	select {
+	case err := <-held:
+		t.Fatalf("a held request was answered (%v)", err)
+	case err := <-abandoned:
+		t.Fatalf("a held request was answered (%v)", err)
+	default:
+	}
+	cancel()
+	if err := <-abandoned; !errors.Is(err, context.Canceled) {
+		t.Errorf("held request whose context ended: err = %v", err)
+	}
+	release()
+	if err := <-held; err != nil {
+		t.Errorf("released request: %v", err)
+	}
+	release() // again: nothing
+	if _, err := svc.Spreadsheets.Get(ssID).Do(); err != nil {
+		t.Errorf("after release: %v", err)
 	}
 }
 

@@ -1,0 +1,103 @@
+package gsheets_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/mrrbot/mrrbot/sheets/gsheets"
+	"github.com/mrrbot/mrrbot/sheets/sheetstest"
+	"google.golang.org/api/option"
+	sheetsapi "google.golang.org/api/sheets/v4"
+)
+
+// retryingGoogle is a Spreadsheet whose requests go through Retry, as
+// NewHTTPClient's do, with no waiting between attempts.
+func retryingGoogle(t *testing.T, srv *sheetstest.Server) *gsheets.Spreadsheet {
+	t.Helper()
+	transport := &gsheets.Retry{
+		Base:  &http.Transport{},
+		Sleep: func(context.Context, time.Duration) error { return nil },
+	}
+	svc, err := sheetsapi.NewService(context.Background(),
+		option.WithEndpoint(srv.URL()), option.WithoutAuthentication(),
+		option.WithHTTPClient(&http.Client{Transport: transport}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gsheets.New(svc, id, gsheets.Identity{}, nil)
+}
+
+// TestWriteReplyLost writes the tabs in a batchUpdate that Google applies
+// but whose reply is lost (a 503 instead): the write is a success, made
+// once, with no second batchUpdate; the layout read after the wait is what
+// tells. A batchUpdate that failed before it was applied is sent again.
+func TestWriteReplyLost(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		fail    func(*sheetstest.Server)
+		updates int // batchUpdate calls the write takes
+		gets    int // layouts read to see whether it was applied
+	}{
+		{"applied, reply lost", func(s *sheetstest.Server) { s.LoseReplies(1, http.StatusServiceUnavailable) }, 1, 1},
+		{"not applied", func(s *sheetstest.Server) { s.FailNext(1, http.StatusServiceUnavailable, 0) }, 2, 1},
+		{"not applied, then applied and the reply lost", func(s *sheetstest.Server) {
+			s.FailNext(1, http.StatusInternalServerError, 0)
+			s.LoseReplies(1, http.StatusBadGateway)
+		}, 2, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := sheetstest.New(t)
+			seedGenerated(t, srv, 60, 20)
+			g := retryingGoogle(t, srv)
+			// The first sync creates the tabs; the second updates them. Each
+			// loses a reply.
+			for range 2 {
+				ctx := context.Background()
+				if _, err := g.Layout(ctx); err != nil {
+					t.Fatal(err)
+				}
+				tabs := syncTabs(t, g)
+				srv.ResetCalls()
+				tc.fail(srv)
+				if _, err := g.Write(ctx, tabs); err != nil {
+					t.Fatalf("write: %v", err)
+				}
+				calls := srv.Calls()
+				if got := calls.ByMethod[sheetstest.MethodBatchUpdate]; got != tc.updates {
+					t.Errorf("%d batchUpdate calls, want %d", got, tc.updates)
+				}
+				if got := calls.ByMethod[sheetstest.MethodGet]; got != tc.gets {
+					t.Errorf("%d spreadsheets.get calls, want %d: the layouts read to see whether the write was applied", got, tc.gets)
+				}
+				checkTabsWritten(t, srv, tabs)
+			}
+		})
+	}
+}
+
+// TestWriteStagedReplyLost loses the reply of every batchUpdate of a write
+// through staging tabs: each step is taken once, and the tabs are there.
+func TestWriteStagedReplyLost(t *testing.T) {
+	srv := sheetstest.New(t)
+	seedGenerated(t, srv, 600, 200)
+	g := retryingGoogle(t, srv)
+	g.SetMaxRequest(40 << 10)
+	ctx := context.Background()
+	if _, err := g.Layout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tabs := syncTabs(t, g)
+	srv.ResetCalls()
+	srv.LoseReplies(1000, http.StatusServiceUnavailable)
+	if _, err := g.Write(ctx, tabs); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	srv.LoseReplies(0, 0)
+	calls := srv.Calls()
+	if updates, gets := calls.ByMethod[sheetstest.MethodBatchUpdate], calls.ByMethod[sheetstest.MethodGet]; updates < 3 || gets != updates {
+		t.Errorf("%d batchUpdates and %d layouts read; want a staged write (3 or more), each once, and a layout read after each", updates, gets)
+	}
+	checkTabsWritten(t, srv, tabs)
+}

@@ -1,0 +1,168 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mrrbot/mrrbot/sheets"
+	"github.com/xuri/excelize/v2"
+)
+
+// A .xlsx workbook is a zip of XML parts, and XML compresses very well: a
+// few megabytes on disk can unpack to gigabytes (a zip bomb), and excelize
+// holds what it unpacks in memory or in temporary files. Under `serve`
+// running out of memory on one file would take every report down, so a
+// workbook may unpack to at most a bounded multiple of its size on disk.
+//
+// Genuine workbooks unpack to about ten times their size: generated ones
+// of 100k and 1M subscriptions (5.7 MB and 57 MB) to 10.6 and 10.7 times.
+// The limit is 100 times the file's size, but at least 256 MiB (so that
+// small workbooks never meet it) and at most 2 GiB; a zip bomb unpacks to
+// a thousand times its size.
+const (
+	unpackRatio = 100
+	unpackFloor = 256 << 20
+	unpackCap   = 2 << 30
+)
+
+// ErrTooLarge is wrapped by the error of a workbook that unpacks to more
+// than mrrbot reads from one file.
+var ErrTooLarge = errors.New("the workbook unpacks to more than mrrbot reads from one file")
+
+// unpackLimit is how many bytes a workbook of size bytes may unpack to.
+func unpackLimit(size int64) int64 {
+	return min(max(size*unpackRatio, unpackFloor), unpackCap)
+}
+
+// tempDirPrefix starts the name of the directory, in the temporary
+// directory, that holds the temporary files of one open workbook.
+const tempDirPrefix = "mrrbot-xlsx-"
+
+// staleTempDir is the age after which such a directory was left by a
+// process that was killed: no write keeps a workbook open for so long.
+const staleTempDir = 24 * time.Hour
+
+// removeStaleTempDirs removes the temporary directories of workbooks that
+// killed processes left behind (a large tab unpacked to a file there can
+// be hundreds of megabytes).
+func removeStaleTempDirs() {
+	dir := os.TempDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), tempDirPrefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTempDir {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// workbook is an open workbook, with the directory that holds its
+// temporary files.
+type excelBook struct {
+	*excelize.File
+	tmp string
+}
+
+// Close closes the workbook and removes its temporary files.
+func (w *excelBook) Close() error {
+	err := w.File.Close()
+	return errors.Join(err, os.RemoveAll(w.tmp))
+}
+
+// openWorkbook opens the .xlsx workbook at path within the unpacking
+// limit. Its size is checked against the limit from the zip's directory
+// before anything is unpacked, and excelize is given the limit too; the
+// parts excelize unpacks to files go to a directory of their own that
+// Close removes, and that is removed at once when the open fails, so that
+// no temporary file outlives the call. The error of a workbook over the
+// limit wraps [ErrTooLarge] and says what to do.
+func openExcel(path string) (*excelBook, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	limit := unpackLimit(info.Size())
+	// A file that is not a zip is left for excelize to refuse.
+	if zr, err := zip.OpenReader(path); err == nil {
+		err = checkZipSize(path, info.Size(), &zr.Reader)
+		zr.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	removeStaleTempDirs()
+	tmp, err := os.MkdirTemp("", tempDirPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{
+		UnzipSizeLimit:    limit,
+		UnzipXMLSizeLimit: min(limit, excelize.StreamChunkSize),
+		TmpDir:            tmp,
+	})
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	return &excelBook{File: f, tmp: tmp}, nil
+}
+
+// bytesText is a size for people: "2.7 GB", "3.1 MB", "812 KB".
+func bytesText(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// bytesPerCell is what writing one cell into a workbook takes at the peak
+// of a write: excelize holds every cell it writes as a struct, and the
+// whole file as it zips it. Measured: a write of 504k cells (100k
+// subscriptions) peaks at 373 MB of heap, 650 bytes a cell.
+const bytesPerCell = 700
+
+// ErrTooMuchToWrite is wrapped by the error of a workbook write that
+// would take more memory than the process may use.
+var ErrTooMuchToWrite = errors.New("the tabs to write take more memory than mrrbot may use")
+
+// checkWriteMemory refuses to write tabs whose cells would take more than
+// limit bytes (0: no limit) to write, so that a write too large for the
+// memory it has fails with an error that says so, rather than the process
+// being killed for lack of memory.
+func checkWriteMemory(tabs []sheets.Tab, limit int64) error {
+	if limit <= 0 {
+		return nil
+	}
+	cells := int64(0)
+	for i := range tabs {
+		cells += int64(len(tabs[i].Columns))
+		for _, r := range tabs[i].Rows {
+			cells += int64(len(r))
+		}
+	}
+	if need := cells * bytesPerCell; need > limit {
+		return fmt.Errorf("the tabs to write hold %d cells, which take about %s to write into a workbook, "+
+			"more than the %s mrrbot may use (GOMEMLIMIT); give it more memory (GOMEMLIMIT and the limit of its "+
+			"container together), or keep the subscriptions in a Google spreadsheet: %w",
+			cells, bytesText(need), bytesText(limit), ErrTooMuchToWrite)
+	}
+	return nil
+}
