@@ -22,6 +22,12 @@ import (
 // Row numbers are the lines a spreadsheet would show: a blank line is a
 // row, a quoted cell with line breaks is one row.
 func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
+	return readCSV(subs, fx, opts, 0)
+}
+
+// readCSV is [ReadCSV] with the subscriptions' separator given: comma is
+// 0 to pick it from the first lines.
+func readCSV(subs io.Reader, fx io.Reader, opts Options, comma rune) (*Loaded, error) {
 	l := &Loaded{}
 	if fx != nil {
 		if err := l.ReadFX(NewCSVReader(fx), opts); err != nil {
@@ -35,7 +41,7 @@ func ReadCSV(subs io.Reader, fx io.Reader, opts Options) (*Loaded, error) {
 	if err := book.SetSegments(opts.Segments); err != nil {
 		return nil, err
 	}
-	rows := prefetch(NewCSVReader(subs))
+	rows := prefetch(newCSVReader(subs, comma))
 	defer rows.Close()
 	if err := l.Decode(rows, book, opts); err != nil {
 		return nil, fmt.Errorf("read subscriptions csv: %w", err)
@@ -56,7 +62,11 @@ type CSVReader struct {
 // NewCSVReader returns a RowReader over the CSV text of r: UTF-8, or
 // UTF-16 or Windows-1252, which it decodes (see encoding.go). A file it
 // cannot decode makes Next fail with an *EncodingError.
-func NewCSVReader(r io.Reader) *CSVReader {
+func NewCSVReader(r io.Reader) *CSVReader { return newCSVReader(r, 0) }
+
+// newCSVReader is [NewCSVReader] with the separator given, or 0 to pick
+// it from the first lines.
+func newCSVReader(r io.Reader, comma rune) *CSVReader {
 	raw := bufio.NewReaderSize(r, 64<<10)
 	text, err := utf8Text(raw)
 	if err != nil {
@@ -64,7 +74,10 @@ func NewCSVReader(r io.Reader) *CSVReader {
 	}
 	br := bufio.NewReaderSize(text, 64<<10)
 	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(br)
+	cr.Comma = comma
+	if comma == 0 {
+		cr.Comma = sniffComma(br)
+	}
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	return &CSVReader{r: br, csv: cr}
@@ -140,6 +153,9 @@ type CSVFile struct {
 	Path string
 	// FX is the CSV file of FX rates, or "".
 	FX string
+	// Comma separates the subscriptions' fields: '\t' for a TSV file; 0
+	// picks a comma, semicolon or tab from the first lines.
+	Comma rune
 }
 
 var _ Source = CSVFile{}
@@ -169,7 +185,7 @@ func (c CSVFile) Load(_ context.Context, opts Options) (*Loaded, error) {
 		defer ff.Close()
 		fx = ff
 	}
-	l, err := ReadCSV(f, fx, opts)
+	l, err := readCSV(f, fx, opts, c.Comma)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", c.Path, err)
 	}

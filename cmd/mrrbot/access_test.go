@@ -623,9 +623,9 @@ func TestScheduledDigestGoesToTheBoundChannel(t *testing.T) {
 	env := map[string]string{"SLACK_API_URL": slackSrv.URL(), "SLACK_BOT_TOKEN": slackSrv.Token(), "SLACK_CHANNEL": "#finance"}
 	var stderr strings.Builder
 	c := &cli{getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: &stderr, now: func() time.Time { return fixedNow }}
-	var f syncFlags
+	f := newSyncFlags()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	f.register(fs, c.getenv)
+	f.registerServe(fs, c.getenv)
 	if err := fs.Parse([]string{"--workbook", fixtureWorkbook(t)}); err != nil {
 		t.Fatal(err)
 	}

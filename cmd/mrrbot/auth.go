@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os/exec"
@@ -11,33 +10,26 @@ import (
 	"github.com/mrrbot/mrrbot/sheets/gsheets"
 )
 
-const authUsage = `usage: mrrbot auth login --client-secret FILE [--token FILE]
-
-Signs in to Google in your browser and saves a token that sync and compute
-use when no service account is configured. FILE is an OAuth client of type
-"Desktop app", downloaded from the Google Cloud console (APIs & Services →
-Credentials). The token is saved with mode 0600.
-`
-
 func (c *cli) auth(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "login" {
-		fmt.Fprint(c.stderr, authUsage)
+	switch {
+	case len(args) > 0 && isHelpArg(args[0]):
+		return c.printHelp("auth", nil)
+	case len(args) == 0 || args[0] != "login":
 		return usagef("auth: want `mrrbot auth login`")
 	}
+	return withCommand(c.authLogin(ctx, args[1:]), "auth login")
+}
+
+func (c *cli) authLogin(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("auth login", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	secret := fs.String("client-secret", c.getenv("MRRBOT_OAUTH_CLIENT"), "OAuth client `FILE` (Desktop app) from the Google Cloud console")
-	token := fs.String("token", "", "where to save the token (default: your config directory's mrrbot/token.json)")
+	secret := fs.String("client-secret", c.getenv("MRRBOT_OAUTH_CLIENT"), "OAuth client `FILE` (Desktop app) from the Google Cloud console (default: MRRBOT_OAUTH_CLIENT)")
+	token := fs.String("token", "", "where to save the token, a `FILE` (default: your config directory's mrrbot/token.json)")
 	noBrowser := fs.Bool("no-browser", false, "print the sign-in address instead of opening a browser")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("auth login: %v", err)
+	if help, err := c.parseFlags(fs, args); help || err != nil {
+		return err
 	}
 	if *secret == "" {
-		fmt.Fprint(c.stderr, authUsage)
-		return usagef("auth login: give --client-secret FILE")
+		return usagef("auth login: give --client-secret FILE (or set MRRBOT_OAUTH_CLIENT)")
 	}
 	if *token == "" {
 		path, err := gsheets.DefaultTokenFile()

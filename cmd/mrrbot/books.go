@@ -2,57 +2,56 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
 )
 
-const booksUsage = `usage: mrrbot books (close --through YYYY-MM | reopen --yes | diff) (--spreadsheet ID|URL | --workbook FILE)
-
-Every sync records the month-end MRR of each customer for the months that
-have ended, in the hidden tab _mrrbot_history. The next sync compares its
-figures with them: a closed month that changed is a restatement, listed on
-the Data Issues tab and in the digest.
-
-  close   closes the months through YYYY-MM: with --books locked, syncs keep
-          their recorded figures, and the first open month moves from them
-  reopen  undoes close (with --yes: the recorded figures give way to the sheet's)
-  diff    prints the restatements, writing nothing
-`
-
 func (c *cli) books(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprint(c.stderr, booksUsage)
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelpArg(args[0]) {
 		return usagef("books: want close, reopen or diff")
 	}
 	verb := args[0]
-	fs := flag.NewFlagSet("books "+verb, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	var f syncFlags
-	f.register(fs, c.getenv)
-	c.logFlags(fs)
-	yes := fs.Bool("yes", false, "with reopen: yes, let the sheet's figures replace the closed months'")
+	if isHelpArg(verb) {
+		return c.printHelp("books", nil)
+	}
 	switch verb {
 	case "close", "reopen", "diff":
 	default:
-		fmt.Fprint(c.stderr, booksUsage)
 		return usagef("books: unknown %q: want close, reopen or diff", verb)
 	}
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usagef("books %s: %v", verb, err)
+	err := c.booksVerb(ctx, verb, args[1:])
+	return withCommand(err, "books "+verb)
+}
+
+// booksVerb runs books close, reopen or diff. Each registers what it uses:
+// --through only for close, --yes only for reopen; none writes the bot's
+// tabs or reads segments.
+func (c *cli) booksVerb(ctx context.Context, verb string, args []string) error {
+	fs := flag.NewFlagSet("books "+verb, flag.ContinueOnError)
+	f := newSyncFlags()
+	f.registerStore(fs, c.getenv)
+	f.registerRead(fs, c.getenv)
+	c.logFlags(fs)
+	fs.StringVar(&f.per.asOf, "as-of", "", "measure the figures on `YYYY-MM-DD` (default today)")
+	var through string
+	var yes bool
+	switch verb {
+	case "close":
+		fs.StringVar(&through, "through", "", "close the months through `YYYY-MM` (required)")
+	case "reopen":
+		fs.BoolVar(&yes, "yes", false, "yes, let the sheet's figures replace the closed months' (required)")
+	}
+	if help, err := c.parseFlags(fs, args); help || err != nil {
+		return err
 	}
 	// For books, --through is the last month to close; the figures are
 	// as of --as-of, or today.
 	var closeThrough calc.Month
-	through := f.per.through
-	f.per.through = ""
 	switch {
 	case verb == "close" && through == "":
 		return usagef("books close: give --through YYYY-MM, the last month to close")
@@ -62,9 +61,7 @@ func (c *cli) books(ctx context.Context, args []string) error {
 			return usagef("--through: %v", err)
 		}
 		closeThrough = m
-	case through != "":
-		return usagef("books %s: --through is for close", verb)
-	case verb == "reopen" && !*yes:
+	case verb == "reopen" && !yes:
 		return usagef("books reopen: the closed months will take the sheet's figures again, restatements and all; run again with --yes to do it")
 	}
 	f.dryRun = true // books writes only its own tab, below

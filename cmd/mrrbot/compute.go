@@ -23,18 +23,20 @@ type sourceFlags struct {
 	currency    string
 	locale      string
 	segments    segmentList
+	// tabSet is whether --tab was given, which a CSV file cannot use.
+	tabSet bool
 	// today bounds the plausible dates; see sheets.Options.Today.
 	today calc.Date
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&s.input, "input", "", "subscriptions file: `FILE`.csv or .xlsx")
-	fs.StringVar(&s.fx, "fx", "", "FX rates for CSV input: `FILE`.csv with columns currency, rate")
-	fs.StringVar(&s.spreadsheet, "spreadsheet", "", "Google spreadsheet `ID or URL` instead of --input (default: MRRBOT_SPREADSHEET, when --input is not given)")
+	fs.StringVar(&s.input, "input", "", "subscriptions file: `FILE`.csv, .tsv or .xlsx")
+	fs.StringVar(&s.fx, "fx", "", "FX rates for CSV or TSV input: `FILE`.csv with columns currency, rate (and optionally month)")
+	fs.StringVar(&s.spreadsheet, "spreadsheet", "", "Google spreadsheet `ID|URL` instead of --input (default: MRRBOT_SPREADSHEET, when --input is not given)")
 	fs.StringVar(&s.credentials, "credentials", "", "with --spreadsheet: service account key `FILE` (default: GOOGLE_APPLICATION_CREDENTIALS, then the saved login, then ADC)")
-	fs.StringVar(&s.tab, "tab", "Subscriptions", "the workbook or spreadsheet tab that holds the subscriptions")
-	fs.StringVar(&s.currency, "currency", envOr(getenv, "MRRBOT_CURRENCY", "USD"), "reporting currency (ISO code)")
-	fs.StringVar(&s.locale, "locale", "", "the sheet's locale, to read dates such as 03/04/2025 (en_US reads month first, en_GB day first; default: a spreadsheet's own)")
+	fs.StringVar(&s.tab, "tab", "Subscriptions", "the `NAME` of the workbook or spreadsheet tab that holds the subscriptions (not for CSV)")
+	fs.StringVar(&s.currency, "currency", envOr(getenv, "MRRBOT_CURRENCY", "USD"), "reporting currency, an ISO `CODE` (default: MRRBOT_CURRENCY, then USD)")
+	fs.StringVar(&s.locale, "locale", "", "the sheet's `LOCALE`, to read dates such as 03/04/2025 (en_US reads month first, en_GB day first; default: a spreadsheet's own)")
 	fs.Var(&s.segments, "segment", "break MRR down by the sheet's `COLUMN` too, beside the plan (repeatable)")
 }
 
@@ -111,17 +113,17 @@ func (c *cli) location() (*time.Location, error) {
 
 func (c *cli) compute(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("compute", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
 	var src sourceFlags
 	var per period
 	src.register(fs, c.getenv)
 	per.register(fs)
-	format := fs.String("format", "table", "output `format`: table, json or csv")
+	format := fs.String("format", "table", "output `FORMAT`: table, json or csv")
 	var limit problemLimit
 	limit.register(fs)
-	if help, err := parseFlags(fs, args, "compute"); help || err != nil {
+	if help, err := c.parseFlags(fs, args); help || err != nil {
 		return err
 	}
+	src.tabSet = setFlags(fs)["tab"]
 	switch *format {
 	case "table", "json", "csv":
 	default:

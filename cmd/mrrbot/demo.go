@@ -41,9 +41,8 @@ const demoMarker = "demo"
 
 func (c *cli) demo(ctx context.Context, args []string) error {
 	fl := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fl.SetOutput(c.stderr)
-	out := fl.String("out", "mrrbot-demo.xlsx", "where to write the sample workbook")
-	if help, err := parseFlags(fl, args, "demo"); help || err != nil {
+	out := fl.String("out", "mrrbot-demo.xlsx", "where to write the sample workbook, a `FILE`.xlsx")
+	if help, err := c.parseFlags(fl, args); help || err != nil {
 		return err
 	}
 	loc, err := c.location()

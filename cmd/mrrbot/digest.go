@@ -15,25 +15,32 @@ import (
 
 func (c *cli) digest(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	var f syncFlags
-	f.register(fs, c.getenv)
+	// A digest only reads: no tab names, no --dry-run; it measures a month
+	// on its last day: --month, not --as-of or --through.
+	f := newSyncFlags()
+	f.registerStore(fs, c.getenv)
+	f.registerRead(fs, c.getenv)
+	f.registerSegments(fs)
+	f.registerBooks(fs)
 	c.logFlags(fs)
 	month := fs.String("month", "", "the month to report, `YYYY-MM` (default: the last complete month)")
 	post := fs.Bool("post", false, "post the digest to Slack (default: print it)")
 	force := fs.Bool("force", false, "with --post: post even if this month's digest was posted to the channel before")
-	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports")
+	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports (default: MRRBOT_CONFIG)")
 	reportName := fs.String("report", "", "with --config: the report's `NAME` (default: the only one)")
 	var limit problemLimit
 	limit.register(fs)
-	if help, err := parseFlags(fs, args, "digest"); help || err != nil {
+	if help, err := c.parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	if *force && !*post {
 		return usagef("--force is for --post")
 	}
-	if f.per.asOf != "" || f.per.through != "" {
-		return usagef("digest measures a month on its last day (or today, for this month): pick the month with --month, not --as-of or --through")
+	if *reportName != "" && *config == "" {
+		return usagef("--report is for --config: it names one of the config file's reports")
+	}
+	if err := storeOrConfig(fs, *config); err != nil {
+		return err
 	}
 	loc, err := c.location()
 	if err != nil {

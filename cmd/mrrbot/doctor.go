@@ -20,10 +20,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// doctorFlags are the flags of sync that doctor takes: where the
-// subscriptions are and how to read them.
-var doctorFlags = []string{"spreadsheet", "workbook", "credentials", "tab", "currency", "locale", "segment"}
-
 // doctor checks the whole setup in the order a sync and a post need it,
 // and prints one line per check: "✓ what is fine", or "✗ what is wrong"
 // followed by "  fix: what to do". A check that cannot run because an
@@ -31,21 +27,23 @@ var doctorFlags = []string{"spreadsheet", "workbook", "credentials", "tab", "cur
 // run does; doctor fails when any check failed.
 func (c *cli) doctor(ctx context.Context, args []string) error {
 	fset := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
-	// Sync's definitions, environment defaults included, of which doctor
-	// takes the source flags only.
-	var f syncFlags
-	all := flag.NewFlagSet("sync", flag.ContinueOnError)
-	f.register(all, c.getenv)
-	for _, name := range doctorFlags {
-		fl := all.Lookup(name)
-		fset.Var(fl.Value, fl.Name, fl.Usage)
-	}
-	if help, err := parseFlags(fset, args, "doctor"); help || err != nil {
+	// Where the subscriptions are and how to read them, as sync takes
+	// them; nothing that only matters to a write or a report.
+	f := newSyncFlags()
+	f.registerStore(fset, c.getenv)
+	f.registerRead(fset, c.getenv)
+	f.registerSegments(fset)
+	if help, err := c.parseFlags(fset, args); help || err != nil {
 		return err
 	}
 	if f.spreadsheet != "" && f.workbook != "" {
 		return usagef("doctor: give --spreadsheet or --workbook, not both")
+	}
+	if f.workbook != "" && f.credentials != "" {
+		return usagef("--credentials is for a Google spreadsheet; a workbook needs none")
+	}
+	if err := workbookExt(f.workbook); err != nil {
+		return err
 	}
 
 	d := &checkup{w: c.stdout}

@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -35,29 +36,57 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "mrrbot: %v\n", err)
-		switch {
-		case errors.Is(err, errUsage):
-			os.Exit(2)
-		case errors.Is(err, errTooManyProblems):
-			os.Exit(3)
-		}
-		os.Exit(1)
+	os.Exit(exitStatus(err, os.Stderr))
+}
+
+// exitStatus prints err, once, on stderr and returns the exit status:
+// 0 without an error, 2 for a mistake on the command line (with a line
+// saying where the usage is), 3 for too many rows with problems, 1 for
+// the rest.
+func exitStatus(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
 	}
+	fmt.Fprintf(stderr, "mrrbot: %v\n", err)
+	var ue *usageError
+	switch {
+	case errors.As(err, &ue):
+		if ue.cmd == "" {
+			fmt.Fprintln(stderr, "Run 'mrrbot help' for the commands.")
+		} else {
+			fmt.Fprintf(stderr, "Run 'mrrbot %s -h' for usage.\n", ue.cmd)
+		}
+		return 2
+	case errors.Is(err, errTooManyProblems):
+		return 3
+	}
+	return 1
 }
 
 // errUsage marks errors in how mrrbot was called; main exits 2 for them.
 var errUsage = errors.New("usage")
 
 // usageError is a mistake on the command line, with what to do instead.
-type usageError struct{ msg string }
+type usageError struct {
+	msg string
+	cmd string // the command whose usage to point at: "sync", "books close"; "" for mrrbot's
+}
 
 func (e *usageError) Error() string        { return e.msg }
 func (e *usageError) Is(target error) bool { return target == errUsage }
 
 func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// withCommand names the command of a usage error that does not name one
+// yet, so that the error points at that command's help.
+func withCommand(err error, cmd string) error {
+	var ue *usageError
+	if errors.As(err, &ue) && ue.cmd == "" {
+		ue.cmd = cmd
+	}
+	return err
 }
 
 // cli is what every command needs from the world outside.
@@ -84,22 +113,6 @@ type cli struct {
 	metrics *metrics
 }
 
-const usage = `mrrbot turns a subscriptions sheet into monthly recurring revenue figures.
-
-Commands:
-  compute   compute the monthly MRR waterfall and print it
-  sync      compute and write the summary tabs into the spreadsheet or workbook
-  digest    show a month's digest, or post it to Slack with --post
-  serve     answer /mrr in Slack and post the monthly digest on a schedule
-  demo      write a sample workbook, sync it, and show the digest (no credentials)
-  doctor    check credentials, spreadsheet, Slack and serve setup, and say how to fix what is wrong
-  books     close or reopen months, or show what was restated since the last sync
-  auth      auth login: sign in to Google and save a token for sync
-  help      show this help
-
-Run "mrrbot COMMAND -h" for a command's flags.
-`
-
 // run is mrrbot without the process: arguments, environment and output are
 // passed in, so tests drive it end to end.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -114,45 +127,117 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 func (c *cli) run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(c.stderr, usage)
+		c.printCommands(c.stderr)
 		return usagef("no command given")
 	}
+	var err error
 	switch args[0] {
 	case "compute":
-		return c.compute(ctx, args[1:])
+		err = c.compute(ctx, args[1:])
 	case "sync":
-		return c.sync(ctx, args[1:])
+		err = c.sync(ctx, args[1:])
 	case "demo":
-		return c.demo(ctx, args[1:])
+		err = c.demo(ctx, args[1:])
 	case "auth":
-		return c.auth(ctx, args[1:])
+		err = c.auth(ctx, args[1:])
 	case "digest":
-		return c.digest(ctx, args[1:])
+		err = c.digest(ctx, args[1:])
 	case "serve":
-		return c.serve(ctx, args[1:])
+		err = c.serve(ctx, args[1:])
 	case "doctor":
-		return c.doctor(ctx, args[1:])
+		err = c.doctor(ctx, args[1:])
 	case "books":
-		return c.books(ctx, args[1:])
+		err = c.books(ctx, args[1:])
+	case "version", "-version", "--version":
+		return withCommand(c.version(args[1:]), "version")
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(c.stdout, usage)
-		return nil
+		return c.help(ctx, args[1:])
+	default:
+		return usagef("unknown command %q", args[0])
 	}
-	fmt.Fprint(c.stderr, usage)
-	return usagef("unknown command %q", args[0])
+	return withCommand(err, args[0])
 }
 
-// parseFlags parses a command's flags and refuses arguments after them.
-// help is true when -h asked for the flags, which fs has printed.
-func parseFlags(fs *flag.FlagSet, args []string, command string) (help bool, err error) {
+// isHelpArg tells whether arg asks for help.
+func isHelpArg(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// parseFlags parses a command's flags, named after the command, and
+// refuses arguments after them. help is true when -h or --help asked for
+// the command's help, which it has printed on stdout. The flag package
+// prints nothing: a mistake is returned, to be printed once.
+func (c *cli) parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	command := fs.Name()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return true, nil
+			return true, c.printHelp(command, fs)
 		}
-		return false, usagef("%s: %v", command, err)
+		msg := err.Error()
+		if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+			return false, &usageError{msg: refusedFlag(command, strings.TrimPrefix(name, "-")), cmd: command}
+		}
+		return false, &usageError{msg: fmt.Sprintf("%s: %s", command, msg), cmd: command}
 	}
 	if fs.NArg() > 0 {
-		return false, usagef("%s: unexpected argument %q", command, fs.Arg(0))
+		return false, &usageError{msg: fmt.Sprintf("%s: unexpected argument %q", command, fs.Arg(0)), cmd: command}
 	}
 	return false, nil
+}
+
+// refusedFlag says that command does not take --name, and what to do
+// instead when there is something.
+func refusedFlag(command, name string) string {
+	msg := fmt.Sprintf("%s does not take --%s", command, name)
+	if hint := refusedHints[command+" --"+name]; hint != "" {
+		msg += ": " + hint
+	}
+	return msg
+}
+
+// refusedHints say what to do instead of a flag a command does not take,
+// for the mistakes people make.
+var refusedHints = map[string]string{
+	"digest --as-of":         "a digest measures a month on its last day (or today, for this month); pick the month with --month",
+	"digest --through":       "a digest measures a month on its last day (or today, for this month); pick the month with --month",
+	"digest --dry-run":       "digest writes nothing; without --post it prints the digest",
+	"serve --as-of":          "serve always answers as of today",
+	"serve --through":        "serve always answers as of today",
+	"serve --dry-run":        "serve writes the tabs only on /mrr sync",
+	"books diff --through":   "--through is for books close",
+	"books reopen --through": "--through is for books close",
+	"doctor --dry-run":       "doctor only reads",
+	"compute --workbook":     "compute reads a workbook with --input FILE.xlsx",
+	"compute --dry-run":      "compute writes nothing",
+}
+
+// setFlags returns the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// storeOrConfig refuses --spreadsheet or --workbook given together with a
+// config file, which names each report's spreadsheet itself.
+func storeOrConfig(fs *flag.FlagSet, config string) error {
+	if config == "" {
+		return nil
+	}
+	set := setFlags(fs)
+	for _, name := range []string{"spreadsheet", "workbook"} {
+		if set[name] {
+			if set["config"] {
+				return usagef("give --%s or --config, not both: the config file names each report's spreadsheet or workbook", name)
+			}
+			return usagef("give --%s or --config, not both: MRRBOT_CONFIG is set to %s, which names each report's spreadsheet or workbook; unset it to use --%s", name, config, name)
+		}
+	}
+	return nil
 }

@@ -29,19 +29,33 @@ const maxCommandBody = 64 << 10
 // all by long.
 const sharedTimeout = 5 * time.Minute
 
+// registerServe registers the flags of syncFlags that serve uses: where
+// the subscriptions are, how to read them, and what /mrr sync writes. The
+// day is always today, and /mrr sync writes: no --as-of, --through or
+// --dry-run.
+func (f *syncFlags) registerServe(fs *flag.FlagSet, getenv func(string) string) {
+	f.registerStore(fs, getenv)
+	f.registerRead(fs, getenv)
+	f.registerSegments(fs)
+	f.registerTabNames(fs)
+	f.registerBooks(fs)
+}
+
 func (c *cli) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	var f syncFlags
-	f.register(fs, c.getenv)
+	f := newSyncFlags()
+	f.registerServe(fs, c.getenv)
 	c.logFlags(fs)
 	c.logJSON = true
-	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports (mrrbot.yaml)")
-	addr := fs.String("addr", ":8080", "HTTP `address` for /slack/commands and /healthz (and /metrics, unless --metrics-addr)")
-	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this `address` instead of --addr, so that it need not be reachable where /slack/commands is")
+	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports, mrrbot.yaml (default: MRRBOT_CONFIG)")
+	addr := fs.String("addr", ":8080", "HTTP `ADDR` for /slack/commands and /healthz (and /metrics, unless --metrics-addr)")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this `ADDR` instead of --addr, so that it need not be reachable where /slack/commands is")
 	scheduleFlag := fs.String("schedule", envOr(c.getenv, "MRRBOT_SCHEDULE", "1 09:00"), "when to post the monthly digest: `DAY HH:MM` of each month, in MRRBOT_TIMEZONE; \"off\" to not post")
-	cacheFor := fs.Duration("cache", 30*time.Second, "how long a computation answers later commands")
-	if help, err := parseFlags(fs, args, "serve"); help || err != nil {
+	cacheFor := fs.Duration("cache", 30*time.Second, "how long a computation answers later commands, a `DURATION` such as 30s")
+	if help, err := c.parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if err := storeOrConfig(fs, *config); err != nil {
 		return err
 	}
 	secret, appToken := c.getenv("SLACK_SIGNING_SECRET"), c.getenv("SLACK_APP_TOKEN")

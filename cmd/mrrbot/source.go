@@ -25,6 +25,22 @@ func (f *syncFlags) checkStore() error {
 		return usagef("give --spreadsheet or --workbook, not both")
 	case f.spreadsheet == "" && f.workbook == "":
 		return usagef("no source: give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET) or --workbook FILE.xlsx")
+	case f.workbook != "" && f.credentials != "":
+		return usagef("--credentials is for a Google spreadsheet; a workbook needs none")
+	}
+	return workbookExt(f.workbook)
+}
+
+// workbookExt refuses a --workbook that is not a workbook mrrbot reads,
+// saying how to make one.
+func workbookExt(path string) error {
+	ext := strings.ToLower(filepath.Ext(path))
+	if advice, ok := exportAdvice[ext]; ok {
+		return usagef("--workbook %s: mrrbot cannot read %s files; %s", path, ext, advice)
+	}
+	switch ext {
+	case ".csv", ".tsv", ".txt":
+		return usagef("--workbook %s: a %s file is not a workbook; read it with `mrrbot compute --input %s`, or open it in a spreadsheet and save it as .xlsx", path, ext, path)
 	}
 	return nil
 }
@@ -87,16 +103,39 @@ func (c *cli) openInput(ctx context.Context, s *sourceFlags) (sheets.Source, err
 		}
 		return c.google(ctx, id, s.credentials)
 	}
-	switch strings.ToLower(filepath.Ext(s.input)) {
-	case ".csv", ".txt":
-		return sheets.CSVFile{Path: s.input, FX: s.fx}, nil
+	if s.credentials != "" {
+		return nil, usagef("--credentials is for --spreadsheet; a file needs none")
+	}
+	ext := strings.ToLower(filepath.Ext(s.input))
+	switch ext {
+	case ".csv", ".txt", ".tsv", ".tab":
+		if s.tabSet {
+			return nil, usagef("--tab is for a workbook or a spreadsheet; a %s file has one table", ext)
+		}
+		f := sheets.CSVFile{Path: s.input, FX: s.fx}
+		if ext == ".tsv" || ext == ".tab" {
+			f.Comma = '\t'
+		}
+		return f, nil
 	case ".xlsx", ".xlsm":
 		if s.fx != "" {
 			return nil, usagef("--fx is for CSV input; a workbook keeps its rates in its FX tab")
 		}
 		return namedFile{&xlsx.Workbook{Path: s.input}, s.input}, nil
 	}
-	return nil, usagef("--input %s: want a .csv or .xlsx file", s.input)
+	if advice, ok := exportAdvice[ext]; ok {
+		return nil, usagef("--input %s: mrrbot cannot read %s files; %s", s.input, ext, advice)
+	}
+	return nil, usagef("--input %s: want a .csv, .tsv or .xlsx file", s.input)
+}
+
+// exportAdvice says how to save, from the application that made it, a
+// file mrrbot cannot read as one it can.
+var exportAdvice = map[string]string{
+	".ods":     "save it as .xlsx or .csv: in LibreOffice Calc, File → Save As… and pick \"Excel 2007-365 (.xlsx)\" or \"Text CSV (.csv)\"",
+	".xls":     "save it as .xlsx or .csv: in Excel, File → Save As… and pick \"Excel Workbook (*.xlsx)\" or \"CSV UTF-8 (Comma delimited) (*.csv)\" (LibreOffice: File → Save As… → \"Excel 2007-365 (.xlsx)\")",
+	".numbers": "export it as .xlsx or .csv: in Numbers, File → Export To → Excel… (or CSV…)",
+	".gsheet":  "that is a shortcut to a Google spreadsheet: give mrrbot its URL with --spreadsheet, or download it with File → Download → Microsoft Excel (.xlsx)",
 }
 
 // namedFile is a file given with --input whose read errors name it, as

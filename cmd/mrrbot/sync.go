@@ -46,28 +46,54 @@ const (
 	booksLocked = "locked"
 )
 
-func (f *syncFlags) register(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&f.spreadsheet, "spreadsheet", getenv("MRRBOT_SPREADSHEET"), "Google spreadsheet `ID or URL`")
+// newSyncFlags returns the defaults of the flags a command does not
+// register: the bot's tab names, the subscriptions tab.
+func newSyncFlags() syncFlags {
+	return syncFlags{names: report.DefaultTabNames, tab: sheets.DefaultTab, currency: sheets.DefaultCurrency}
+}
+
+// The flags of syncFlags come in groups, so that each command registers
+// the ones it uses and no other: a flag a command would ignore is refused.
+
+// registerStore registers where the subscriptions are: --spreadsheet,
+// --workbook and --credentials.
+func (f *syncFlags) registerStore(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&f.spreadsheet, "spreadsheet", getenv("MRRBOT_SPREADSHEET"), "Google spreadsheet `ID|URL` (default: MRRBOT_SPREADSHEET)")
 	fs.StringVar(&f.workbook, "workbook", "", "local workbook `FILE.xlsx` instead of a Google spreadsheet")
 	fs.StringVar(&f.credentials, "credentials", "", "service account key `FILE` (default: GOOGLE_APPLICATION_CREDENTIALS, then the saved login, then ADC)")
-	fs.StringVar(&f.tab, "tab", sheets.DefaultTab, "the tab that holds the subscriptions")
-	fs.StringVar(&f.currency, "currency", envOr(getenv, "MRRBOT_CURRENCY", "USD"), "reporting currency (ISO code)")
-	fs.StringVar(&f.locale, "locale", "", "locale for dates such as 03/04/2025 (default: the spreadsheet's)")
-	fs.StringVar(&f.names.Summary, "summary-tab", report.DefaultTabNames.Summary, "name of the summary tab mrrbot writes")
-	fs.StringVar(&f.names.Movements, "movements-tab", report.DefaultTabNames.Movements, "name of the movements tab mrrbot writes")
-	fs.StringVar(&f.names.Issues, "issues-tab", report.DefaultTabNames.Issues, "name of the data issues tab mrrbot writes")
-	fs.StringVar(&f.names.Cohorts, "cohorts-tab", report.DefaultTabNames.Cohorts, "name of the cohorts tab mrrbot writes")
-	fs.StringVar(&f.names.Segments, "segments-tab", report.DefaultTabNames.Segments, "name of the segments tab mrrbot writes")
+}
+
+// registerRead registers how the subscriptions are read: --tab,
+// --currency and --locale.
+func (f *syncFlags) registerRead(fs *flag.FlagSet, getenv func(string) string) {
+	fs.StringVar(&f.tab, "tab", sheets.DefaultTab, "the `NAME` of the tab that holds the subscriptions")
+	fs.StringVar(&f.currency, "currency", envOr(getenv, "MRRBOT_CURRENCY", sheets.DefaultCurrency), "reporting currency, an ISO `CODE` (default: MRRBOT_CURRENCY, then USD)")
+	fs.StringVar(&f.locale, "locale", "", "`LOCALE` for dates such as 03/04/2025 (en_US reads month first, en_GB day first; default: the spreadsheet's)")
+}
+
+// registerSegments registers --segment.
+func (f *syncFlags) registerSegments(fs *flag.FlagSet) {
 	fs.Var(&f.segments, "segment", "break MRR down by the sheet's `COLUMN` too, beside the plan (repeatable)")
-	fs.BoolVar(&f.dryRun, "dry-run", false, "compute and show what would be written, without writing")
-	fs.Func("books", "`live` (recompute every month and flag restated closed months) or locked (months closed with `mrrbot books close` keep their recorded figures)", func(v string) error {
+}
+
+// registerTabNames registers the names of the tabs mrrbot writes.
+func (f *syncFlags) registerTabNames(fs *flag.FlagSet) {
+	fs.StringVar(&f.names.Summary, "summary-tab", report.DefaultTabNames.Summary, "`NAME` of the summary tab mrrbot writes")
+	fs.StringVar(&f.names.Movements, "movements-tab", report.DefaultTabNames.Movements, "`NAME` of the movements tab mrrbot writes")
+	fs.StringVar(&f.names.Issues, "issues-tab", report.DefaultTabNames.Issues, "`NAME` of the data issues tab mrrbot writes")
+	fs.StringVar(&f.names.Cohorts, "cohorts-tab", report.DefaultTabNames.Cohorts, "`NAME` of the cohorts tab mrrbot writes")
+	fs.StringVar(&f.names.Segments, "segments-tab", report.DefaultTabNames.Segments, "`NAME` of the segments tab mrrbot writes")
+}
+
+// registerBooks registers --books, how closed months are reported.
+func (f *syncFlags) registerBooks(fs *flag.FlagSet) {
+	fs.Func("books", "`MODE`: live (recompute every month and flag restated closed months; the default) or locked (months closed with `mrrbot books close` keep their recorded figures)", func(v string) error {
 		if v != booksLive && v != booksLocked {
 			return fmt.Errorf("want live or locked")
 		}
 		f.books = v
 		return nil
 	})
-	f.per.register(fs)
 }
 
 func (f *syncFlags) options() sheets.Options {
@@ -100,14 +126,22 @@ type synced struct {
 
 func (c *cli) sync(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	var f syncFlags
-	f.register(fs, c.getenv)
+	f := newSyncFlags()
+	f.registerStore(fs, c.getenv)
+	f.registerRead(fs, c.getenv)
+	f.registerSegments(fs)
+	f.registerTabNames(fs)
+	f.registerBooks(fs)
+	f.per.register(fs)
+	fs.BoolVar(&f.dryRun, "dry-run", false, "compute and show what would be written, without writing")
 	c.logFlags(fs)
-	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports: sync each")
+	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports: sync each (default: MRRBOT_CONFIG)")
 	var limit problemLimit
 	limit.register(fs)
-	if help, err := parseFlags(fs, args, "sync"); help || err != nil {
+	if help, err := c.parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if err := storeOrConfig(fs, *config); err != nil {
 		return err
 	}
 	if *config == "" {
@@ -349,7 +383,7 @@ func (c *cli) logger() *slog.Logger {
 
 // logFlags registers --log-level.
 func (c *cli) logFlags(fs *flag.FlagSet) {
-	fs.Func("log-level", "log `level`: debug, info, warn or error (default info)", func(s string) error {
+	fs.Func("log-level", "log `LEVEL`: debug, info, warn or error (default info)", func(s string) error {
 		return c.logLevel.UnmarshalText([]byte(s))
 	})
 }
