@@ -199,7 +199,7 @@ var commands = []command{{
 	about:    "Without a command, lists the commands. With one, prints its usage, what it does, its flags, the environment variables it reads and examples; `mrrbot COMMAND -h` and `--help` print the same.",
 	examples: []string{
 		"mrrbot help sync",
-		"mrrbot books close --help",
+		"mrrbot help books close",
 	},
 }}
 

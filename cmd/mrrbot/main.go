@@ -108,6 +108,9 @@ type cli struct {
 	// metricsListening, when set, is told the address of serve's
 	// --metrics-addr once it listens.
 	metricsListening func(addr string)
+	// parsing, when set, is shown each command's flags before they are
+	// parsed: tests list the flags every command takes.
+	parsing func(fs *flag.FlagSet)
 	// metrics counts syncs, API calls, slash commands and digest posts
 	// for /metrics; serve sets it, and nil counts nothing.
 	metrics *metrics
@@ -175,6 +178,9 @@ func (c *cli) parseFlags(fs *flag.FlagSet, args []string) (help bool, err error)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	command := fs.Name()
+	if c.parsing != nil {
+		c.parsing(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return true, c.printHelp(command, fs)
