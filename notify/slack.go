@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -48,6 +49,7 @@ type Slack struct {
 	channel string
 	logger  *slog.Logger
 	retry   retrier
+	scopes  *scopeRecorder
 }
 
 var _ Poster = (*Slack)(nil)
@@ -57,15 +59,56 @@ func NewSlack(cfg SlackConfig) *Slack {
 	logger := orDiscard(cfg.Logger)
 	retry := newRetrier(cfg.MaxAttempts, cfg.Sleep, logger, newRedactor(cfg.Token))
 	retry.hooks = cfg.Hooks
+	rec := &scopeRecorder{client: orDefaultClient(cfg.HTTPClient)}
 	return &Slack{
 		api: slack.New(cfg.Token,
 			slack.OptionAPIURL(apiURL(cfg.APIURL)),
-			slack.OptionHTTPClient(orDefaultClient(cfg.HTTPClient)),
+			slack.OptionHTTPClient(rec),
 		),
 		channel: cfg.Channel,
 		logger:  logger,
 		retry:   retry,
+		scopes:  rec,
 	}
+}
+
+// scopeRecorder sends the Web API's requests and keeps the scopes that
+// Slack lists in the X-OAuth-Scopes header of its reply to auth.test.
+type scopeRecorder struct {
+	client *http.Client
+	mu     sync.Mutex
+	scopes []string
+	known  bool
+}
+
+func (r *scopeRecorder) Do(req *http.Request) (*http.Response, error) {
+	resp, err := r.client.Do(req)
+	if err != nil || !strings.HasSuffix(req.URL.Path, "/auth.test") || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	v, ok := resp.Header[http.CanonicalHeaderKey("X-OAuth-Scopes")]
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.known = ok
+	r.scopes = nil
+	if ok {
+		for _, sc := range strings.Split(strings.Join(v, ","), ",") {
+			if sc = strings.TrimSpace(sc); sc != "" {
+				r.scopes = append(r.scopes, sc)
+			}
+		}
+	}
+	return resp, nil
+}
+
+// Scopes returns the scopes the token was granted, as Slack listed them
+// in its reply to the last [Slack.AuthTest]; known is false when the
+// reply did not list them (a proxy that drops the header, a
+// Slack-compatible API without it) or there was no such reply yet.
+func (s *Slack) Scopes() (scopes []string, known bool) {
+	s.scopes.mu.Lock()
+	defer s.scopes.mu.Unlock()
+	return append([]string(nil), s.scopes.scopes...), s.scopes.known
 }
 
 // apiURL is the Web API base URL for u, "" meaning Slack's.

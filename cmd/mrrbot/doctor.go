@@ -21,10 +21,13 @@ import (
 )
 
 // doctor checks the whole setup in the order a sync and a post need it,
-// and prints one line per check: "✓ what is fine", or "✗ what is wrong"
-// followed by "  fix: what to do". A check that cannot run because an
-// earlier one failed prints "– what was not checked". Every check that can
-// run does; doctor fails when any check failed.
+// and prints one line per check: "✓ what is fine", "! what is worth
+// fixing" or "✗ what is wrong", the last two followed by "  fix: what to
+// do". A check that cannot run because an earlier one failed prints "–
+// what was not checked". Every check that can run does. Setup failures
+// (credentials, access, the tab and its header, the Slack token, its
+// scopes and the channel, serve's secret) fail doctor; rows with problems
+// are warnings, since a sync succeeds and lists them.
 func (c *cli) doctor(ctx context.Context, args []string) error {
 	fset := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	// Where the subscriptions are and how to read them, as sync takes
@@ -74,6 +77,12 @@ func (d *checkup) pass(format string, args ...any) {
 func (d *checkup) fail(what, fix string) {
 	d.failed++
 	fmt.Fprintf(d.w, "✗ %s\n  fix: %s\n", what, fix)
+}
+
+// warn reports what does not stop a sync or a post but is worth fixing,
+// such as rows that are left out; it leaves doctor's exit status alone.
+func (d *checkup) warn(what, fix string) {
+	fmt.Fprintf(d.w, "! %s\n  fix: %s\n", what, fix)
 }
 
 func (d *checkup) skip(format string, args ...any) {
@@ -294,8 +303,13 @@ func checkRows(d *checkup, tab string, loaded *sheets.Loaded, reporting, rowsFix
 	case loaded.Rows == 0:
 		d.fail(fmt.Sprintf("tab %q has no rows below its header (row %d)", tab, loaded.HeaderRow),
 			"add one row per subscription line below the header")
+	case len(bad) == loaded.Rows && len(noRate) == 0:
+		// No figures at all: the digest would fail.
+		d.fail(fmt.Sprintf("all %s %s problems and are left out of MRR (first: %s)", plural(loaded.Rows, "row"), "have", first.Error()), rowsFix)
 	case len(bad) > 0:
-		d.fail(fmt.Sprintf("%d of %s %s problems and %s left out of MRR (first: %s)", len(bad), plural(loaded.Rows, "row"),
+		// Rows with mistakes are a working setup: sync leaves them out
+		// and lists them.
+		d.warn(fmt.Sprintf("%d of %s %s problems and %s left out of MRR (first: %s)", len(bad), plural(loaded.Rows, "row"),
 			pick(len(bad) == 1, "has", "have"), pick(len(bad) == 1, "is", "are"), first.Error()), rowsFix)
 	case len(noRate) > 0:
 		d.pass("%s read, none with problems other than FX rates", plural(loaded.Rows, "row"))
@@ -310,7 +324,7 @@ func checkRows(d *checkup, tab string, loaded *sheets.Loaded, reporting, rowsFix
 // in use has.
 func checkRates(d *checkup, fxTab string, hasFX bool, loaded *sheets.Loaded, reporting string, noRate map[string]int) {
 	if n := len(loaded.FXErrors); n > 0 {
-		d.fail(fmt.Sprintf("%s of tab %q %s left out (first: %s)", plural(n, "row"), fxTab, pick(n == 1, "is", "are"), loaded.FXErrors[0].Error()),
+		d.warn(fmt.Sprintf("%s of tab %q %s left out (first: %s)", plural(n, "row"), fxTab, pick(n == 1, "is", "are"), loaded.FXErrors[0].Error()),
 			fmt.Sprintf("give each row of the FX tab a currency code such as EUR and a positive rate: how many %s one unit of it is worth", reporting))
 	}
 	codes := make([]string, 0, len(noRate))
@@ -324,7 +338,7 @@ func checkRates(d *checkup, fxTab string, hasFX bool, loaded *sheets.Loaded, rep
 		if !hasFX {
 			fix = "add a tab named FX with the header row currency, rate and a row: " + worth
 		}
-		d.fail(fmt.Sprintf("no FX rate for %s, used by %s", code, plural(noRate[code], "row")), fix)
+		d.warn(fmt.Sprintf("no FX rate for %s, used by %s (left out of MRR)", code, plural(noRate[code], "row")), fix)
 	}
 	if len(codes) > 0 || len(loaded.FXErrors) > 0 {
 		return
@@ -509,9 +523,17 @@ func (c *cli) doctorSlack(ctx context.Context, d *checkup) {
 	d.pass("Slack token works: bot @%s in workspace %q", bot, team)
 	if channel == "" {
 		d.fail("SLACK_CHANNEL is not set", channelFix)
+		c.doctorScopes(d, sl, nil)
 		return
 	}
 	ch, err := sl.CanPost(ctx)
+	defer func() {
+		if err == nil {
+			c.doctorScopes(d, sl, &ch.Private)
+		} else {
+			c.doctorScopes(d, sl, nil)
+		}
+	}()
 	name := "#" + ch.Name
 	if ch.Name == "" {
 		name = channel
@@ -534,6 +556,90 @@ func (c *cli) doctorSlack(ctx context.Context, d *checkup) {
 	default:
 		d.fail("cannot check SLACK_CHANNEL: "+err.Error(), "check the network, and SLACK_API_URL if it is set")
 	}
+}
+
+// neededScope is a bot scope a configured feature needs.
+type neededScope struct {
+	scope, forWhat string
+}
+
+// neededScopes are the bot scopes the configured features need: the
+// digest's post, its chart and its look before posting again (in the
+// channel's kind of history; both when the kind is not known, private
+// nil), and, when serve is configured, /mrr and its access checks (the
+// channel's members, guests, and user groups when a report of
+// MRRBOT_CONFIG names some). The channel lookup's own scopes are checked
+// by CanPost.
+func (c *cli) neededScopes(private *bool) ([]neededScope, error) {
+	const digest = "the digest"
+	need := []neededScope{{"chat:write", digest}, {"files:write", "the digest's chart"}}
+	if private == nil || !*private {
+		need = append(need, neededScope{"channels:history", "the digest's look before posting again"})
+	}
+	if private == nil || *private {
+		need = append(need, neededScope{"groups:history", "the digest's look before posting again in a private channel"})
+	}
+	if c.getenv("SLACK_SIGNING_SECRET") == "" && c.getenv("SLACK_APP_TOKEN") == "" {
+		return need, nil
+	}
+	need = append(need, neededScope{"commands", "serve's /mrr"},
+		neededScope{"channels:read", "serve's check that who asks is in the report's channel"},
+		neededScope{"users:read", "serve's check that who asks is not a guest"})
+	if private != nil && *private {
+		need = append(need, neededScope{"groups:read", "serve's check that who asks is in the report's private channel"})
+	}
+	config := c.getenv("MRRBOT_CONFIG")
+	if config == "" {
+		return need, nil
+	}
+	reports, err := loadConfig(config, c.getenv)
+	if err != nil {
+		return need, err
+	}
+	for _, r := range reports {
+		groups := len(r.AllowUsergroups) > 0
+		for _, e := range r.AllowSync {
+			groups = groups || e != channelWord && !userIDPattern.MatchString(e)
+		}
+		if groups {
+			need = append(need, neededScope{"usergroups:read", fmt.Sprintf("serve's user groups (report %s of %s)", r.Name, config)})
+			break
+		}
+	}
+	return need, nil
+}
+
+// doctorScopes checks that the bot token has the scopes the configured
+// features need, as Slack listed them in its reply to auth.test.
+func (c *cli) doctorScopes(d *checkup, sl *notify.Slack, private *bool) {
+	need, err := c.neededScopes(private)
+	if err != nil {
+		d.fail(err.Error(), "correct the config file that MRRBOT_CONFIG names; serve would stop on it too")
+	}
+	names := make([]string, len(need))
+	for i, n := range need {
+		names[i] = n.scope
+	}
+	granted, known := sl.Scopes()
+	if !known {
+		d.warn("cannot tell which scopes the Slack token has: Slack's reply did not list them (no X-OAuth-Scopes header)",
+			"check under the Slack app's OAuth & Permissions → Bot Token Scopes that it has "+andList(names))
+		return
+	}
+	var missing, why []string
+	for _, n := range need {
+		if slices.Contains(granted, n.scope) || slices.Contains(missing, n.scope) {
+			continue
+		}
+		missing = append(missing, n.scope)
+		why = append(why, fmt.Sprintf("%s for %s", n.scope, n.forWhat))
+	}
+	if len(missing) == 0 {
+		d.pass("Slack token has the scopes needed: %s", strings.Join(names, ", "))
+		return
+	}
+	d.fail(fmt.Sprintf("the Slack app lacks %s: %s", pick(len(missing) == 1, "a scope", "scopes"), strings.Join(why, "; ")),
+		fmt.Sprintf("add %s under the Slack app's OAuth & Permissions → Bot Token Scopes (deploy/slack-app-manifest.yaml lists every scope), then reinstall the app to the workspace", andList(missing)))
 }
 
 // doctorServe checks that serve can take /mrr: over HTTP with the signing

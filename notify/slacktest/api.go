@@ -50,6 +50,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, method string)
 		slackError(w, "invalid_auth")
 		return
 	}
+	if s.scopes != nil && method != "apps.connections.open" {
+		// Slack lists the token's scopes on every Web API reply.
+		w.Header().Set("X-OAuth-Scopes", strings.Join(s.scopes, ","))
+	}
 	if code := s.failures[method]; code != "" {
 		slackError(w, code)
 		return

@@ -8,7 +8,9 @@
 // usergroups.list, usergroups.users.list and apps.connections.open; an
 // incoming webhook;
 // slash-command response URLs; and a Socket Mode WebSocket that can push
-// slash commands. It keeps what it was sent, checks tokens and channels the
+// slash commands. It lists its token's scopes in the X-OAuth-Scopes header
+// of every Web API reply, as Slack does (the manifest's by default; see
+// [WithScopes]). It keeps what it was sent, checks tokens and channels the
 // way Slack does, and can be told to fail: rate limits with Retry-After,
 // HTTP errors, Slack errors per method, a dropped WebSocket, and the
 // failures that leave a client unsure whether it posted: a message
@@ -130,6 +132,21 @@ type Option func(*Server)
 // WithToken sets the bot token the Web API accepts.
 func WithToken(token string) Option { return func(s *Server) { s.token = token } }
 
+// Scopes are the bot scopes of the app manifest (deploy/), which a new
+// Server says its token was granted.
+var Scopes = []string{"chat:write", "commands", "files:write", "channels:read", "groups:read",
+	"users:read", "usergroups:read", "channels:history", "groups:history"}
+
+// WithScopes sets the scopes the server says, in the X-OAuth-Scopes
+// header of its Web API replies, that its token was granted.
+func WithScopes(scopes ...string) Option {
+	return func(s *Server) { s.scopes = append([]string{}, scopes...) }
+}
+
+// WithoutScopesHeader makes the Web API's replies carry no X-OAuth-Scopes
+// header, as a proxy that drops it would.
+func WithoutScopesHeader() Option { return func(s *Server) { s.scopes = nil } }
+
 // WithAppToken sets the app-level token apps.connections.open accepts.
 func WithAppToken(token string) Option { return func(s *Server) { s.appToken = token } }
 
@@ -182,6 +199,8 @@ type Server struct {
 	status         int
 	failures       map[string]string
 	missingScope   bool
+	// scopes are listed in X-OAuth-Scopes; nil sends no such header.
+	scopes []string
 	// deliveredFaults are what the next chat.postMessage calls that post
 	// do after posting, oldest first.
 	deliveredFaults []deliveredFault
@@ -203,6 +222,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{
 		token:      DefaultToken,
+		scopes:     Scopes,
 		appToken:   DefaultAppToken,
 		channels:   []Channel{{ID: DefaultChannelID, Name: DefaultChannelName, Members: []string{DefaultUserID}}},
 		pingEvery:  5 * time.Second,
