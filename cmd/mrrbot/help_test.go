@@ -186,6 +186,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"serve", "--dry-run"}, "serve", "serve does not take --dry-run"},
 		{[]string{"serve", "--as-of", "2026-01-05"}, "serve", "serve always answers as of today"},
 		{[]string{"serve", "--month", "2026-01"}, "serve", "serve does not take --month"},
+		{[]string{"serve", "--config", config, "--schedule", "off"}, "serve", "each report's schedule is in the file"},
 		{[]string{"books", "diff", "--through", "2026-01"}, "books diff", "--through is for books close"},
 		{[]string{"books", "reopen", "--through", "2026-01"}, "books reopen", "--through is for books close"},
 		{[]string{"books", "close", "--yes"}, "books close", "books close does not take --yes"},

@@ -4,11 +4,13 @@
 //
 // Usage:
 //
-//	mrrbot compute (--input FILE.csv|.xlsx [--fx FILE.csv] | --spreadsheet ID|URL)
+//	mrrbot compute (--input FILE.csv|.tsv|.xlsx [--fx FILE.csv] | --spreadsheet ID|URL)
 //	               [--currency USD] [--through YYYY-MM | --as-of YYYY-MM-DD]
 //	               [--format table|json|csv]
 //
-// Run `mrrbot help` for every command.
+// Run `mrrbot help` for every command, and `mrrbot help COMMAND` (or
+// `mrrbot COMMAND -h`) for one: the help is made from the table of
+// commands in help.go and the command's own flag set.
 //
 // This package only wires: flags, the environment and the config file
 // become a source and a sink (a Google spreadsheet through sheets/gsheets,

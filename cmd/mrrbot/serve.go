@@ -50,13 +50,16 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	config := fs.String("config", c.getenv("MRRBOT_CONFIG"), "config `FILE` listing several reports, mrrbot.yaml (default: MRRBOT_CONFIG)")
 	addr := fs.String("addr", ":8080", "HTTP `ADDR` for /slack/commands and /healthz (and /metrics, unless --metrics-addr)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this `ADDR` instead of --addr, so that it need not be reachable where /slack/commands is")
-	scheduleFlag := fs.String("schedule", envOr(c.getenv, "MRRBOT_SCHEDULE", "1 09:00"), "when to post the monthly digest: `DAY HH:MM` of each month, in MRRBOT_TIMEZONE; \"off\" to not post")
+	scheduleFlag := fs.String("schedule", envOr(c.getenv, "MRRBOT_SCHEDULE", "1 09:00"), "when to post the monthly digest: `DAY HH:MM` of each month, in MRRBOT_TIMEZONE; \"off\" to not post (default: MRRBOT_SCHEDULE, then 1 09:00; not with --config, whose reports have their own)")
 	cacheFor := fs.Duration("cache", 30*time.Second, "how long a computation answers later commands, a `DURATION` such as 30s")
 	if help, err := c.parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	if err := storeOrConfig(fs, *config); err != nil {
 		return err
+	}
+	if *config != "" && setFlags(fs)["schedule"] {
+		return usagef("with --config, each report's schedule is in the file (schedule: \"1 09:00\", default MRRBOT_SCHEDULE); --schedule is for one report without it")
 	}
 	secret, appToken := c.getenv("SLACK_SIGNING_SECRET"), c.getenv("SLACK_APP_TOKEN")
 	if secret == "" && appToken == "" {
