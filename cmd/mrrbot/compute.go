@@ -37,7 +37,7 @@ func (s *sourceFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&s.tab, "tab", "Subscriptions", "the `NAME` of the workbook or spreadsheet tab that holds the subscriptions (not for CSV)")
 	fs.StringVar(&s.currency, "currency", envOr(getenv, "MRRBOT_CURRENCY", "USD"), "reporting currency, an ISO `CODE` (default: MRRBOT_CURRENCY, then USD)")
 	fs.StringVar(&s.locale, "locale", "", "the sheet's `LOCALE`, to read dates such as 03/04/2025 (en_US reads month first, en_GB day first; default: a spreadsheet's own)")
-	fs.Var(&s.segments, "segment", "break MRR down by the sheet's `COLUMN` too, beside the plan (repeatable)")
+	fs.Var(&s.segments, "segment", "with --format json: break MRR down by the sheet's `COLUMN` too, beside the plan (repeatable)")
 }
 
 // segmentList is a repeatable --segment: each names a column.
@@ -128,6 +128,9 @@ func (c *cli) compute(ctx context.Context, args []string) error {
 	case "table", "json", "csv":
 	default:
 		return usagef("--format %q: want table, json or csv", *format)
+	}
+	if len(src.segments) > 0 && *format != "json" {
+		return usagef("--segment is for --format json, whose segments it adds to; the %s shows the whole waterfall (`mrrbot sync --segment` writes the MRR by Segment tab)", *format)
 	}
 	loc, err := c.location()
 	if err != nil {

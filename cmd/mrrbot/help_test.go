@@ -210,6 +210,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"compute", "--input", csvFile, "--tab", "Subs"}, "compute", "--tab is for a workbook or a spreadsheet"},
 		{[]string{"compute", "--input", csvFile, "--credentials", "key.json"}, "compute", "--credentials is for --spreadsheet"},
 		{[]string{"compute", "--input", csvFile, "--format", "yaml"}, "compute", "--format"},
+		{[]string{"compute", "--input", csvFile, "--segment", "Region"}, "compute", "--segment is for --format json"},
+		{[]string{"compute", "--input", csvFile, "--segment", "Region", "--format", "csv"}, "compute", "--segment is for --format json"},
 		{[]string{"demo", "--workbook", "b.xlsx"}, "demo", "demo does not take --workbook"},
 		{[]string{"auth", "login", "--spreadsheet", "1AbC"}, "auth login", "auth login does not take --spreadsheet"},
 		{[]string{"auth", "login"}, "auth login", "give --client-secret FILE"},
