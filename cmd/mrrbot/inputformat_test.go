@@ -99,3 +99,44 @@ func TestOtherSpreadsheetFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestComputeTSVManyCommas reads a TSV file whose cells hold more commas
+// than the lines hold tabs: the separator of a .tsv is a tab whatever its
+// lines hold, so it gives the figures of the same table as CSV.
+func TestComputeTSVManyCommas(t *testing.T) {
+	rows := [][]string{
+		{"Customer ID", "Company", "Price", "Start Date", "Notes"},
+		{"C1", "Acme, Inc.", "$1,200.00", "2025-01-01", "annual, prepaid, upgraded, twice, in, spring"},
+		{"C2", "Globex, Ltd.", "$99.00", "2025-02-01", "monthly, card, on, file, since, launch"},
+	}
+	dir := t.TempDir()
+	write := func(name string, comma rune) string {
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		w.Comma = comma
+		if err := w.WriteAll(rows); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	csvPath, tsvPath := write("subs.csv", ','), write("subs.tsv", '\t')
+	args := []string{"--as-of", "2025-03-31", "--format", "json"}
+	fromCSV, stderr, err := mrrbot(t, nil, append([]string{"compute", "--input", csvPath}, args...)...)
+	if err != nil {
+		t.Fatalf("csv: %v\n%s", err, stderr)
+	}
+	fromTSV, stderr, err := mrrbot(t, nil, append([]string{"compute", "--input", tsvPath}, args...)...)
+	if err != nil {
+		t.Fatalf("tsv: %v\n%s", err, stderr)
+	}
+	if fromCSV != fromTSV {
+		t.Errorf("the TSV gives other figures than the CSV:\nCSV:\n%s\nTSV:\n%s", fromCSV, fromTSV)
+	}
+	if !strings.Contains(fromTSV, `"ending_mrr":"1299.00"`) {
+		t.Errorf("the TSV's March MRR is not $1,200 + $99: %s", fromTSV)
+	}
+}
