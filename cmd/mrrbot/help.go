@@ -241,8 +241,10 @@ var flagGroups = []struct {
 	{"Where the subscriptions are", []string{"input", "fx", "spreadsheet", "workbook", "config", "report", "credentials", "tab"}},
 	{"How to read them", []string{"currency", "locale", "segment"}},
 	{"What to report", []string{"month", "through", "as-of", "books", "format", "yes"}},
-	{"What to write", []string{"dry-run", "summary-tab", "movements-tab", "issues-tab", "cohorts-tab", "segments-tab", "out", "token"}},
-	{"Slack", []string{"post", "force", "addr", "metrics-addr", "schedule", "cache"}},
+	{"What to write", []string{"dry-run", "summary-tab", "movements-tab", "issues-tab", "cohorts-tab", "segments-tab", "out"}},
+	{"Slack", []string{"post", "force"}},
+	{"Serving", []string{"addr", "metrics-addr", "schedule", "cache"}},
+	{"Signing in", []string{"client-secret", "token", "no-browser"}},
 }
 
 // help prints the list of commands, or the help of the command args name.
@@ -257,7 +259,7 @@ func (c *cli) help(ctx context.Context, args []string) error {
 	name := strings.Join(args, " ")
 	cmd, ok := lookupCommand(name)
 	if !ok {
-		return &usageError{msg: fmt.Sprintf("help: no command %q", name), cmd: "help"}
+		return usagef("help: no command %q", name)
 	}
 	switch {
 	case cmd.name == "help":

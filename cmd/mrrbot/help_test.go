@@ -217,7 +217,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"auth", "login"}, "auth login", "give --client-secret FILE"},
 		{[]string{"auth", "logout"}, "auth", "want `mrrbot auth login`"},
 		{[]string{"version", "--short"}, "version", "version does not take --short"},
-		{[]string{"help", "frobnicate"}, "help", `help: no command "frobnicate"`},
+		{[]string{"help", "frobnicate"}, "", `help: no command "frobnicate"`},
 		{[]string{"frobnicate"}, "", `unknown command "frobnicate"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
