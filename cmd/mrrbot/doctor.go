@@ -289,7 +289,9 @@ func checkRows(d *checkup, tab string, loaded *sheets.Loaded, reporting, rowsFix
 	noRate := map[string]int{}
 	bad := map[int]bool{}
 	var first *calc.Issue
+	leftOut := map[int]bool{}
 	for i, is := range loaded.Errors {
+		leftOut[is.Row] = true
 		if code, ok := missingRate(is, loaded.Rates, reporting); ok {
 			noRate[code]++
 			continue
@@ -303,9 +305,13 @@ func checkRows(d *checkup, tab string, loaded *sheets.Loaded, reporting, rowsFix
 	case loaded.Rows == 0:
 		d.fail(fmt.Sprintf("tab %q has no rows below its header (row %d)", tab, loaded.HeaderRow),
 			"add one row per subscription line below the header")
-	case len(bad) == loaded.Rows && len(noRate) == 0:
+	case len(leftOut) == loaded.Rows:
 		// No figures at all: the digest would fail.
-		d.fail(fmt.Sprintf("all %s %s problems and are left out of MRR (first: %s)", plural(loaded.Rows, "row"), "have", first.Error()), rowsFix)
+		what := fmt.Sprintf("all %d rows have problems and are left out of MRR", loaded.Rows)
+		if loaded.Rows == 1 {
+			what = "the only row has problems and is left out of MRR"
+		}
+		d.fail(fmt.Sprintf("%s (first: %s)", what, loaded.Errors[0].Error()), rowsFix)
 	case len(bad) > 0:
 		// Rows with mistakes are a working setup: sync leaves them out
 		// and lists them.
@@ -527,13 +533,6 @@ func (c *cli) doctorSlack(ctx context.Context, d *checkup) {
 		return
 	}
 	ch, err := sl.CanPost(ctx)
-	defer func() {
-		if err == nil {
-			c.doctorScopes(d, sl, &ch.Private)
-		} else {
-			c.doctorScopes(d, sl, nil)
-		}
-	}()
 	name := "#" + ch.Name
 	if ch.Name == "" {
 		name = channel
@@ -555,6 +554,12 @@ func (c *cli) doctorSlack(ctx context.Context, d *checkup) {
 		d.fail(fmt.Sprintf("Slack refused SLACK_BOT_TOKEN (%s)", code), tokenFix)
 	default:
 		d.fail("cannot check SLACK_CHANNEL: "+err.Error(), "check the network, and SLACK_API_URL if it is set")
+	}
+	// Which history scope the digest needs depends on the channel's kind.
+	if err == nil {
+		c.doctorScopes(d, sl, &ch.Private)
+	} else {
+		c.doctorScopes(d, sl, nil)
 	}
 }
 

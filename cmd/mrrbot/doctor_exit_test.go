@@ -63,6 +63,13 @@ func TestDoctorExitStatus(t *testing.T) {
 		},
 		status: 1, mark: "✗", what: "all 3 rows have problems and are left out of MRR",
 	}, {
+		name: "every row left out, one for its currency",
+		sheet: func(srv *sheetstest.Server) {
+			srv.SetCells(sheetID, "Subscriptions!C3", [][]*sheetsapi.CellData{{s("100"), s("GBP")}})
+			srv.SetCells(sheetID, "Subscriptions!F4", [][]*sheetsapi.CellData{{s("y")}, {s("z")}})
+		},
+		status: 1, mark: "✗", what: "all 3 rows have problems and are left out of MRR",
+	}, {
 		name: "missing header",
 		sheet: func(srv *sheetstest.Server) {
 			srv.SetCells(sheetID, "Subscriptions!A2", [][]*sheetsapi.CellData{{s("Customer ID"), s("Company"), s("Cost")}})
