@@ -79,6 +79,12 @@ type cli struct {
 	// metricsListening, when set, is told the address of serve's
 	// --metrics-addr once it listens.
 	metricsListening func(addr string)
+	// storeHook, when set, wraps every store a sync or refresh opens:
+	// tests count and hold its reads there.
+	storeHook func(store) store
+	// warmed, when set, is told once serve's first refresh of every
+	// report has ended, well or not.
+	warmed func()
 	// metrics counts syncs, API calls, slash commands and digest posts
 	// for /metrics; serve sets it, and nil counts nothing.
 	metrics *metrics
