@@ -71,6 +71,13 @@ func (s countedStore) Layout(ctx context.Context) (*sheets.Layout, error) {
 // the bubble; slackSrv is made outside it.
 func startWarm(t *testing.T, slackSrv *slacktest.Server, env map[string]string, f syncFlags, every time.Duration, held bool) (rig *warmRig, release func()) {
 	t.Helper()
+	return startWarmConfig(t, slackSrv, env, f, "", every, held)
+}
+
+// startWarmConfig is startWarm for the reports of a config file, when
+// config is not "".
+func startWarmConfig(t *testing.T, slackSrv *slacktest.Server, env map[string]string, f syncFlags, config string, every time.Duration, held bool) (rig *warmRig, release func()) {
+	t.Helper()
 	epoch := time.Now()
 	logs := &syncBuffer{}
 	full := map[string]string{
@@ -103,7 +110,7 @@ func startWarm(t *testing.T, slackSrv *slacktest.Server, env map[string]string, 
 	if f.tab == "" {
 		f.tab = "Subscriptions"
 	}
-	bots, err := c.bots(&f, "", "off")
+	bots, err := c.bots(&f, config, "off")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,10 +142,16 @@ func startWarm(t *testing.T, slackSrv *slacktest.Server, env map[string]string, 
 // acknowledgement must come at once.
 func (r *warmRig) send(text string) string {
 	r.t.Helper()
+	return r.sendIn(slacktest.DefaultChannelID, text)
+}
+
+// sendIn is send, typed in channel.
+func (r *warmRig) sendIn(channel, text string) string {
+	r.t.Helper()
 	r.commands++
 	name := fmt.Sprintf("warm-%d", r.commands)
 	form := url.Values{
-		"command": {"/mrr"}, "text": {text}, "channel_id": {slacktest.DefaultChannelID},
+		"command": {"/mrr"}, "text": {text}, "channel_id": {channel},
 		"user_id": {slacktest.DefaultUserID}, "team_id": {"T1"}, "response_url": {r.slack.ResponseURL(name)},
 		"trigger_id": {fmt.Sprintf("13345224609.738474920.%d", r.commands)},
 	}
@@ -509,6 +522,54 @@ func TestServeSyncRefreshesFigures(t *testing.T) {
 		}
 		if got := rig.ask(""); !strings.Contains(got, marchMRRAdded) {
 			t.Errorf("/mrr: %s", got)
+		}
+	})
+}
+
+// TestServeReportsRefreshApart keeps two reports' figures apart: a change
+// to one workbook reads that one again, not the other.
+func TestServeReportsRefreshApart(t *testing.T) {
+	const every = time.Minute
+	slackSrv := slacktest.New(t, slacktest.WithChannels(
+		slacktest.Channel{ID: "C0US", Name: "mrr-us", Members: []string{slacktest.DefaultUserID}},
+		slacktest.Channel{ID: "C0EU", Name: "mrr-eu", Members: []string{slacktest.DefaultUserID}},
+	))
+	us, eu := fixtureWorkbook(t), fixtureWorkbook(t)
+	config := writeConfig(t, `reports:
+  - name: us
+    workbook: `+us+`
+    channel: C0US
+    schedule: "off"
+  - name: eu
+    workbook: `+eu+`
+    channel: C0EU
+    schedule: "off"
+`)
+	synctest.Test(t, func(t *testing.T) {
+		rig, _ := startWarmConfig(t, slackSrv, nil, syncFlags{}, config, every, false)
+		synctest.Wait()
+		addRow(t, eu)
+		touch(t, eu, time.Date(2026, 3, 15, 12, 5, 0, 0, time.UTC))
+		time.Sleep(3 * every)
+		synctest.Wait()
+		for _, tt := range []struct {
+			channel string
+			bot     int
+			reads   int
+			want    string
+		}{{"C0US", 0, 1, marchMRR}, {"C0EU", 1, 2, marchMRRAdded}} {
+			b := rig.bots[tt.bot]
+			b.warm.mu.Lock()
+			reads := b.warm.reads
+			b.warm.mu.Unlock()
+			if reads != tt.reads {
+				t.Errorf("report %s: %d reads, want %d", b.name, reads, tt.reads)
+			}
+			name := rig.sendIn(tt.channel, "")
+			synctest.Wait()
+			if got := rig.reply(name); !strings.Contains(got, tt.want) {
+				t.Errorf("/mrr in %s: %s, want %s", tt.channel, got, tt.want)
+			}
 		}
 	})
 }
