@@ -271,8 +271,12 @@ func (b *bot) current(ctx context.Context) (fig *figures, stale error, err error
 
 // staleNote says how old the figures are, when the latest refresh failed.
 func (b *bot) staleNote(fig *figures) string {
-	return fmt.Sprintf("These figures were read %s (%s); reading the spreadsheet again failed, and the error is in mrrbot's log.",
-		fig.readAt.In(b.loc).Format("2006-01-02 15:04 MST"), ago(b.cli.now().Sub(fig.readAt)))
+	source := "spreadsheet"
+	if b.flags.workbook != "" {
+		source = "workbook"
+	}
+	return fmt.Sprintf("These figures were read %s (%s); reading the %s again failed, and the error is in mrrbot's log.",
+		fig.readAt.In(b.loc).Format("2006-01-02 15:04 MST"), ago(b.cli.now().Sub(fig.readAt)), source)
 }
 
 // withNote adds note to msg, in its text and as a last block.

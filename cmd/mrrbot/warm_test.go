@@ -463,7 +463,7 @@ func TestServeKeepsLastGoodFigures(t *testing.T) {
 		}
 		for _, text := range []string{"", "2026-02"} {
 			got := rig.ask(text)
-			want := []string{"read 2026-03-15 12:00 UTC (11 minutes ago)", "reading the spreadsheet again failed"}
+			want := []string{"read 2026-03-15 12:00 UTC (11 minutes ago)", "reading the workbook again failed"}
 			if text == "" {
 				want = append(want, marchMRR)
 			} else {
@@ -572,4 +572,23 @@ func TestServeReportsRefreshApart(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestAgo(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "just now"},
+		{59 * time.Second, "just now"},
+		{time.Minute, "1 minute ago"},
+		{59 * time.Minute, "59 minutes ago"},
+		{time.Hour, "1 hour ago"},
+		{47 * time.Hour, "47 hours ago"},
+		{48 * time.Hour, "2 days ago"},
+	} {
+		if got := ago(tt.d); got != tt.want {
+			t.Errorf("ago(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
 }
