@@ -592,3 +592,15 @@ func TestAgo(t *testing.T) {
 		}
 	}
 }
+
+// TestServeCacheInterval refuses a check interval under a second: a
+// Google spreadsheet is read at every check.
+func TestServeCacheInterval(t *testing.T) {
+	env := map[string]string{"SLACK_SIGNING_SECRET": signingSecret}
+	for _, v := range []string{"0", "500ms", "-1m"} {
+		_, _, err := mrrbot(t, env, "serve", "--workbook", "subs.xlsx", "--cache", v)
+		if !isUsage(err) || !strings.Contains(fmt.Sprint(err), "--cache") {
+			t.Errorf("--cache %s: %v, want a usage error naming --cache", v, err)
+		}
+	}
+}
