@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
@@ -223,9 +224,16 @@ func (b *bot) refresh(ctx context.Context) {
 			"figures_read_at", fig.readAt.Format(time.RFC3339))
 		return
 	}
+	w.mu.Lock()
+	first := w.fig == nil
+	w.mu.Unlock()
 	b.install(newFigures(s, today, readAt))
 	b.cli.metrics.refreshDone(resultOK)
-	log.Debug("figures refreshed", "as_of", today.String(), "took", b.cli.now().Sub(readAt).String())
+	level := slog.LevelDebug
+	if first {
+		level = slog.LevelInfo // how long serve took to answer /mrr
+	}
+	log.Log(ctx, level, "figures computed", "as_of", today.String(), "took", b.cli.now().Sub(readAt).String())
 }
 
 // install makes fig the figures /mrr answers from, unless figures from a
