@@ -64,10 +64,12 @@ func serveLogged(t *testing.T, env map[string]string, args ...string) (string, *
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrs := make(chan string, 1)
+	warmed := make(chan struct{})
 	logs := &syncBuffer{}
 	c := &cli{
 		getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: logs,
 		now: func() time.Time { return fixedNow }, listening: func(a string) { addrs <- a },
+		warmed: func() { close(warmed) },
 	}
 	done := make(chan error, 1)
 	go func() { done <- c.run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
@@ -80,15 +82,21 @@ func serveLogged(t *testing.T, env map[string]string, args ...string) (string, *
 		}
 		t.Log(logs.String())
 	})
-	select {
-	case addr := <-addrs:
-		return addr, logs
-	case err := <-done:
-		t.Fatalf("serve ended at once: %v\n%s", err, logs.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not start listening")
+	// It returns once serve listens and has computed its first figures,
+	// so that what a test counts afterwards is its commands' doing.
+	var addr string
+	for addr == "" || warmed != nil {
+		select {
+		case addr = <-addrs:
+		case <-warmed:
+			warmed = nil
+		case err := <-done:
+			t.Fatalf("serve ended at once: %v\n%s", err, logs.String())
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not start listening and compute its figures")
+		}
 	}
-	return "", nil
+	return addr, logs
 }
 
 // ask sends /mrr text as user, typed in channel, and returns the one
@@ -629,7 +637,7 @@ func TestScheduledDigestGoesToTheBoundChannel(t *testing.T) {
 	if err := fs.Parse([]string{"--workbook", fixtureWorkbook(t)}); err != nil {
 		t.Fatal(err)
 	}
-	bots, err := c.bots(&f, "", "off", 0)
+	bots, err := c.bots(&f, "", "off")
 	if err != nil {
 		t.Fatal(err)
 	}

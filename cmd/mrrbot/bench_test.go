@@ -8,9 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/mrrbot/mrrbot/calc/calctest"
+	"github.com/mrrbot/mrrbot/notify"
+	"github.com/mrrbot/mrrbot/notify/slacktest"
 )
 
 // BenchmarkCompute compares `mrrbot compute --format json` on a generated
@@ -84,4 +89,63 @@ func writeFile(b *testing.B, path string, fn func(io.Writer) error) {
 	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// BenchmarkServeAnswer answers /mrr 2026-02 as serve does, for the
+// workbook BENCH_WORKBOOK, or a generated one of 10k rows:
+//
+//   - warm: from the figures computed when serve started, as it answers
+//     now; MiB-held is the heap the figures keep;
+//   - cold: reading the workbook and computing for the answer, as serve
+//     did for the first /mrr and again after every cache expiry.
+//
+// go run ./cmd/gensubs writes big tables as CSV; a workbook of them is a
+// spreadsheet program's "Save as .xlsx", or generatedWorkbook.
+func BenchmarkServeAnswer(b *testing.B) {
+	path := os.Getenv("BENCH_WORKBOOK")
+	if path == "" {
+		path = generatedWorkbook(b, 10_000)
+	}
+	env := map[string]string{"MRRBOT_TIMEZONE": "UTC"}
+	c := &cli{getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: io.Discard, now: func() time.Time { return fixedNow }}
+	f := syncFlags{workbook: path, currency: "USD", tab: "Subscriptions"}
+	bots, err := c.bots(&f, "", "off")
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt := bots[0]
+	ctx := context.Background()
+	cmd := notify.Command{Command: "/mrr", Text: "2026-02", ChannelID: slacktest.DefaultChannelID}
+	answer := func(b *testing.B) {
+		msg := bt.answer(ctx, cmd)
+		if !strings.HasPrefix(msg.Text, "MRR for February 2026") {
+			b.Fatalf("answer %q", msg.Text)
+		}
+	}
+	b.Run("warm", func(b *testing.B) {
+		b.ReportAllocs()
+		// What the figures hold: the heap after a collection, before
+		// the first refresh and after it (and the answer it memoises).
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		bt.refresh(ctx)
+		answer(b)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		for b.Loop() {
+			answer(b)
+		}
+		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "MiB-held")
+	})
+	b.Run("cold", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			bt.warm.mu.Lock()
+			bt.warm.tried = fileStamp{} // as if the workbook had changed
+			bt.warm.mu.Unlock()
+			bt.refresh(ctx)
+			answer(b)
+		}
+	})
 }

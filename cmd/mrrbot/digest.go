@@ -151,7 +151,7 @@ func (c *cli) postNote() string {
 // pickReport returns the report of a config file named name, or its only
 // report.
 func (c *cli) pickReport(f *syncFlags, config, name string) (*bot, error) {
-	bots, err := c.bots(f, config, "off", 0)
+	bots, err := c.bots(f, config, "off")
 	if err != nil {
 		return nil, err
 	}

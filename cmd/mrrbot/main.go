@@ -113,6 +113,12 @@ type cli struct {
 	// parsing, when set, is shown each command's flags before they are
 	// parsed: tests list the flags every command takes.
 	parsing func(fs *flag.FlagSet)
+	// storeHook, when set, wraps every store a sync or refresh opens:
+	// tests count and hold its reads there.
+	storeHook func(store) store
+	// warmed, when set, is told once serve's first refresh of every
+	// report has ended, well or not.
+	warmed func()
 	// metrics counts syncs, API calls, slash commands and digest posts
 	// for /metrics; serve sets it, and nil counts nothing.
 	metrics *metrics

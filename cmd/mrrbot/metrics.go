@@ -26,6 +26,13 @@ const (
 	// resultReplayed is a slash command request received before, with
 	// the same signature and timestamp: acknowledged, not run again.
 	resultReplayed = "replayed"
+	// resultPending is a /mrr that came before its report's first figures
+	// and was told to try again.
+	resultPending = "pending"
+
+	// refreshUnchanged is a check of serve's figures that found the
+	// workbook as it was read, and read nothing.
+	refreshUnchanged = "unchanged"
 
 	// Outcomes of a digest post.
 	digestPosted        = "posted"
@@ -68,6 +75,8 @@ type metrics struct {
 	slashCommands *prometheus.CounterVec
 	digestPosts   *prometheus.CounterVec
 	mrr           *prometheus.GaugeVec
+	refreshes     *prometheus.CounterVec
+	figuresRead   *prometheus.GaugeVec
 
 	mu      sync.Mutex
 	mrrAsOf map[mrrSeries]calc.Date // the as-of day of the figures each mrr series shows
@@ -87,7 +96,7 @@ func newMetrics(now func() time.Time) *metrics {
 		mrrAsOf: map[mrrSeries]calc.Date{},
 		syncs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_syncs_total",
-			Help: "Syncs (read the sheet, compute, and write unless a dry run), by result: ok or error.",
+			Help: "Syncs (read the sheet, compute, and write unless a dry run), by result: ok or error. Serve's background refreshes are mrrbot_refreshes_total.",
 		}, []string{"result"}),
 		syncDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "mrrbot_sync_duration_seconds",
@@ -108,7 +117,7 @@ func newMetrics(now func() time.Time) *metrics {
 		}, []string{"service", "status"}),
 		slashCommands: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_slash_commands_total",
-			Help: "Slash commands, by command (month_to_date, month, sync, help, unknown) and result (ok, error, refused: the request failed verification, no report is bound to its channel, or its sender may not run it, or replayed: a copy of a request answered before).",
+			Help: "Slash commands, by command (month_to_date, month, sync, help, unknown) and result (ok, error, refused: the request failed verification, no report is bound to its channel, or its sender may not run it, replayed: a copy of a request answered before, or pending: it came before the report's first figures were computed).",
 		}, []string{"command", "result"}),
 		digestPosts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mrrbot_digest_posts_total",
@@ -118,17 +127,28 @@ func newMetrics(now func() time.Time) *metrics {
 			Name: "mrrbot_mrr",
 			Help: "The ending MRR of the latest figures computed, by report (its name in the config file, \"default\" without one) and reporting currency.",
 		}, []string{"report", "currency"}),
+		refreshes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mrrbot_refreshes_total",
+			Help: "Checks of the source that serve's figures come from, by result: ok (read and computed), error (the read failed; the last good figures stay) or unchanged (the workbook's modified time and size, and the day, were as at the last read: nothing read).",
+		}, []string{"result"}),
+		figuresRead: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "mrrbot_figures_read_timestamp_seconds",
+			Help: "When the read began that made the figures /mrr answers from, by report, in seconds since the Unix epoch.",
+		}, []string{"report"}),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.syncs, m.syncDuration, m.lastSync, m.apiCalls, m.apiRetries,
-		m.slashCommands, m.digestPosts, m.mrr,
+		m.slashCommands, m.digestPosts, m.mrr, m.refreshes, m.figuresRead,
 	)
 	// Series that exist from the start read 0 rather than missing, so
 	// that rate() and alerts on them work before the first event.
 	for _, r := range []string{resultOK, resultError} {
 		m.syncs.WithLabelValues(r)
+	}
+	for _, r := range []string{resultOK, resultError, refreshUnchanged} {
+		m.refreshes.WithLabelValues(r)
 	}
 	for _, r := range []string{digestPosted, digestAlreadyPosted, digestError} {
 		m.digestPosts.WithLabelValues(r)
@@ -138,6 +158,8 @@ func newMetrics(now func() time.Time) *metrics {
 		m.slashCommands.WithLabelValues(k, resultError)
 	}
 	m.slashCommands.WithLabelValues(slashUnknown, resultRefused)
+	m.slashCommands.WithLabelValues(slashMonthToDate, resultPending)
+	m.slashCommands.WithLabelValues(slashMonth, resultPending)
 	m.scrape = promhttp.InstrumentMetricHandler(m.reg, promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg}))
 	return m
 }
@@ -194,6 +216,25 @@ func (m *metrics) observeResult(report string, res *calc.Result) {
 	}
 	m.mrrAsOf[series] = res.AsOf
 	m.observeMRR(report, res.Currency, res.Months[len(res.Months)-1].Ending.Decimal().InexactFloat64())
+}
+
+// refreshDone counts a check of serve's figures with its result: ok,
+// error or unchanged.
+func (m *metrics) refreshDone(result string) {
+	if m == nil {
+		return
+	}
+	m.refreshes.WithLabelValues(result).Inc()
+}
+
+// observeFigures records the figures report answers from now: when they
+// were read, and their ending MRR.
+func (m *metrics) observeFigures(report string, fig *figures) {
+	if m == nil {
+		return
+	}
+	m.figuresRead.WithLabelValues(report).Set(float64(fig.readAt.UnixNano()) / 1e9)
+	m.observeResult(report, fig.result)
 }
 
 // observeMRR sets the MRR gauge of report and currency to v.

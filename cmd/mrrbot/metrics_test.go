@@ -34,6 +34,8 @@ var metricNames = []string{
 	"mrrbot_slash_commands_total",
 	"mrrbot_digest_posts_total",
 	"mrrbot_mrr",
+	"mrrbot_refreshes_total",
+	"mrrbot_figures_read_timestamp_seconds",
 }
 
 // metricsClock is a settable clock for the metrics tests.
@@ -197,8 +199,8 @@ func TestMetricsAPI(t *testing.T) {
 func TestMetricsSlashAndDigest(t *testing.T) {
 	m, _ := newTestMetrics()
 	// Every kind and result exists from the start, at zero.
-	if n := testutil.CollectAndCount(m.slashCommands); n != 11 {
-		t.Errorf("slash_commands has %d series before any command, want 11", n)
+	if n := testutil.CollectAndCount(m.slashCommands); n != 13 {
+		t.Errorf("slash_commands has %d series before any command, want 13", n)
 	}
 	if n := testutil.CollectAndCount(m.digestPosts); n != 3 {
 		t.Errorf("digest_posts has %d series before any post, want 3", n)
@@ -298,6 +300,10 @@ func TestMetricsHandler(t *testing.T) {
 	m.apiRetry("sheets", 503)
 	m.slash("month", "ok")
 	m.digestPost("posted")
+	m.refreshDone(resultOK)
+	m.refreshDone(refreshUnchanged)
+	m.refreshDone(refreshUnchanged)
+	m.observeFigures("default", &figures{readAt: time.Date(2026, 3, 15, 11, 59, 0, 0, time.UTC)})
 
 	srv := httptest.NewServer(m.handler())
 	defer srv.Close()
@@ -327,6 +333,10 @@ func TestMetricsHandler(t *testing.T) {
 		`mrrbot_slash_commands_total{command="month",result="ok"} 1`,
 		`mrrbot_digest_posts_total{result="posted"} 1`,
 		`mrrbot_mrr{currency="USD",report="default"} 4200`,
+		`mrrbot_refreshes_total{result="ok"} 1`,
+		`mrrbot_refreshes_total{result="unchanged"} 2`,
+		`mrrbot_refreshes_total{result="error"} 0`,
+		`mrrbot_figures_read_timestamp_seconds{report="default"} 1.77357594e+09`,
 		"go_goroutines",
 		"promhttp_metric_handler_requests_total",
 	}, metricNames...)

@@ -51,7 +51,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", ":8080", "HTTP `ADDR` for /slack/commands and /healthz (and /metrics, unless --metrics-addr)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this `ADDR` instead of --addr, so that it need not be reachable where /slack/commands is")
 	scheduleFlag := fs.String("schedule", envOr(c.getenv, "MRRBOT_SCHEDULE", "1 09:00"), "when to post the monthly digest: `DAY HH:MM` of each month, in MRRBOT_TIMEZONE; \"off\" to not post (default: MRRBOT_SCHEDULE, then 1 09:00; not with --config, whose reports have their own)")
-	cacheFor := fs.Duration("cache", 30*time.Second, "how long a computation answers later commands, a `DURATION` such as 30s")
+	checkEvery := fs.Duration("cache", 30*time.Second, "how often to check each report's source for changes, a `DURATION` such as 30s: a workbook is read again when its modified time or size changed, a Google spreadsheet is read again at every check")
 	if help, err := c.parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -65,10 +65,13 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if secret == "" && appToken == "" {
 		return usagef("serve: set SLACK_SIGNING_SECRET (to verify slash commands over HTTP) or SLACK_APP_TOKEN (Socket Mode)")
 	}
+	if *checkEvery < time.Second {
+		return usagef("--cache %v: want an interval of at least 1s", *checkEvery)
+	}
 	if c.metrics == nil {
 		c.metrics = newMetrics(c.now)
 	}
-	bots, err := c.bots(&f, *config, *scheduleFlag, *cacheFor)
+	bots, err := c.bots(&f, *config, *scheduleFlag)
 	if err != nil {
 		return err
 	}
@@ -87,14 +90,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 
+	c.keepWarm(ctx, &wg, bots, *checkEvery)
 	c.runSchedules(ctx, &wg, bots)
-	route := func(ctx context.Context, cmd notify.Command) notify.Message {
-		b, refusal := c.admit(ctx, bots, dir, cmd)
-		if b == nil {
-			return refusal
-		}
-		return b.answer(ctx, cmd)
-	}
+	route := c.router(bots, dir)
 	if appToken != "" {
 		c.runSocketMode(ctx, &wg, errs, appToken, route)
 	}
@@ -123,6 +121,40 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	commands.Wait() // commands still being answered
 	wg.Wait()       // the schedulers, Socket Mode and its commands
 	return runErr
+}
+
+// router answers each command with the bot of its report, once it is
+// let in.
+func (c *cli) router(bots []*bot, dir *notify.Directory) func(context.Context, notify.Command) notify.Message {
+	return func(ctx context.Context, cmd notify.Command) notify.Message {
+		b, refusal := c.admit(ctx, bots, dir, cmd)
+		if b == nil {
+			return refusal
+		}
+		return b.answer(ctx, cmd)
+	}
+}
+
+// keepWarm computes each bot's figures now and checks its source every
+// interval, on goroutines of wg, until ctx is done (see warm.go).
+func (c *cli) keepWarm(ctx context.Context, wg *sync.WaitGroup, bots []*bot, every time.Duration) {
+	for _, b := range bots {
+		b.warm.init()
+		wg.Go(func() { b.keepWarm(ctx, every) })
+	}
+	if c.warmed == nil {
+		return
+	}
+	wg.Go(func() {
+		for _, b := range bots {
+			select {
+			case <-b.warm.first:
+			case <-ctx.Done():
+				return
+			}
+		}
+		c.warmed()
+	})
 }
 
 // runSchedules posts each bot's monthly digest when its schedule comes
@@ -232,7 +264,7 @@ func (c *cli) listen(ctx context.Context, addr, metricsAddr string, commands htt
 
 // bots makes one bot per report: those of the config file, or the one
 // the flags and environment describe.
-func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Duration) ([]*bot, error) {
+func (c *cli) bots(f *syncFlags, config, scheduleFlag string) ([]*bot, error) {
 	if config == "" {
 		if f.spreadsheet == "" && f.workbook == "" {
 			return nil, usagef("give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET), --workbook FILE.xlsx, or --config FILE")
@@ -247,7 +279,7 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 		}
 		bf := *f
 		bf.report = "default"
-		return []*bot{{cli: c, name: bf.report, flags: bf, loc: loc, sched: sched, channel: c.getenv("SLACK_CHANNEL"), cacheFor: cacheFor, sharedFor: sharedTimeout}}, nil
+		return []*bot{{cli: c, name: bf.report, flags: bf, loc: loc, sched: sched, channel: c.getenv("SLACK_CHANNEL"), sharedFor: sharedTimeout, firstWait: firstWait}}, nil
 	}
 	reports, err := loadConfig(config, c.getenv)
 	if err != nil {
@@ -265,7 +297,7 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 		}
 		bf.currency = r.Currency
 		bf.report = r.Name
-		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, cacheFor: cacheFor, sharedFor: sharedTimeout,
+		bots = append(bots, &bot{cli: c, name: r.Name, flags: bf, loc: r.loc, sched: r.sched, channel: r.Channel, sharedFor: sharedTimeout, firstWait: firstWait,
 			access: reportAccess{allowUsers: r.AllowUsers, allowGroups: r.AllowUsergroups, allowSync: r.AllowSync}})
 	}
 	return bots, nil
@@ -273,58 +305,23 @@ func (c *cli) bots(f *syncFlags, config, scheduleFlag string, cacheFor time.Dura
 
 // bot answers commands and posts digests for one report.
 type bot struct {
-	cli      *cli
-	name     string
-	flags    syncFlags
-	loc      *time.Location
-	sched    schedule
-	channel  string // where its digest goes, as configured (an ID or a name)
-	cacheFor time.Duration
+	cli     *cli
+	name    string
+	flags   syncFlags
+	loc     *time.Location
+	sched   schedule
+	channel string // where its digest goes, as configured (an ID or a name)
 	// sharedFor bounds a computation or sync its commands share
 	// (sharedTimeout).
 	sharedFor time.Duration
+	// firstWait bounds how long a /mrr waits for the first figures.
+	firstWait time.Duration
 	access    reportAccess // who may run its commands; see access.go
 
-	group  singleflight.Group
-	mu     sync.Mutex
-	cached *synced
-	at     time.Time
-	reads  int // computations made, for tests and logs
-	syncs  int // syncs made by /mrr sync, for tests and logs
-}
-
-// load reads and computes as of today, sharing one computation among the
-// commands that arrive together and reusing it for cacheFor.
-func (b *bot) load(ctx context.Context) (*synced, error) {
-	b.mu.Lock()
-	if b.cached != nil && b.cli.now().Sub(b.at) < b.cacheFor {
-		s := b.cached
-		b.mu.Unlock()
-		return s, nil
-	}
-	b.mu.Unlock()
-	v, err, _ := b.group.Do("load", func() (any, error) {
-		f := b.flags
-		f.dryRun = true
-		f.per = period{asOf: b.today().String()}
-		// The computation is shared: a command whose answer is no longer
-		// wanted does not cut it short for the others.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.sharedFor)
-		defer cancel()
-		s, err := b.cli.runSync(ctx, &f)
-		if err != nil {
-			return nil, err
-		}
-		b.mu.Lock()
-		b.cached, b.at = s, b.cli.now()
-		b.reads++
-		b.mu.Unlock()
-		return s, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*synced), nil
+	warm  warmState // the figures /mrr answers from; see warm.go
+	group singleflight.Group
+	mu    sync.Mutex
+	syncs int // syncs made by /mrr sync, for tests and logs
 }
 
 // sync syncs the report now, for /mrr sync. Syncs of one report run one
@@ -334,17 +331,21 @@ func (b *bot) load(ctx context.Context) (*synced, error) {
 func (b *bot) sync(ctx context.Context) (*synced, error) {
 	v, err, _ := b.group.Do("sync", func() (any, error) {
 		f := b.flags
-		f.per = period{asOf: b.today().String()}
+		today := b.today()
+		f.per = period{asOf: today.String()}
 		// The sync is shared: a command whose answer is no longer wanted
 		// does not cut it short for the others.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.sharedFor)
 		defer cancel()
+		readAt := b.cli.now()
 		s, err := b.cli.runSync(ctx, &f)
 		if err != nil {
 			return nil, err
 		}
+		// /mrr answers from what the sync read. A workbook's next check
+		// sees the sync's write and reads it back.
+		b.install(newFigures(s, today, readAt))
 		b.mu.Lock()
-		b.cached, b.at = s, b.cli.now()
 		b.syncs++
 		b.mu.Unlock()
 		return s, nil
@@ -363,16 +364,29 @@ const commandHelp = "*/mrr* — MRR as of today and the month so far\n" +
 	"*/mrr help* — this help"
 
 // answer runs one slash command. A Slack user sees a short, safe message;
-// the log gets the whole error.
+// the log gets the whole error. /mrr and /mrr YYYY-MM answer from the
+// figures kept warm (see warm.go); only /mrr sync reads the source.
 func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 	text := strings.TrimSpace(cmd.Text)
 	kind, result := commandKind(text), resultOK
 	defer func() { b.cli.metrics.slash(kind, result) }()
 	log := b.cli.logger().With("command", cmd.Command, "text", text, "channel", cmd.ChannelID)
 	fail := func(err error) notify.Message {
+		if errors.Is(err, errComputing) {
+			result = resultPending
+			log.Info("slash command before the first figures", "waited", b.firstWait.String())
+			return textMessage("The figures are still being computed: mrrbot has just started and is reading the spreadsheet. Try again in a minute.")
+		}
 		result = resultError
 		log.Error("slash command failed", "err", err)
 		return textMessage("Sorry, I could not compute MRR just now. The error is in mrrbot's log; try again in a minute.")
+	}
+	var stale error
+	note := func(msg notify.Message, fig *figures) notify.Message {
+		if stale == nil {
+			return msg
+		}
+		return withNote(msg, b.staleNote(fig))
 	}
 	switch {
 	case text == "help":
@@ -384,42 +398,45 @@ func (b *bot) answer(ctx context.Context, cmd notify.Command) notify.Message {
 		}
 		return syncMessage(s)
 	case text == "":
-		s, err := b.load(ctx)
+		fig, st, err := b.current(ctx)
 		if err != nil {
 			return fail(err)
 		}
-		d, err := report.MonthToDate(s.result)
+		stale = st
+		d, err := fig.monthToDate()
 		if err != nil {
-			if s.allLeftOut() {
-				return textMessage(leftOutReply(s))
+			if fig.allLeftOut {
+				return note(textMessage(leftOutReply(fig.rows)), fig)
 			}
-			return textMessage("No paying subscriptions yet.")
+			return note(textMessage("No paying subscriptions yet."), fig)
 		}
-		return notify.Message{Text: d.Headline(), Blocks: d.ShortBlocks()}
+		return note(notify.Message{Text: d.Headline(), Blocks: d.ShortBlocks()}, fig)
 	}
 	m, err := calc.ParseMonth(text)
 	if err != nil {
 		return textMessage("I did not understand that. Try:\n" + commandHelp)
 	}
-	s, err := b.load(ctx)
+	fig, st, err := b.current(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	d, err := s.digest(m)
+	stale = st
+	d, err := fig.digest(m)
 	if err != nil {
-		if len(s.result.Months) == 0 && s.allLeftOut() {
-			return textMessage(leftOutReply(s))
+		if len(fig.result.Months) == 0 && fig.allLeftOut {
+			return note(textMessage(leftOutReply(fig.rows)), fig)
 		}
-		return textMessage(fmt.Sprintf("There are no figures for %s.", m))
+		return note(textMessage(fmt.Sprintf("There are no figures for %s.", m)), fig)
 	}
-	return notify.Message{Text: d.Headline(), Blocks: d.Blocks()}
+	return note(notify.Message{Text: d.Headline(), Blocks: d.Blocks()}, fig)
 }
 
 func textMessage(s string) notify.Message { return notify.Message{Text: s} }
 
-// leftOutReply answers /mrr when every row of the sheet was left out.
-func leftOutReply(s *synced) string {
-	return report.LeftOutMessage(s.loaded.Rows) + ": `/mrr sync` lists the problems in the " + report.DefaultTabNames.Issues + " tab."
+// leftOutReply answers /mrr when every one of the sheet's rows was left
+// out.
+func leftOutReply(rows int) string {
+	return report.LeftOutMessage(rows) + ": `/mrr sync` lists the problems in the " + report.DefaultTabNames.Issues + " tab."
 }
 
 // syncMessage says what a sync wrote. Slack reads it as mrkdwn, so the

@@ -110,7 +110,7 @@ func TestSyncJoinsInFlight(t *testing.T) {
 		}
 		// The handler and the route as serve wires them.
 		f := syncFlags{workbook: book, currency: "USD", tab: "Subscriptions"}
-		bots, err := c.bots(&f, "", "off", 0)
+		bots, err := c.bots(&f, "", "off")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,12 +25,20 @@ const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 var fixedNow = time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
 
 // serving starts `mrrbot serve` against the stand-ins and returns its
-// address and a function that stops it (as SIGTERM does) and returns
-// serve's error.
+// address, once it listens and has computed its first figures, and a
+// function that stops it (as SIGTERM does) and returns serve's error.
 func serving(t *testing.T, env map[string]string, args ...string) (addr string, stop func() error) {
+	t.Helper()
+	return startServe(t, env, true, args...)
+}
+
+// startServe is serving; with warm false it returns as soon as serve
+// listens, whether or not its figures are computed.
+func startServe(t *testing.T, env map[string]string, warm bool, args ...string) (addr string, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrs := make(chan string, 1)
+	warmed := make(chan struct{})
 	var stderr syncBuffer
 	c := &cli{
 		getenv:    func(k string) string { return env[k] },
@@ -38,15 +46,24 @@ func serving(t *testing.T, env map[string]string, args ...string) (addr string, 
 		stderr:    &stderr,
 		now:       func() time.Time { return fixedNow },
 		listening: func(a string) { addrs <- a },
+		warmed:    func() { close(warmed) },
+	}
+	if !warm {
+		close(warmed)
+		c.warmed = nil
 	}
 	done := make(chan error, 1)
 	go func() { done <- c.run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
-	select {
-	case addr = <-addrs:
-	case err := <-done:
-		t.Fatalf("serve ended at once: %v\n%s", err, stderr.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not start listening")
+	for addr == "" || warmed != nil {
+		select {
+		case addr = <-addrs:
+		case <-warmed:
+			warmed = nil
+		case err := <-done:
+			t.Fatalf("serve ended at once: %v\n%s", err, stderr.String())
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not start listening and compute its figures")
+		}
 	}
 	stopped := false
 	stop = func() error {
@@ -240,13 +257,14 @@ func TestServeRefusesBadRequests(t *testing.T) {
 }
 
 // TestServeLoad sends a bounded burst of 200 concurrent signed commands to
-// the loopback server: all are acked within 3 s, and the sheet is read once
-// for the whole burst.
+// the loopback server: all are acked, and answered from the figures
+// computed at start, without one read of the sheet. (--cache 1h keeps the
+// background check out of the burst.)
 func TestServeLoad(t *testing.T) {
 	sheetsSrv := sheetstest.New(t)
 	fixtureSheet(t, sheetsSrv)
 	slackSrv := slacktest.New(t)
-	addr, _ := serving(t, serveEnv(sheetsSrv, slackSrv))
+	addr, _ := serving(t, serveEnv(sheetsSrv, slackSrv), "--cache", "1h")
 	sheetsSrv.ResetCalls()
 
 	const n = 200
@@ -288,8 +306,13 @@ func TestServeLoad(t *testing.T) {
 	if len(replies) != n {
 		t.Fatalf("%d replies, want %d", len(replies), n)
 	}
-	if got := sheetsSrv.Calls().ByMethod[sheetstest.MethodGet]; got != 2 {
-		t.Errorf("the burst read the sheet with %d spreadsheets.get calls, want 2 (one computation)", got)
+	for _, r := range replies {
+		if !strings.Contains(r.Text, "$3,124.80") {
+			t.Fatalf("reply %q lacks February's $3,124.80", r.Text)
+		}
+	}
+	if got := sheetsSrv.Calls().Total; got != 0 {
+		t.Errorf("the burst made %d Sheets API calls, want 0: the figures were computed at start", got)
 	}
 }
 
@@ -409,16 +432,16 @@ func TestSecretsStayOut(t *testing.T) {
 	}
 }
 
-// TestSharedComputationDeadline holds the sheet read of a computation
-// that commands share: it ends at its own deadline, though the command
-// that started it never gives up on it.
+// TestSharedComputationDeadline holds the sheet read of a refresh and of
+// a sync that commands share: each ends at its own deadline, though no
+// command gives up on it.
 func TestSharedComputationDeadline(t *testing.T) {
 	sheetsSrv := sheetstest.New(t)
 	fixtureSheet(t, sheetsSrv)
 	env := googleEnv(sheetsSrv)
 	c := &cli{getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: io.Discard, now: func() time.Time { return fixedNow }}
 	f := syncFlags{spreadsheet: sheetID, currency: "USD", tab: "Subscriptions"}
-	bots, err := c.bots(&f, "", "off", 0)
+	bots, err := c.bots(&f, "", "off")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,8 +451,9 @@ func TestSharedComputationDeadline(t *testing.T) {
 	bots[0].sharedFor = 50 * time.Millisecond
 	release := sheetsSrv.Hold()
 	defer release()
-	if _, err := bots[0].load(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("load with the sheet held: err = %v, want the shared deadline", err)
+	bots[0].refresh(context.Background())
+	if _, _, err := bots[0].current(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("figures with the sheet held: err = %v, want the shared deadline", err)
 	}
 	if _, err := bots[0].sync(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("sync with the sheet held: err = %v, want the shared deadline", err)

@@ -152,7 +152,7 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 		c.printSynced(s, f.dryRun)
 		return limit.check(s.leftOutRows(), "")
 	}
-	bots, err := c.bots(&f, *config, "off", 0)
+	bots, err := c.bots(&f, *config, "off")
 	if err != nil {
 		return err
 	}
@@ -185,10 +185,16 @@ func (c *cli) sync(ctx context.Context, args []string) error {
 }
 
 // runSync reads the source, computes, and (unless a dry run) writes the
-// bot's tabs.
+// bot's tabs, counting it in the sync metrics.
 func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) {
 	start := time.Now()
 	defer func() { c.metrics.observeSync(time.Since(start), s, err) }()
+	return c.readSync(ctx, f)
+}
+
+// readSync is runSync without the metrics: serve's refreshes, which
+// count themselves, call it.
+func (c *cli) readSync(ctx context.Context, f *syncFlags) (s *synced, err error) {
 	if err := f.checkStore(); err != nil {
 		return nil, err
 	}
@@ -204,6 +210,9 @@ func (c *cli) runSync(ctx context.Context, f *syncFlags) (s *synced, err error) 
 	st, what, err := c.openStore(ctx, f)
 	if err != nil {
 		return nil, err
+	}
+	if c.storeHook != nil {
+		st = c.storeHook(st)
 	}
 	c.step("opening %s", what)
 	layout, err := st.Layout(ctx)
