@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,7 +112,7 @@ func historyTab(b calc.Books, limit int) Tab {
 		for len(entries) > 0 && entries[0].Customer == c {
 			e := entries[0]
 			entries = entries[1:]
-			rec := append(w.scratch[:0], e.Month.String()...)
+			rec := appendMonth(w.scratch[:0], e.Month)
 			rec = append(rec, ':')
 			w.record(appendFixed(rec, e.MRR))
 		}
@@ -195,10 +196,10 @@ func appendPrint(b []byte, p *calc.RowPrint) []byte {
 	b = append(b, ',')
 	b = appendEscaped(b, p.Plan)
 	b = append(b, ',')
-	b = append(b, p.Start.String()...)
+	b = appendDate(b, p.Start)
 	b = append(b, ',')
 	if p.End != calc.NoEnd {
-		b = append(b, p.End.String()...)
+		b = appendDate(b, p.End)
 	}
 	b = append(b, ',')
 	b = appendFixed(b, p.MRR)
@@ -209,6 +210,26 @@ func appendPrint(b []byte, p *calc.RowPrint) []byte {
 		b = appendEscaped(b, p.Currency)
 	}
 	return b
+}
+
+// appendMonth appends m as calc.Month.String does, YYYY-MM, without fmt.
+func appendMonth(b []byte, m calc.Month) []byte {
+	y := m.Year()
+	if m < 0 || y > 9999 {
+		return append(b, m.String()...)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m.Mon())/10), byte('0'+int(m.Mon())%10))
+}
+
+// appendDate appends d as calc.Date.String does, YYYY-MM-DD, without fmt.
+func appendDate(b []byte, d calc.Date) []byte {
+	m := d.Month()
+	if m < 0 || m.Year() > 9999 {
+		return append(b, d.String()...)
+	}
+	day := int(d-m.FirstDay()) + 1
+	return append(appendMonth(b, m), '-', byte('0'+day/10), byte('0'+day%10))
 }
 
 // appendFixed appends f as exact decimal text: calc.Fixed.String without
@@ -290,6 +311,23 @@ func unescape(s string) (string, error) {
 	return string(b), nil
 }
 
+// unescapeName is unescape with its result kept once in names.
+func unescapeName(s string, names map[string]string) (string, error) {
+	if v, ok := names[s]; ok {
+		return v, nil
+	}
+	v, err := unescape(s)
+	if err != nil {
+		return "", err
+	}
+	if v == s {
+		v = strings.Clone(s)
+		s = v
+	}
+	names[strings.Clone(s)] = v
+	return v, nil
+}
+
 // DecodeHistory reads a history tab written by HistoryTab, in this layout
 // or the one before it (see historyCellBytes), which it tells apart by the
 // header. The prints come back in row order.
@@ -332,7 +370,9 @@ func decodeHistory(headerRow int, title string, r RowReader) (*calc.Books, error
 	if err != nil {
 		return nil, historyError(headerRow, fmt.Sprintf("the header %q does not say which months the tab records: %v", title, err))
 	}
-	var entries []calc.HistoryEntry
+	var entries blocks[calc.HistoryEntry]
+	var prints blocks[calc.RowPrint]
+	plans := map[string]string{} // each plan and currency kept once
 	var recs []string
 	for {
 		n, cells, err := r.Next()
@@ -364,23 +404,99 @@ func decodeHistory(headerRow int, title string, r RowReader) (*calc.Books, error
 				if !ok || err1 != nil || err2 != nil {
 					return nil, historyError(n, fmt.Sprintf("%q is not MONTH:AMOUNT", rec))
 				}
-				entries = append(entries, calc.HistoryEntry{Customer: customer, Month: m, MRR: v})
+				*entries.next() = calc.HistoryEntry{Customer: customer, Month: m, MRR: v}
 				continue
 			}
-			p, err := parsePrint(customer, rec)
-			if err != nil {
+			p := prints.next()
+			if *p, err = parsePrint(customer, rec, plans); err != nil {
 				return nil, historyError(n, fmt.Sprintf("%q is not a row print: %v", rec, err))
 			}
-			b.Prints = append(b.Prints, p)
 		}
 	}
-	h, err := calc.NewHistory(through, entries)
+	h, err := calc.NewHistory(through, entries.all())
 	if err != nil {
 		return nil, fmt.Errorf("history tab: %w", err)
 	}
 	b.History = h
-	slices.SortStableFunc(b.Prints, func(p, q calc.RowPrint) int { return cmp.Compare(p.Row, q.Row) })
+	b.Prints = byRow(prints)
 	return &b, nil
+}
+
+// blocks is a list that grows a block at a time, so that a long one is
+// not copied over and over as it grows (its elements hold pointers, which
+// makes each copy slow), and is made one slice once, of the right size.
+type blocks[T any] struct {
+	full [][]T
+	last []T
+	n    int
+}
+
+const blockLen = 4096
+
+// next returns the next element, zero.
+func (b *blocks[T]) next() *T {
+	if len(b.last) == cap(b.last) {
+		if b.last != nil {
+			b.full = append(b.full, b.last)
+		}
+		b.last = make([]T, 0, blockLen)
+	}
+	b.last = b.last[:len(b.last)+1]
+	b.n++
+	return &b.last[len(b.last)-1]
+}
+
+// each calls fn with each element, in order, and its index.
+func (b *blocks[T]) each(fn func(i int, v *T)) {
+	i := 0
+	for _, blk := range append(b.full, b.last) {
+		for j := range blk {
+			fn(i, &blk[j])
+			i++
+		}
+	}
+}
+
+// all returns the elements as one slice, or nil.
+func (b *blocks[T]) all() []T {
+	if b.n == 0 {
+		return nil
+	}
+	out := make([]T, 0, b.n)
+	for _, blk := range append(b.full, b.last) {
+		out = append(out, blk...)
+	}
+	return out
+}
+
+// byRow returns the prints in row order, prints of the same row in the
+// order read: sorted by keys of row and index, which is quicker than
+// sorting the prints themselves.
+func byRow(prints blocks[calc.RowPrint]) []calc.RowPrint {
+	if prints.n == 0 {
+		return nil
+	}
+	keys := make([]uint64, 0, prints.n)
+	all := make([]*calc.RowPrint, 0, prints.n)
+	fits := true
+	prints.each(func(i int, p *calc.RowPrint) {
+		fits = fits && p.Row >= 0 && p.Row <= math.MaxUint32
+		keys = append(keys, uint64(p.Row)<<32|uint64(i))
+		all = append(all, p)
+	})
+	out := make([]calc.RowPrint, 0, prints.n)
+	if !fits {
+		for _, p := range all {
+			out = append(out, *p)
+		}
+		slices.SortStableFunc(out, func(p, q calc.RowPrint) int { return cmp.Compare(p.Row, q.Row) })
+		return out
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		out = append(out, *all[k&math.MaxUint32])
+	}
+	return out
 }
 
 // historyRecords appends the records of a row's cells to recs: each cell
@@ -424,7 +540,9 @@ func historyRecords(recs []string, cells []Cell) ([]string, error) {
 }
 
 // parsePrint reads the record of one of the customer's prints.
-func parsePrint(customer, rec string) (calc.RowPrint, error) {
+// Plans and currencies are kept once each in names, not as parts of the
+// tab's cells, which would keep the cells in memory.
+func parsePrint(customer, rec string, names map[string]string) (calc.RowPrint, error) {
 	p := calc.RowPrint{Customer: customer, End: calc.NoEnd}
 	var f [7]string
 	k := 0
@@ -447,7 +565,7 @@ func parsePrint(customer, rec string) (calc.RowPrint, error) {
 	if p.Row, err = strconv.Atoi(f[0]); err != nil {
 		return p, err
 	}
-	if p.Plan, err = unescape(f[1]); err != nil {
+	if p.Plan, err = unescapeName(f[1], names); err != nil {
 		return p, err
 	}
 	if p.Start, err = calc.ParseDate(f[2]); err != nil {
@@ -465,7 +583,7 @@ func parsePrint(customer, rec string) (calc.RowPrint, error) {
 		return p, err
 	}
 	if k == 7 {
-		if p.Currency, err = unescape(f[6]); err != nil {
+		if p.Currency, err = unescapeName(f[6], names); err != nil {
 			return p, err
 		}
 		if p.Currency == "" {

@@ -419,3 +419,15 @@ func TestHistoryTabGenerated100k(t *testing.T) {
 	}
 	checkHistoryTab(t, g.books, tab, historyCellBytes)
 }
+
+// TestAppendDate: dates and months are written as calc writes them.
+func TestAppendDate(t *testing.T) {
+	for d := calc.DateOf(1, 1, 1) - 400; d < calc.DateOf(10001, 1, 1); d += 7 {
+		if got := string(appendDate(nil, d)); got != d.String() {
+			t.Fatalf("appendDate(%d) = %s, want %s", int(d), got, d.String())
+		}
+		if m := d.Month(); string(appendMonth(nil, m)) != m.String() {
+			t.Fatalf("appendMonth(%d) = %s, want %s", int(m), appendMonth(nil, m), m.String())
+		}
+	}
+}
