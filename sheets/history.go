@@ -24,7 +24,26 @@ const RoleHistory = "history"
 // HistoryTabName is the title of the history tab.
 const HistoryTabName = "_mrrbot_history"
 
-// The history tab has one row per customer, below a header that carries the
+// historyCellBytes is the most a cell of the history tab holds, in bytes
+// of UTF-8: under Excel's 32,767 characters and Google's 50,000, however
+// they count them, since no character takes fewer bytes of UTF-8 than
+// code units of UTF-16.
+const historyCellBytes = 30_000
+
+// Titles of the history tab's header. The second column's title is
+// historyMRRTitle, the last recorded month, and historyClosedTitle and the
+// last closed month if there is one.
+const (
+	historyCustomerTitle = "Customer"
+	historyMRRTitle      = "MRR through "
+	historyClosedTitle   = ", closed "
+	historyRowsTitle     = "Rows"
+	historyMoreTitle     = "(more)"
+)
+
+// HistoryTab returns the hidden, protected tab that records the books b.
+//
+// The tab has one row per customer, below a header that carries the
 // last recorded month and the last closed one:
 //
 //	Customer  MRR through 2026-02, closed 2025-12   Rows
@@ -49,12 +68,11 @@ const HistoryTabName = "_mrrbot_history"
 // a blank (which a spreadsheet or a reader may trim), and reading a tab
 // never depends on a separator that a value could hold.
 //
-// No cell holds more than historyCellBytes bytes, which keeps it under
-// Excel's 32,767 characters (and Google's 50,000) however they are counted.
-// Records are packed into a cell while they fit; a record that does not
-// fit in an empty cell is cut, at a character boundary, into pieces, and
-// each piece but the last ends with "~", meaning that the record goes on in
-// the next cell. A customer whose records fill more than a cell goes on in
+// No cell holds more than 30,000 bytes (historyCellBytes), under Excel's
+// 32,767 characters and Google's 50,000. Records are packed into a cell
+// while they fit; a record that does not fit in an empty cell is cut, at a
+// character boundary, into pieces, and each piece but the last ends with
+// "~", meaning that the record goes on in the next cell. A customer whose records fill more than a cell goes on in
 // the columns after C ("(more)"), never in another row, so the tab has one
 // row per customer plus the header: never more rows than the sheet has
 // paying rows and a header, except for the customers that closed books
@@ -66,27 +84,25 @@ const HistoryTabName = "_mrrbot_history"
 // about 1.7 rows per paying row, which a workbook of more than ~600,000
 // rows could not hold. DecodeHistory tells the two apart by the header and
 // reads both; the next sync writes this one.
-const historyCellBytes = 30_000
-
-// Titles of the history tab's header. The second column's title is
-// historyMRRTitle, the last recorded month, and historyClosedTitle and the
-// last closed month if there is one.
-const (
-	historyCustomerTitle = "Customer"
-	historyMRRTitle      = "MRR through "
-	historyClosedTitle   = ", closed "
-	historyRowsTitle     = "Rows"
-	historyMoreTitle     = "(more)"
-)
-
-// HistoryTab returns the hidden, protected tab that records the books b.
+//
+// Why this layout: a row per customer is bounded by the sheet (every
+// customer has a paying row), where a row per record was not; three
+// columns keep the grid small (Google counts every cell of a grid against
+// a spreadsheet's 10 million, empty or not), and packing records into few
+// cells keeps a write's bytes down, since each cell costs a Google request
+// more than its text. Cutting a long customer across columns rather than
+// rows keeps the row bound. %XX escaping is context-free: a piece of a cut
+// record needs no quote balanced in another cell, and an escaped value
+// never holds a separator, a blank or a "~".
 func HistoryTab(b calc.Books) Tab {
 	return historyTab(b, historyCellBytes)
 }
 
 // historyTab is HistoryTab with cells of at most limit bytes (tests make
-// it small to cut records often).
+// it small to cut records often); limit is at least 8, so that a piece
+// holds a character of UTF-8 and its "~".
 func historyTab(b calc.Books, limit int) Tab {
+	limit = max(limit, 8)
 	// The prints of each customer, in the order of b.Prints.
 	order := make([]int, len(b.Prints))
 	for i := range order {
@@ -329,7 +345,7 @@ func unescapeName(s string, names map[string]string) (string, error) {
 }
 
 // DecodeHistory reads a history tab written by HistoryTab, in this layout
-// or the one before it (see historyCellBytes), which it tells apart by the
+// or the one before it (see HistoryTab), which it tells apart by the
 // header. The prints come back in row order.
 func DecodeHistory(r RowReader) (*calc.Books, error) {
 	n, cells, err := r.Next()
