@@ -227,11 +227,12 @@ func checkHistoryTab(t *testing.T, b calc.Books, tab Tab, limit int) {
 	if err != nil {
 		t.Fatalf("DecodeHistory: %v", err)
 	}
-	if diff := cmp.Diff(&b, got, cmp.Comparer(func(x, y calc.History) bool {
-		return x.Through == y.Through && slices.Equal(x.Entries, y.Entries)
-	})); diff != "" {
-		t.Fatalf("books read back (-want +got):\n%s", diff)
+	// Compared field by field first: cmp.Diff on large books is slow.
+	if got.Closed == b.Closed && got.History.Through == b.History.Through &&
+		slices.Equal(got.History.Entries, b.History.Entries) && slices.Equal(got.Prints, b.Prints) {
+		return
 	}
+	t.Fatalf("books read back (-want +got):\n%s", cmp.Diff(&b, got))
 }
 
 // TestHistoryTabRoundTripProperty: random books, with hostile IDs, plans
@@ -241,7 +242,7 @@ func checkHistoryTab(t *testing.T, b calc.Books, tab Tab, limit int) {
 func TestHistoryTabRoundTripProperty(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 2))
 	cut, wide := 0, 0
-	for i := range 300 {
+	for i := range 150 {
 		b := randomBooks(r, r.IntN(30))
 		limit := []int{16, 40, 100, 1000, historyCellBytes}[i%5]
 		tab := historyTab(b, limit)
@@ -259,7 +260,7 @@ func TestHistoryTabRoundTripProperty(t *testing.T) {
 		}
 	}
 	// The cases cut records into pieces and go on in more columns often.
-	if cut < 100 || wide < 100 {
+	if cut < 200 || wide < 50 {
 		t.Errorf("%d rows with cut records, %d tabs wider than three columns; want many of each", cut, wide)
 	}
 }
@@ -393,7 +394,7 @@ func TestDecodeHistoryRefuses(t *testing.T) {
 // at least one paying row), on generated sheets of several sizes and on
 // the fixture.
 func TestHistoryTabRows(t *testing.T) {
-	for _, n := range []int{1, 7, 100, 5_000, 30_000} {
+	for _, n := range []int{1, 7, 100, 5_000} { // and 100k in TestHistoryTabGenerated100k
 		g := generatedBooks(t, n)
 		tab := HistoryTab(g.books)
 		if got := 1 + len(tab.Rows); got > g.rows+1 {
@@ -422,7 +423,14 @@ func TestHistoryTabGenerated100k(t *testing.T) {
 
 // TestAppendDate: dates and months are written as calc writes them.
 func TestAppendDate(t *testing.T) {
-	for d := calc.DateOf(1, 1, 1) - 400; d < calc.DateOf(10001, 1, 1); d += 7 {
+	var days []calc.Date
+	for d := calc.DateOf(1899, 1, 1); d < calc.DateOf(2101, 1, 1); d++ {
+		days = append(days, d)
+	}
+	for d := calc.DateOf(1, 1, 1) - 400; d < calc.DateOf(10001, 1, 1); d += 101 {
+		days = append(days, d)
+	}
+	for _, d := range days {
 		if got := string(appendDate(nil, d)); got != d.String() {
 			t.Fatalf("appendDate(%d) = %s, want %s", int(d), got, d.String())
 		}
