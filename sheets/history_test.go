@@ -1,8 +1,15 @@
 package sheets
 
 import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -28,8 +35,7 @@ func TestHistoryTabRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	books := calc.Books{History: h, Prints: prints}
-	tab := HistoryTab(books)
-	rows := append([][]Cell{texts("Kind", "Customer", "Value")}, tab.Rows...)
+	rows := tabGrid(HistoryTab(books))
 	got, err := DecodeHistory(&table{rows: rows})
 	if err != nil {
 		t.Fatal(err)
@@ -39,12 +45,397 @@ func TestHistoryTabRoundTrip(t *testing.T) {
 	}
 
 	// The same print, its currency edited by hand to GBP: refused.
-	for _, row := range rows {
-		if row[0].Text == "row" && row[1].Text == "A" {
-			row[2].Text = `[2,"Pro","2025-01-01","","100",` + `"` + strconv.FormatUint(prints[0].Hash, 16) + `","GBP"]`
+	if rows[1][0].Text != "A" || !strings.HasSuffix(rows[1][2].Text, ",EUR") {
+		t.Fatalf("A's row is %v, want its print in column C", rows[1])
+	}
+	rows[1][2].Text = strings.TrimSuffix(rows[1][2].Text, "EUR") + "GBP"
+	if _, err := DecodeHistory(&table{rows: rows}); err == nil || !strings.Contains(err.Error(), "row 2") {
+		t.Errorf("a print whose currency no longer matches its hash: err = %v, want an error naming row 2", err)
+	}
+}
+
+// TestHistoryTabLayout pins the layout the docs describe: one row per
+// customer, the months in the header, change points in B, prints in C,
+// values escaped.
+func TestHistoryTabLayout(t *testing.T) {
+	p := func(row int, customer, plan, start, end, mrr, currency string) calc.RowPrint {
+		e := calc.NoEnd
+		if end != "" {
+			e = date(end)
+		}
+		r := calc.RowPrint{Row: row, Customer: customer, Plan: plan, Start: date(start), End: e, MRR: fx(mrr), Currency: currency}
+		r.Hash = r.ContentHash()
+		return r
+	}
+	prints := []calc.RowPrint{
+		p(2, "C001", "Starter", "2025-04-01", "2025-09-30", "100", ""),
+		p(3, "Acme, Inc; 50%", "Pro plan", "2025-04-10", "", "324.5", "EUR"),
+		p(4, "C001", "Pro", "2025-10-01", "", "299", ""),
+		p(5, "C003", "Team", "2026-03-01", "", "99", ""),
+	}
+	h, err := calc.NewHistory(calc.MonthOf(2026, 2), []calc.HistoryEntry{
+		{Customer: "C001", Month: calc.MonthOf(2025, 4), MRR: fx("100")},
+		{Customer: "C001", Month: calc.MonthOf(2025, 10), MRR: fx("299")},
+		{Customer: "Acme, Inc; 50%", Month: calc.MonthOf(2025, 4), MRR: fx("351.49")},
+		{Customer: "Gone", Month: calc.MonthOf(2025, 4), MRR: fx("0.000000001")},
+		{Customer: "Gone", Month: calc.MonthOf(2025, 6), MRR: 0},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	books := calc.Books{History: h, Prints: prints, Closed: calc.MonthOf(2025, 12)}
+	got := tabGrid(HistoryTab(books))
+	h16 := func(p calc.RowPrint) string { return strconv.FormatUint(p.Hash, 16) }
+	want := [][]string{
+		{"Customer", "MRR through 2026-02, closed 2025-12", "Rows"},
+		{"Acme%2C%20Inc%3B%2050%25", "2025-04:351.49", "3,Pro%20plan,2025-04-10,,324.5," + h16(prints[1]) + ",EUR"},
+		{"C001", "2025-04:100;2025-10:299", "2,Starter,2025-04-01,2025-09-30,100," + h16(prints[0]) + ";4,Pro,2025-10-01,,299," + h16(prints[2])},
+		{"C003", "", "5,Team,2026-03-01,,99," + h16(prints[3])},
+		{"Gone", "2025-04:0.000000001;2025-06:0"},
+	}
+	if diff := cmp.Diff(want, gridTexts(got)); diff != "" {
+		t.Errorf("history tab (-want +got):\n%s", diff)
+	}
+	back, err := DecodeHistory(&table{rows: got})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&books, back); diff != "" {
+		t.Errorf("read back (-want +got):\n%s", diff)
+	}
+}
+
+func gridTexts(rows [][]Cell) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		for _, c := range r {
+			out[i] = append(out[i], c.Text)
 		}
 	}
-	if _, err := DecodeHistory(&table{rows: rows}); err == nil {
-		t.Error("a print whose currency no longer matches its hash was read")
+	return out
+}
+
+// randomText is a value made to break a codec: separators of every layout,
+// quotes, blanks at either end, newlines, control characters, escapes,
+// formulas, non-ASCII text and bytes that are not UTF-8.
+func randomText(r *rand.Rand, maxLen int) string {
+	pieces := []string{"a", "Z", "7", ",", ";", ":", "%", "%2C", "~", "\"", "'", " ", "\t", "\n", "\r\n", "\x00", "\x7f",
+		"=1+1", "é", "日本", "🙂", "\u00a0", "\u2028", "\ufeff", "\ufffd", "\xff", "[", "]", "\\", "-", "0"}
+	n := r.IntN(maxLen + 1)
+	var b strings.Builder
+	for range n {
+		b.WriteString(pieces[r.IntN(len(pieces))])
+	}
+	return b.String()
+}
+
+// randomBooks returns books with up to customers customers, some of them
+// with hundreds of change points or prints.
+func randomBooks(r *rand.Rand, customers int) calc.Books {
+	through := calc.MonthOf(2020, 1) + calc.Month(r.IntN(120))
+	ids := map[string]bool{}
+	var entries []calc.HistoryEntry
+	var prints []calc.RowPrint
+	for range customers {
+		id := randomText(r, 12)
+		if id == "" || ids[id] {
+			continue
+		}
+		ids[id] = true
+		points, rows := r.IntN(4), r.IntN(4)
+		if r.IntN(8) == 0 {
+			points, rows = r.IntN(600), r.IntN(400) // hundreds of each
+		}
+		m := through - calc.Month(r.IntN(700))
+		for range points {
+			if m > through {
+				break
+			}
+			mrr := calc.Fixed(r.Int64N(1_000_000_000_000_000))
+			switch r.IntN(4) {
+			case 0:
+				mrr = 0
+			case 1:
+				mrr = calc.Fixed(r.Int64N(100_000)) * calc.One / 100 // cents
+			case 2:
+				mrr = math.MaxInt64 - calc.Fixed(r.Int64N(3))
+			}
+			entries = append(entries, calc.HistoryEntry{Customer: id, Month: m, MRR: mrr})
+			m += 1 + calc.Month(r.IntN(3))
+		}
+		for range rows {
+			start := calc.DateOf(2000, 1, 1) + calc.Date(r.IntN(12000))
+			p := calc.RowPrint{Customer: id, Plan: randomText(r, 8), Start: start, End: calc.NoEnd, MRR: calc.Fixed(r.Int64N(math.MaxInt64))}
+			if r.IntN(2) == 0 {
+				p.End = start + calc.Date(r.IntN(900))
+			}
+			if r.IntN(3) == 0 {
+				p.Currency = randomText(r, 4)
+			}
+			if r.IntN(5) == 0 {
+				p.Plan = strings.Repeat(randomText(r, 3), r.IntN(300)) // a long plan, to be cut
+			}
+			p.Hash = p.ContentHash()
+			prints = append(prints, p)
+		}
+	}
+	// Rows are numbered in the order the sheet has them, customers
+	// interleaved.
+	r.Shuffle(len(prints), func(i, j int) { prints[i], prints[j] = prints[j], prints[i] })
+	row := 1
+	for i := range prints {
+		row += 1 + r.IntN(3)
+		prints[i].Row = row
+	}
+	h, err := calc.NewHistory(through, entries)
+	if err != nil {
+		panic(err)
+	}
+	b := calc.Books{History: h, Prints: prints}
+	if r.IntN(2) == 0 {
+		b.Closed = through - calc.Month(r.IntN(24))
+	}
+	return b
+}
+
+// checkHistoryTab checks what every history tab must be: cells within the
+// limit, valid UTF-8 that no trimming changes, one row per customer and a
+// header, and the books read back exactly.
+func checkHistoryTab(t *testing.T, b calc.Books, tab Tab, limit int) {
+	t.Helper()
+	customers := map[string]bool{}
+	for _, e := range b.History.Entries {
+		customers[e.Customer] = true
+	}
+	for _, p := range b.Prints {
+		customers[p.Customer] = true
+	}
+	if len(tab.Rows) != len(customers) {
+		t.Errorf("%d rows below the header, want one per customer, %d", len(tab.Rows), len(customers))
+	}
+	for i, row := range tab.Rows {
+		if len(row) > len(tab.Columns) {
+			t.Errorf("row %d has %d cells, more than the %d columns", i+2, len(row), len(tab.Columns))
+		}
+		for j, c := range row {
+			if len(c.Text) > limit || !utf8.ValidString(c.Text) || strings.TrimSpace(c.Text) != c.Text || c.Kind == Number {
+				t.Fatalf("row %d, cell %d: %d bytes %q, want text of at most %d bytes, valid UTF-8, no blanks at the ends", i+2, j, len(c.Text), c.Text, limit)
+			}
+		}
+	}
+	got, err := DecodeHistory(&table{rows: tabGrid(tab)})
+	if err != nil {
+		t.Fatalf("DecodeHistory: %v", err)
+	}
+	// Compared field by field first: cmp.Diff on large books is slow.
+	if got.Closed == b.Closed && got.History.Through == b.History.Through &&
+		slices.Equal(got.History.Entries, b.History.Entries) && slices.Equal(got.Prints, b.Prints) {
+		return
+	}
+	t.Fatalf("books read back (-want +got):\n%s", cmp.Diff(&b, got))
+}
+
+// TestHistoryTabRoundTripProperty: random books, with hostile IDs, plans
+// and currencies, customers with hundreds of change points and prints,
+// extreme amounts and cells small enough that records are cut into pieces,
+// read back exactly.
+func TestHistoryTabRoundTripProperty(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 2))
+	cut, wide := 0, 0
+	for i := range 150 {
+		b := randomBooks(r, r.IntN(30))
+		limit := []int{16, 40, 100, 1000, historyCellBytes}[i%5]
+		tab := historyTab(b, limit)
+		checkHistoryTab(t, b, tab, limit)
+		if t.Failed() {
+			t.Fatalf("case %d, limit %d", i, limit)
+		}
+		for _, row := range tab.Rows {
+			if slices.ContainsFunc(row, func(c Cell) bool { return strings.HasSuffix(c.Text, "~") }) {
+				cut++
+			}
+		}
+		if len(tab.Columns) > 3 {
+			wide++
+		}
+	}
+	// The cases cut records into pieces and go on in more columns often.
+	if cut < 200 || wide < 50 {
+		t.Errorf("%d rows with cut records, %d tabs wider than three columns; want many of each", cut, wide)
+	}
+}
+
+// TestHistoryTabLongCustomer: a customer whose records fill many cells goes
+// on in more columns of its row, not in more rows.
+func TestHistoryTabLongCustomer(t *testing.T) {
+	var prints []calc.RowPrint
+	var entries []calc.HistoryEntry
+	for i := range 3000 {
+		p := calc.RowPrint{Row: i + 2, Customer: "Big, Inc", Plan: "Enterprise; yearly", Start: calc.DateOf(2001, 1, 1) + calc.Date(i), End: calc.NoEnd, MRR: calc.Fixed(i) * calc.One / 7}
+		p.Hash = p.ContentHash()
+		prints = append(prints, p)
+		entries = append(entries, calc.HistoryEntry{Customer: "Big, Inc", Month: calc.MonthOf(1750, 1) + calc.Month(i), MRR: calc.Fixed(i+1) * calc.One / 3})
+	}
+	long := strings.Repeat("日本,\n", 20_000) // an ID escaped to more than a cell
+	prints = append(prints, calc.RowPrint{Row: 5000, Customer: long, Plan: strings.Repeat("%", 40_000), Start: calc.DateOf(2025, 1, 1), End: calc.NoEnd, MRR: calc.One})
+	prints[len(prints)-1].Hash = prints[len(prints)-1].ContentHash()
+	h, err := calc.NewHistory(calc.MonthOf(2026, 2), entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := calc.Books{History: h, Prints: prints}
+	tab := HistoryTab(b)
+	checkHistoryTab(t, b, tab, historyCellBytes)
+	if len(tab.Rows) != 2 || len(tab.Columns) < 4 {
+		t.Errorf("%d rows, %d columns; want 2 rows, the long ones going on in more columns", len(tab.Rows), len(tab.Columns))
+	}
+}
+
+// TestAppendFixed: the amounts are Fixed.String's exact text.
+func TestAppendFixed(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	cases := []calc.Fixed{0, 1, -1, calc.One, -calc.One, 10 * calc.One, calc.One / 100, math.MaxInt64, math.MinInt64, 123_456_789_012}
+	for range 10_000 {
+		cases = append(cases, calc.Fixed(r.Uint64()), calc.Fixed(r.Int64N(1e12))*calc.One/100)
+	}
+	for _, f := range cases {
+		if got := string(appendFixed(nil, f)); got != f.String() {
+			t.Fatalf("appendFixed(%d) = %s, want %s", int64(f), got, f.String())
+		}
+	}
+}
+
+// readHistoryFixture reads a history tab kept in testdata as CSV.
+func readHistoryFixture(t *testing.T, name string) *calc.Books {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := DecodeHistory(NewCSVReader(f))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return b
+}
+
+// TestHistoryTabOldLayout reads history tabs in the layout before today's,
+// as syncs of the fixture wrote them (history_v1.csv, as of 2026-03-15 with
+// the books closed through 2026-02; history_v0.csv, the same with amounts
+// kept to 10⁻⁹ as before MRR was rounded to the cent): they are the books
+// of the fixture, and written again in today's layout they read back the
+// same.
+func TestHistoryTabOldLayout(t *testing.T) {
+	subs, err := os.Open("../testdata/fixture/subscriptions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer subs.Close()
+	rates, err := os.Open("../testdata/fixture/fx.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rates.Close()
+	l, err := ReadCSV(subs, rates, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := calc.DateOf(2026, 3, 15)
+	want := calc.Books{History: l.Book.Compute(asOf).History(calc.LastClosed(asOf)), Prints: l.Book.Prints(), Closed: calc.MonthOf(2026, 2)}
+
+	v1 := readHistoryFixture(t, "history_v1.csv")
+	if diff := cmp.Diff(&want, v1); diff != "" {
+		t.Errorf("history_v1.csv (-the fixture's books +read):\n%s", diff)
+	}
+	v0 := readHistoryFixture(t, "history_v0.csv")
+	if got := v0.History.At("C001", calc.MonthOf(2025, 6)); got.String() != "149.000000001" {
+		t.Errorf("history_v0.csv: C001 in June 2025 = %s, want the exact 149.000000001", got)
+	}
+	if diff := cmp.Diff(v1.Prints, v0.Prints); diff != "" || v0.Closed != v1.Closed || len(v0.History.Entries) != len(v1.History.Entries) {
+		t.Errorf("history_v0.csv differs from history_v1.csv beyond its amounts: %s", diff)
+	}
+	for _, b := range []*calc.Books{v1, v0} {
+		tab := HistoryTab(*b)
+		checkHistoryTab(t, *b, tab, historyCellBytes)
+		if tab.Columns[0].Title != "Customer" {
+			t.Errorf("written again with header %q, want today's layout", tab.Columns[0].Title)
+		}
+	}
+}
+
+// TestDecodeHistoryRefuses names the row and the reason of a damaged tab.
+func TestDecodeHistoryRefuses(t *testing.T) {
+	header := texts("Customer", "MRR through 2026-02", "Rows")
+	for _, tt := range []struct {
+		name string
+		rows [][]Cell
+		want string
+	}{
+		{"unknown header", [][]Cell{texts("Name", "Value")}, `row 1: the header "Name", "Value"`},
+		{"bad months", [][]Cell{texts("Customer", "MRR through soon")}, "row 1: the header"},
+		{"bad change point", [][]Cell{header, texts("A", "2025-01 100")}, `row 2: "2025-01 100" is not MONTH:AMOUNT`},
+		{"bad amount", [][]Cell{header, texts("A", "2025-01:ten")}, `row 2: "2025-01:ten"`},
+		{"bad escape", [][]Cell{header, texts("A%2", "2025-01:1")}, "row 2"},
+		{"cut record without its end", [][]Cell{header, texts("A", "2025-01:1~")}, "row 2: the last cell ends with ~"},
+		{"empty record", [][]Cell{header, texts("A", "2025-01:1;;2025-02:2")}, "row 2: a record is empty"},
+		{"short print", [][]Cell{header, texts("A", "", "2,Pro,2025-01-01,,100")}, "row 2"},
+		{"month after through", [][]Cell{header, texts("A", "2026-05:1")}, "after the last closed month"},
+	} {
+		_, err := DecodeHistory(&table{rows: tt.rows})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want one saying %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestHistoryTabRows: the history of a book never has more rows than the
+// sheet it records (a header and one row per customer, and a customer has
+// at least one paying row), on generated sheets of several sizes and on
+// the fixture.
+func TestHistoryTabRows(t *testing.T) {
+	for _, n := range []int{1, 7, 100, 5_000} { // and 100k in TestHistoryTabGenerated100k
+		g := generatedBooks(t, n)
+		tab := HistoryTab(g.books)
+		if got := 1 + len(tab.Rows); got > g.rows+1 {
+			t.Errorf("%d source rows: the history has %d rows, more than the source's %d and a header", n, got, g.rows)
+		}
+		checkHistoryTab(t, g.books, tab, historyCellBytes)
+	}
+}
+
+// TestHistoryTabGenerated100k: the history of a generated 100k-row sheet
+// (20,000 customers) is one row per customer and a header, three columns,
+// and no cell near the limit.
+func TestHistoryTabGenerated100k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads a generated 100k-row sheet")
+	}
+	g := generatedBooks(t, 100_000)
+	tab := HistoryTab(g.books)
+	s := sizeOf(tab)
+	t.Logf("100k rows: history of %d rows, %d cells, %d bytes, largest cell %d bytes", s.rows, s.cells, s.bytes, s.largest)
+	if s.rows > 20_001 || len(tab.Columns) != 3 || s.largest > 1_000 {
+		t.Errorf("history of %d rows, %d columns, largest cell %d bytes; want at most 20,001 rows, 3 columns, cells under 1,000 bytes", s.rows, len(tab.Columns), s.largest)
+	}
+	checkHistoryTab(t, g.books, tab, historyCellBytes)
+}
+
+// TestAppendDate: dates and months are written as calc writes them.
+func TestAppendDate(t *testing.T) {
+	var days []calc.Date
+	for d := calc.DateOf(1899, 1, 1); d < calc.DateOf(2101, 1, 1); d++ {
+		days = append(days, d)
+	}
+	for d := calc.DateOf(1, 1, 1) - 400; d < calc.DateOf(10001, 1, 1); d += 101 {
+		days = append(days, d)
+	}
+	for _, d := range days {
+		if got := string(appendDate(nil, d)); got != d.String() {
+			t.Fatalf("appendDate(%d) = %s, want %s", int(d), got, d.String())
+		}
+		if m := d.Month(); string(appendMonth(nil, m)) != m.String() {
+			t.Fatalf("appendMonth(%d) = %s, want %s", int(m), appendMonth(nil, m), m.String())
+		}
 	}
 }

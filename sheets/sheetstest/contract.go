@@ -45,6 +45,7 @@ func RunContract(t *testing.T, open func(t *testing.T, seed []Seed) Store) {
 	t.Run("Layout", func(t *testing.T) { contractLayout(t, open) })
 	t.Run("Load", func(t *testing.T) { contractLoad(t, open) })
 	t.Run("WriteReadsBack", func(t *testing.T) { contractWrite(t, open) })
+	t.Run("HistoryReadsBack", func(t *testing.T) { contractHistory(t, open) })
 	t.Run("WriteRefusesPersonsTab", func(t *testing.T) { contractConflict(t, open) })
 	t.Run("WriteAllOrNothing", func(t *testing.T) { contractAtomic(t, open) })
 	t.Run("Ledger", func(t *testing.T) { contractLedger(t, open) })
@@ -389,5 +390,42 @@ func contractLedger(t *testing.T, open func(*testing.T, []Seed) Store) {
 	}
 	if !slices.ContainsFunc(visible(t, s), func(tab sheets.TabInfo) bool { return tab.Role == sheets.RoleSummary }) {
 		t.Error("the claims lost the bot's summary tab")
+	}
+}
+
+// contractHistory writes a history tab whose IDs and plans look like
+// formulas, numbers, dates and the tab's own separators, with a customer
+// whose records fill more than a cell, and reads the same books back.
+func contractHistory(t *testing.T, open func(*testing.T, []Seed) Store) {
+	ctx := context.Background()
+	s := open(t, ContractSeed())
+	ids := []string{"=1+1", "00123", "'quoted", "Acme, Inc; \"50%\"", "line\nbreak", " padded ", "日本~🙂", "2025-04:100", "+44 20", "TRUE"}
+	var entries []calc.HistoryEntry
+	var prints []calc.RowPrint
+	for i, id := range ids {
+		entries = append(entries,
+			calc.HistoryEntry{Customer: id, Month: calc.MonthOf(2025, 1), MRR: calc.Fixed(i+1) * calc.One / 3},
+			calc.HistoryEntry{Customer: id, Month: calc.MonthOf(2025, 2), MRR: 0})
+		prints = append(prints, calc.RowPrint{Row: 3 + i, Customer: id, Plan: ids[len(ids)-1-i], Start: calc.DateOf(2025, 1, 1), End: calc.NoEnd, MRR: calc.Fixed(i+1) * calc.One / 3})
+	}
+	// A plan of 40,000 characters: its record is cut across cells.
+	prints = append(prints, calc.RowPrint{Row: 20, Customer: "big", Plan: strings.Repeat("=;,~%", 8000), Start: calc.DateOf(2025, 1, 1), End: calc.DateOf(2025, 12, 31), MRR: calc.One, Currency: "EUR"})
+	for i := range prints {
+		prints[i].Hash = prints[i].ContentHash()
+	}
+	h, err := calc.NewHistory(calc.MonthOf(2025, 2), entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	books := calc.Books{History: h, Prints: prints, Closed: calc.MonthOf(2025, 1)}
+	if _, err := s.Write(ctx, []sheets.Tab{sheets.HistoryTab(books)}); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	l := load(t, s, "")
+	if l.Books == nil {
+		t.Fatal("Books = nil after writing the history tab")
+	}
+	if diff := cmp.Diff(books, *l.Books); diff != "" {
+		t.Errorf("history read back (-want +got):\n%s", diff)
 	}
 }
