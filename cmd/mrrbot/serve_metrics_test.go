@@ -12,12 +12,14 @@ import (
 )
 
 // TestServeMetrics scrapes /metrics after a /mrr sync that met a Sheets
-// 503 and a Slack rate limit, and after a forged command.
+// 503 and a Slack rate limit, and after a forged command. The figures
+// computed at start are a refresh, not a sync. (--cache 1h keeps the
+// next check out of the test.)
 func TestServeMetrics(t *testing.T) {
 	sheetsSrv := sheetstest.New(t)
 	fixtureSheet(t, sheetsSrv)
 	slackSrv := slacktest.New(t)
-	addr, _ := serving(t, serveEnv(sheetsSrv, slackSrv))
+	addr, _ := serving(t, serveEnv(sheetsSrv, slackSrv), "--cache", "1h")
 
 	forged, err := http.DefaultClient.Do(slashRequest(t, addr, "", slackSrv.ResponseURL("forged"), fixedNow, "not-the-secret"))
 	if err != nil {
@@ -60,6 +62,9 @@ func TestServeMetrics(t *testing.T) {
 		`mrrbot_slash_commands_total{command="unknown",result="refused"} 1`,
 		`mrrbot_digest_posts_total{result="posted"} 0`,
 		`mrrbot_mrr{currency="USD",report="default"} 2908.13`,
+		`mrrbot_refreshes_total{result="ok"} 1`,
+		`mrrbot_refreshes_total{result="error"} 0`,
+		`mrrbot_figures_read_timestamp_seconds{report="default"} 1.773576e+09`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %s", want)
