@@ -1,10 +1,13 @@
 package xlsx
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/mrrbot/mrrbot/calc/calctest"
 	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/xuri/excelize/v2"
 )
@@ -44,5 +47,48 @@ func BenchmarkRead(b *testing.B) {
 		if len(l.Errors) != 0 || l.Rows != 10_000 {
 			b.Fatalf("%d rows, errors %v", l.Rows, l.Errors)
 		}
+	}
+}
+
+// benchSizes are the rows of the workbook benchmarks: 10k and 100k, and
+// 1M (Excel's limit) when MRRBOT_BENCH_1M=1.
+func benchSizes() []int {
+	sizes := []int{10_000, 100_000}
+	if os.Getenv("MRRBOT_BENCH_1M") == "1" {
+		sizes = append(sizes, 1_000_000)
+	}
+	return sizes
+}
+
+// BenchmarkReadWorkbook reads generated workbooks of typed cells (see
+// generatedBook) with Read, beside reading the same rows as CSV.
+func BenchmarkReadWorkbook(b *testing.B) {
+	for _, n := range benchSizes() {
+		path := generatedBook(b, n)
+		var subs, fx bytes.Buffer
+		if err := calctest.WriteCSV(&subs, n, 1); err != nil {
+			b.Fatal(err)
+		}
+		if err := calctest.WriteFXCSV(&fx); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("rows=%d/csv", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				l, err := sheets.ReadCSV(bytes.NewReader(subs.Bytes()), bytes.NewReader(fx.Bytes()), sheets.Options{})
+				if err != nil || l.Rows != n {
+					b.Fatalf("%v rows, %v", l.Rows, err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("rows=%d/xlsx", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				l, err := Read(path, sheets.Options{})
+				if err != nil || l.Rows != n {
+					b.Fatalf("%v rows, %v", l.Rows, err)
+				}
+			}
+		})
 	}
 }
