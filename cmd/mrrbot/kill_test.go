@@ -15,7 +15,7 @@ import (
 
 // generatedWorkbook writes n generated subscription rows into a workbook,
 // as text cells.
-func generatedWorkbook(t *testing.T, n int) string {
+func generatedWorkbook(t testing.TB, n int) string {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()

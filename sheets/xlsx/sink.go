@@ -2,7 +2,9 @@ package xlsx
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/shopspring/decimal"
@@ -547,9 +550,14 @@ func defaultPattern(f sheets.Format) string {
 	return ""
 }
 
-// write fills the empty tab t.Name with t.
+// write fills the empty tab t.Name with t. Its columns, header, frozen
+// rows, chart and colour scales go through excelize's model of the tab;
+// its rows are then written into the tab's part as XML (see
+// [tabWriter.appendRows]): excelize's model takes about 650 bytes of
+// memory a cell, and a tab of a million rows would not fit.
 func (w *tabWriter) write(t *sheets.Tab) error {
 	f, sheet := w.f, t.Name
+	colStyles := make([]int, len(t.Columns))
 	for i, col := range t.Columns {
 		letter := sheets.ColumnLetter(i)
 		if col.Width > 0 {
@@ -566,6 +574,7 @@ func (w *tabWriter) write(t *sheets.Tab) error {
 			if err := f.SetColStyle(sheet, letter, id); err != nil {
 				return fmt.Errorf("column %q: %w", col.Title, err)
 			}
+			colStyles[i] = id
 		}
 	}
 	for i, col := range t.Columns {
@@ -578,14 +587,6 @@ func (w *tabWriter) write(t *sheets.Tab) error {
 		last, _ := excelize.CoordinatesToCellName(n, 1)
 		if err := f.SetCellStyle(sheet, "A1", last, w.bold); err != nil {
 			return fmt.Errorf("header: %w", err)
-		}
-	}
-	for r, row := range t.Rows {
-		for c, cell := range row {
-			ref, _ := excelize.CoordinatesToCellName(c+1, r+2)
-			if err := w.cell(sheet, ref, t.Columns[c], cell); err != nil {
-				return fmt.Errorf("row %d, column %q: %w", r+2, t.Columns[c].Title, err)
-			}
 		}
 	}
 	if t.FrozenRows > 0 {
@@ -607,7 +608,7 @@ func (w *tabWriter) write(t *sheets.Tab) error {
 			return fmt.Errorf("colour scale %d: %w", i+1, err)
 		}
 	}
-	return nil
+	return w.appendRows(t, colStyles)
 }
 
 // colorScale adds s to the tab as a colour scale rule. The tab is fresh
@@ -633,45 +634,279 @@ func (w *tabWriter) colorScale(sheet string, s *sheets.ColorScale) error {
 	return w.f.SetConditionalFormat(sheet, first+":"+last, []excelize.ConditionalFormatOptions{opt})
 }
 
-// cell writes one typed cell.
-func (w *tabWriter) cell(sheet, ref string, col sheets.TabColumn, c sheets.Cell) error {
-	switch c.Kind {
-	case sheets.Text:
-		return w.text(sheet, ref, c.Text)
-	case sheets.Bool:
-		// The tab was checked: the text is TRUE or FALSE, in any case.
-		return w.f.SetCellBool(sheet, ref, strings.EqualFold(c.Text, "TRUE"))
-	case sheets.Number:
-		lit, err := sheets.NumberLiteral(c.Text)
-		if err != nil {
-			return err
-		}
-		format := c.Format
-		if format == sheets.FormatNone {
-			format = col.Format
-		}
-		if format == sheets.FormatDate && w.date1904 {
-			// Serial days of the 1904 date system start 1462 days later.
-			d, err := decimal.NewFromString(lit)
-			if err != nil {
-				return fmt.Errorf("%q is not a number", c.Text)
-			}
-			lit = d.Sub(decimal.NewFromInt(1462)).String()
-		}
-		if err := w.f.SetCellDefault(sheet, ref, lit); err != nil {
-			return err
-		}
-		if col.Pattern == "" {
-			if p := defaultPattern(format); p != "" {
-				id, err := w.style(p, col.Wrap)
-				if err != nil {
-					return err
-				}
-				return w.f.SetCellStyle(sheet, ref, ref, id)
-			}
+// appendRows writes the rows of t, which excelize holds with its header
+// only, into the tab's part. excelize's model of the tab is encoded as
+// excelize would encode it when saving, the rows put in its sheetData, and
+// the part handed back to excelize as bytes that it copies into the saved
+// workbook as they are, as it does every tab it never parsed.
+//
+// Cells are written as excelize wrote them one by one before: a Number
+// from its exact literal with its column's style (or, in a column with no
+// pattern, the default pattern of its format), a Bool as a boolean, Text
+// as an inline string, never a formula nor a number; Empty cells and
+// empty texts are left out.
+func (w *tabWriter) appendRows(t *sheets.Tab, colStyles []int) error {
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	part, err := w.sheetPart(t.Name)
+	if err != nil {
+		return err
+	}
+	ws, ok := w.f.Sheet.Load(part)
+	if !ok {
+		return errors.New("the tab's part was not read")
+	}
+	var buf bytes.Buffer
+	if err := xml.NewEncoder(&buf).Encode(ws); err != nil {
+		return err
+	}
+	// The worksheet with its header, as excelize saves it: its root with
+	// the namespaces of the part it was read from (the fresh part of
+	// resetSheet, or excelize's own for a new tab), and relationship ids
+	// in the r: prefix.
+	head := buf.Bytes()
+	head = bytes.Replace(head, []byte(`xmlns="`+excelize.NameSpaceSpreadSheet.Value+`">`), []byte(worksheetNamespaces), 1)
+	head = bytes.ReplaceAll(head, []byte(`xmlns:relationships="`+excelize.SourceRelationship.Value+`" relationships`), []byte("r"))
+	end := bytes.Index(head, []byte("</sheetData>"))
+	if end < 0 {
+		return errors.New("the tab has no sheetData")
+	}
+	out := make([]byte, 0, len(head)+len(t.Rows)*len(t.Columns)*24)
+	out = append(out, xml.Header...)
+	out = append(out, head[:end]...)
+	if out, err = w.appendRowsXML(out, t, colStyles); err != nil {
+		return err
+	}
+	out = append(out, head[end:]...)
+	w.f.Sheet.Delete(part)
+	w.f.Pkg.Store(part, out)
+	return nil
+}
+
+// worksheetNamespaces ends the start tag of a worksheet written by
+// appendRows.
+const worksheetNamespaces = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
+	`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`
+
+// sheetPart returns the part that holds the tab named sheet.
+func (w *tabWriter) sheetPart(sheet string) (string, error) {
+	var rid string
+	for _, s := range w.f.WorkBook.Sheets.Sheet {
+		if s.Name == sheet {
+			rid = s.ID
 		}
 	}
-	return nil
+	if rid == "" {
+		return "", errors.New("the workbook does not list the tab")
+	}
+	p, err := newPackage(w.f)
+	if err != nil {
+		return "", err
+	}
+	// excelize holds the workbook's relationships parsed once it has
+	// added a tab; they are read from there when they are.
+	if v, ok := w.f.Relationships.Load(relsName(p.book)); ok {
+		data, err := xml.Marshal(v)
+		if err != nil {
+			return "", err
+		}
+		var doc xmlRels
+		if err := xml.Unmarshal(data, &doc); err != nil {
+			return "", err
+		}
+		for _, r := range doc.Rels {
+			if r.ID == rid {
+				return resolvePart(p.book, r.Target), nil
+			}
+		}
+		return "", errors.New("the workbook does not say which part holds the tab")
+	}
+	part, ok := p.sheets[rid]
+	if !ok {
+		return "", errors.New("the workbook does not say which part holds the tab")
+	}
+	return part, nil
+}
+
+// appendRowsXML appends the rows of t to b as sheetData's XML.
+func (w *tabWriter) appendRowsXML(b []byte, t *sheets.Tab, colStyles []int) ([]byte, error) {
+	letters := make([]string, len(t.Columns))
+	for i := range letters {
+		letters[i] = sheets.ColumnLetter(i)
+	}
+	for r, row := range t.Rows {
+		n := strconv.Itoa(r + 2)
+		b = append(b, `<row r="`...)
+		b = append(b, n...)
+		b = append(b, `">`...)
+		for c, cell := range row {
+			col := t.Columns[c]
+			style := colStyles[c]
+			var kind, value string
+			switch cell.Kind {
+			case sheets.Text:
+				if cell.Text == "" {
+					continue
+				}
+				kind = "inlineStr"
+			case sheets.Bool:
+				// The tab was checked: the text is TRUE or FALSE, in any case.
+				kind, value = "b", "0"
+				if strings.EqualFold(cell.Text, "TRUE") {
+					value = "1"
+				}
+			case sheets.Number:
+				lit, err := w.literal(cell, col)
+				if err != nil {
+					return nil, fmt.Errorf("row %d, column %q: %w", r+2, col.Title, err)
+				}
+				value = lit
+				format := cell.Format
+				if format == sheets.FormatNone {
+					format = col.Format
+				}
+				if col.Pattern == "" {
+					if p := defaultPattern(format); p != "" {
+						if style, err = w.style(p, col.Wrap); err != nil {
+							return nil, fmt.Errorf("row %d, column %q: %w", r+2, col.Title, err)
+						}
+					}
+				}
+			default:
+				continue
+			}
+			b = append(b, `<c r="`...)
+			b = append(b, letters[c]...)
+			b = append(b, n...)
+			b = append(b, '"')
+			if style != 0 {
+				b = append(b, ` s="`...)
+				b = strconv.AppendInt(b, int64(style), 10)
+				b = append(b, '"')
+			}
+			if kind != "" {
+				b = append(b, ` t="`...)
+				b = append(b, kind...)
+				b = append(b, '"')
+			}
+			b = append(b, '>')
+			if kind == "inlineStr" {
+				b = appendInlineString(b, cell.Text)
+			} else {
+				b = append(b, `<v>`...)
+				b = append(b, value...)
+				b = append(b, `</v>`...)
+			}
+			b = append(b, `</c>`...)
+		}
+		b = append(b, `</row>`...)
+	}
+	return b, nil
+}
+
+// appendInlineString appends an inline string's element holding s, cut to
+// the spreadsheet's limit of a cell's characters, its spaces at either end
+// kept.
+func appendInlineString(b []byte, s string) []byte {
+	if len(s) > excelize.TotalCellChars {
+		s = cutUTF16(s, excelize.TotalCellChars)
+	}
+	b = append(b, `<is><t`...)
+	if first, last := s[0], s[len(s)-1]; isXMLSpace(first) || isXMLSpace(last) {
+		b = append(b, ` xml:space="preserve"`...)
+	}
+	b = append(b, '>')
+	b = appendEscaped(b, s)
+	return append(b, `</t></is>`...)
+}
+
+// cutUTF16 cuts s to at most n UTF-16 units, as spreadsheets count a
+// cell's characters.
+func cutUTF16(s string, n int) string {
+	units := 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if units+w > n {
+			return s[:i]
+		}
+		units += w
+	}
+	return s
+}
+
+// appendEscaped appends s escaped as XML text, as encoding/xml escapes it
+// (a character XML cannot hold becomes U+FFFD), but for line feeds and
+// tabs, which are kept. Text that spreadsheets would read as an escaped
+// character (_x000D_) is escaped itself (_x005F_x000D_), as excelize
+// writes it.
+func appendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '_' && escapedChar(s[i:]):
+				b = append(b, "_x005F_"...)
+			case c == '&':
+				b = append(b, "&amp;"...)
+			case c == '<':
+				b = append(b, "&lt;"...)
+			case c == '>':
+				b = append(b, "&gt;"...)
+			case c == '\r':
+				b = append(b, "&#xD;"...)
+			case c < 0x20 && c != '\n' && c != '\t':
+				b = append(b, "\uFFFD"...)
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r >= 0xFFFE && r <= 0xFFFF || r >= 0xD800 && r <= 0xDFFF {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}
+
+// escapedChar reports whether s starts with _xHHHH_, a character
+// escaped the way spreadsheets escape what XML cannot hold.
+func escapedChar(s string) bool {
+	if len(s) < 7 || s[1] != 'x' || s[6] != '_' {
+		return false
+	}
+	n, err := strconv.ParseUint(s[2:6], 16, 16)
+	return err == nil && (n < 0xD800 || n > 0xDFFF)
+}
+
+// literal returns the literal a Number cell is written with, a date
+// shifted to the workbook's date system.
+func (w *tabWriter) literal(c sheets.Cell, col sheets.TabColumn) (string, error) {
+	lit, err := sheets.NumberLiteral(c.Text)
+	if err != nil {
+		return "", err
+	}
+	format := c.Format
+	if format == sheets.FormatNone {
+		format = col.Format
+	}
+	if format == sheets.FormatDate && w.date1904 {
+		// Serial days of the 1904 date system start 1462 days later.
+		d, err := decimal.NewFromString(lit)
+		if err != nil {
+			return "", fmt.Errorf("%q is not a number", c.Text)
+		}
+		lit = d.Sub(decimal.NewFromInt(1462)).String()
+	}
+	return lit, nil
 }
 
 // text writes s as a string cell. A string that excelize would take for a
