@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -133,10 +134,25 @@ func writeLocked(path, target string, tabs []sheets.Tab, opts WriteOptions) (*sh
 	}
 	defer f.Close()
 
-	res, err := updateWorkbook(f.File, tabs, opts)
+	res, persons, err := updateWorkbook(f.File, tabs, opts)
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
+	// A person's tab is copied from the workbook as it is stored, not
+	// compressed again (see rawZip).
+	src, err := zip.OpenReader(target)
+	if err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	defer src.Close()
+	copied := make(map[string]*zip.File)
+	for _, zf := range src.File {
+		if persons[zf.Name] {
+			copied[zf.Name] = zf
+		}
+	}
+	parsed := func(name string) bool { _, ok := f.Sheet.Load(name); return ok }
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newRawZip(w, copied, parsed) })
 	if err := replaceFile(target, info.Mode().Perm(), func(w io.Writer) error { return f.Write(w) }); err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
@@ -267,11 +283,12 @@ type tabPlan struct {
 }
 
 // updateWorkbook writes tabs and the ledger entries of opts into f, in
-// memory.
-func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sheets.WriteResult, error) {
+// memory. It returns the parts that hold a person's tabs, which it left
+// alone.
+func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sheets.WriteResult, map[string]bool, error) {
 	entries, ledgerSheet, err := readLedger(f)
 	if err != nil {
-		return nil, fmt.Errorf("read tab %q: %w", ledgerTab, err)
+		return nil, nil, fmt.Errorf("read tab %q: %w", ledgerTab, err)
 	}
 	titles := f.GetSheetList()
 	// A record whose tab is gone is dropped: a person may later create a
@@ -285,20 +302,30 @@ func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sh
 	}
 	plans, err := planTabs(titles, entries, tabs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	parts, dropped, err := resetBotSheets(f, plans, ledgerSheet)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	bots := map[string]bool{ledgerSheet: true}
+	for _, p := range plans {
+		bots[p.sheet] = true
+	}
+	persons := make(map[string]bool)
+	for _, s := range f.WorkBook.Sheets.Sheet {
+		if part, ok := parts.sheets[s.ID]; ok && !bots[s.Name] {
+			persons[part] = true
+		}
 	}
 	w, err := newTabWriter(f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	states := make(map[string]string)
 	res, err := writePlans(f, w, plans, entries, states)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	maps.Copy(entries, opts.Ledger)
@@ -308,20 +335,20 @@ func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sh
 	if ledgerSheet == "" {
 		ledgerSheet = ledgerTab
 		if _, err := f.NewSheet(ledgerSheet); err != nil {
-			return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+			return nil, nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
 		}
 	}
 	if err := w.writeLedger(ledgerSheet, entries); err != nil {
-		return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+		return nil, nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
 	}
 	states[ledgerSheet] = "veryHidden"
 	if err := setStates(f, states); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := parts.dropOverrides(dropped); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return res, nil
+	return res, persons, nil
 }
 
 // resetBotSheets gives the bot's existing tabs, and its ledger tab,
