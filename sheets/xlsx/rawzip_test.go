@@ -69,7 +69,7 @@ func TestRawZipRefusesChangedPart(t *testing.T) {
 	}
 	for _, content := range []string{"<worksheet>old</worksheet>", "<worksheet>new</worksheet>"} {
 		var out bytes.Buffer
-		z := newRawZip(&out, map[string]*zip.File{zr.File[0].Name: zr.File[0]}, func(string) bool { return false })
+		z := newRawZip(&out, map[string]*zip.File{zr.File[0].Name: zr.File[0]}, nil, func(string) bool { return false })
 		pw, err := z.Create("xl/worksheets/sheet1.xml")
 		if err != nil {
 			t.Fatal(err)
@@ -87,5 +87,27 @@ func TestRawZipRefusesChangedPart(t *testing.T) {
 				t.Errorf("copied part reads %q", got)
 			}
 		}
+	}
+}
+
+// TestSinkWithStandIns runs the sink's tests with every tab but the
+// ledger given to excelize as a stand-in (as a tab of a megabyte or more
+// is): a person's tabs are copied as they were, and the bot's replaced.
+func TestSinkWithStandIns(t *testing.T) {
+	old := standInMin
+	standInMin = 1
+	t.Cleanup(func() { standInMin = old })
+	for name, test := range map[string]func(*testing.T){
+		"CreatesTabs":      TestWriteWorkbookCreatesTabs,
+		"ReplacesTabs":     TestWriteWorkbookReplacesTabs,
+		"LeavesOtherTabs":  TestWriteWorkbookLeavesOtherTabs,
+		"ChartAfterPerson": TestWriteWorkbookChartAfterPersons,
+		"Ledger":           TestWorkbookLedger,
+		"Hidden":           TestWriteWorkbookHidden,
+		"ColorScales":      TestWriteWorkbookColorScales,
+		"CopiesPersons":    TestWriteCopiesPersonsTabs,
+		"RowsXML":          TestWriteRowsXML,
+	} {
+		t.Run(name, test)
 	}
 }

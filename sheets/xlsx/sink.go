@@ -128,7 +128,11 @@ func writeLocked(path, target string, tabs []sheets.Tab, opts WriteOptions) (*sh
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
-	f, err := openExcel(target)
+	standIns, err := standInParts(target)
+	if err != nil {
+		return nil, err
+	}
+	f, err := openExcel(target, standIns)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +156,7 @@ func writeLocked(path, target string, tabs []sheets.Tab, opts WriteOptions) (*sh
 		}
 	}
 	parsed := func(name string) bool { _, ok := f.Sheet.Load(name); return ok }
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newRawZip(w, copied, parsed) })
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newRawZip(w, copied, standIns, parsed) })
 	if err := replaceFile(target, info.Mode().Perm(), func(w io.Writer) error { return f.Write(w) }); err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
