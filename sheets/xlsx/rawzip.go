@@ -33,6 +33,9 @@ type rawZip struct {
 	// parsed reports whether excelize has parsed a part, and so writes it
 	// anew.
 	parsed func(name string) bool
+	// rows are the bot's tabs whose rows are written here, in place of
+	// the stub excelize writes (see [tabWriter.appendRows]).
+	rows map[string]*rowsPart
 	// check is the part being copied, while excelize writes it.
 	check *partCheck
 }
@@ -76,6 +79,20 @@ var _ excelize.ZipWriter = (*rawZip)(nil)
 func (z *rawZip) Create(name string) (io.Writer, error) {
 	if err := z.finish(); err != nil {
 		return nil, err
+	}
+	if g, ok := z.rows[name]; ok {
+		if z.parsed(name) {
+			return nil, fmt.Errorf("part %s was read after its rows were written", name)
+		}
+		w, err := z.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		if err != nil {
+			return nil, err
+		}
+		if err := g.write(w); err != nil {
+			return nil, fmt.Errorf("part %s: %w", name, err)
+		}
+		z.check = &partCheck{name: name, wantCRC: crc32.ChecksumIEEE(g.stub), wantSize: uint64(len(g.stub)), crc: crc32.NewIEEE()}
+		return z.check, nil
 	}
 	standIn := z.standIns[name]
 	if f, ok := z.src[name]; ok {

@@ -138,7 +138,7 @@ func writeLocked(path, target string, tabs []sheets.Tab, opts WriteOptions) (*sh
 	}
 	defer f.Close()
 
-	res, persons, err := updateWorkbook(f.File, tabs, opts)
+	res, persons, rows, err := updateWorkbook(f.File, tabs, opts)
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
@@ -156,7 +156,11 @@ func writeLocked(path, target string, tabs []sheets.Tab, opts WriteOptions) (*sh
 		}
 	}
 	parsed := func(name string) bool { _, ok := f.Sheet.Load(name); return ok }
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newRawZip(w, copied, standIns, parsed) })
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		z := newRawZip(w, copied, standIns, parsed)
+		z.rows = rows
+		return z
+	})
 	if err := replaceFile(target, info.Mode().Perm(), func(w io.Writer) error { return f.Write(w) }); err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
@@ -288,11 +292,11 @@ type tabPlan struct {
 
 // updateWorkbook writes tabs and the ledger entries of opts into f, in
 // memory. It returns the parts that hold a person's tabs, which it left
-// alone.
-func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sheets.WriteResult, map[string]bool, error) {
+// alone, and the bot's tabs' rows to write as the workbook is saved.
+func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sheets.WriteResult, map[string]bool, map[string]*rowsPart, error) {
 	entries, ledgerSheet, err := readLedger(f)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read tab %q: %w", ledgerTab, err)
+		return nil, nil, nil, fmt.Errorf("read tab %q: %w", ledgerTab, err)
 	}
 	titles := f.GetSheetList()
 	// A record whose tab is gone is dropped: a person may later create a
@@ -306,11 +310,11 @@ func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sh
 	}
 	plans, err := planTabs(titles, entries, tabs)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	parts, dropped, err := resetBotSheets(f, plans, ledgerSheet)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	bots := map[string]bool{ledgerSheet: true}
 	for _, p := range plans {
@@ -324,12 +328,12 @@ func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sh
 	}
 	w, err := newTabWriter(f)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	states := make(map[string]string)
 	res, err := writePlans(f, w, plans, entries, states)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 
 	maps.Copy(entries, opts.Ledger)
@@ -339,20 +343,20 @@ func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sh
 	if ledgerSheet == "" {
 		ledgerSheet = ledgerTab
 		if _, err := f.NewSheet(ledgerSheet); err != nil {
-			return nil, nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+			return nil, nil, nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
 		}
 	}
 	if err := w.writeLedger(ledgerSheet, entries); err != nil {
-		return nil, nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+		return nil, nil, nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
 	}
 	states[ledgerSheet] = "veryHidden"
 	if err := setStates(f, states); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := parts.dropOverrides(dropped); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return res, persons, nil
+	return res, persons, w.rows, nil
 }
 
 // resetBotSheets gives the bot's existing tabs, and its ledger tab,
@@ -516,6 +520,18 @@ type tabWriter struct {
 	date1904 bool
 	bold     int
 	styles   map[cellStyle]int
+	// rows are the tabs' rows to write into their parts as the workbook
+	// is saved, by part (see [tabWriter.appendRows]).
+	rows map[string]*rowsPart
+}
+
+// rowsPart is a bot tab's part whose rows are written as the workbook is
+// saved: excelize holds stub, the part with the header only, and rawZip
+// writes the part with the rows in its place.
+type rowsPart struct {
+	stub []byte
+	// write writes the part with its rows.
+	write func(io.Writer) error
 }
 
 // cellStyle is what the writer sets of a cell's style: its number format
@@ -526,7 +542,7 @@ type cellStyle struct {
 }
 
 func newTabWriter(f *excelize.File) (*tabWriter, error) {
-	w := &tabWriter{f: f, styles: make(map[cellStyle]int)}
+	w := &tabWriter{f: f, styles: make(map[cellStyle]int), rows: make(map[string]*rowsPart)}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		w.date1904 = *props.Date1904
 	}
@@ -665,11 +681,13 @@ func (w *tabWriter) colorScale(sheet string, s *sheets.ColorScale) error {
 	return w.f.SetConditionalFormat(sheet, first+":"+last, []excelize.ConditionalFormatOptions{opt})
 }
 
-// appendRows writes the rows of t, which excelize holds with its header
-// only, into the tab's part. excelize's model of the tab is encoded as
-// excelize would encode it when saving, the rows put in its sheetData, and
-// the part handed back to excelize as bytes that it copies into the saved
-// workbook as they are, as it does every tab it never parsed.
+// appendRows has the rows of t, which excelize holds with its header
+// only, written into the tab's part as the workbook is saved. excelize's
+// model of the tab is encoded as excelize would encode it when saving,
+// and handed back to excelize as bytes (the stub) that it copies into the
+// saved workbook as they are, as it does every tab it never parsed; the
+// zip writer (rawZip) writes the part with the rows in their place,
+// streaming them from t, so that they are never held as XML.
 //
 // Cells are written as excelize wrote them one by one before: a Number
 // from its exact literal with its column's style (or, in a column with no
@@ -689,6 +707,7 @@ func (w *tabWriter) appendRows(t *sheets.Tab, colStyles []int) error {
 		return errors.New("the tab's part was not read")
 	}
 	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
 	if err := xml.NewEncoder(&buf).Encode(ws); err != nil {
 		return err
 	}
@@ -696,23 +715,48 @@ func (w *tabWriter) appendRows(t *sheets.Tab, colStyles []int) error {
 	// the namespaces of the part it was read from (the fresh part of
 	// resetSheet, or excelize's own for a new tab), and relationship ids
 	// in the r: prefix.
-	head := buf.Bytes()
-	head = bytes.Replace(head, []byte(`xmlns="`+excelize.NameSpaceSpreadSheet.Value+`">`), []byte(worksheetNamespaces), 1)
-	head = bytes.ReplaceAll(head, []byte(`xmlns:relationships="`+excelize.SourceRelationship.Value+`" relationships`), []byte("r"))
-	end := bytes.Index(head, []byte("</sheetData>"))
+	stub := buf.Bytes()
+	stub = bytes.Replace(stub, []byte(`xmlns="`+excelize.NameSpaceSpreadSheet.Value+`">`), []byte(worksheetNamespaces), 1)
+	stub = bytes.ReplaceAll(stub, []byte(`xmlns:relationships="`+excelize.SourceRelationship.Value+`" relationships`), []byte("r"))
+	end := bytes.Index(stub, []byte("</sheetData>"))
 	if end < 0 {
 		return errors.New("the tab has no sheetData")
 	}
-	out := make([]byte, 0, len(head)+len(t.Rows)*len(t.Columns)*24)
-	out = append(out, xml.Header...)
-	out = append(out, head[:end]...)
-	if out, err = w.appendRowsXML(out, t, colStyles); err != nil {
-		return err
+	// The styles of the cells are made now: the workbook's styles are
+	// saved before its tabs.
+	for _, row := range t.Rows {
+		for c, cell := range row {
+			if col := t.Columns[c]; cell.Kind == sheets.Number && col.Pattern == "" {
+				if p := defaultPattern(shownFormat(cell, col)); p != "" {
+					if _, err := w.style(p, col.Wrap); err != nil {
+						return err
+					}
+				}
+			}
+		}
 	}
-	out = append(out, head[end:]...)
 	w.f.Sheet.Delete(part)
-	w.f.Pkg.Store(part, out)
+	w.f.Pkg.Store(part, stub)
+	w.rows[part] = &rowsPart{stub: stub, write: func(out io.Writer) error {
+		if _, err := out.Write(stub[:end]); err != nil {
+			return err
+		}
+		if err := w.writeRowsXML(out, t, colStyles); err != nil {
+			return err
+		}
+		_, err := out.Write(stub[end:])
+		return err
+	}}
 	return nil
+}
+
+// shownFormat is the number format a Number cell is shown with: its own,
+// or its column's.
+func shownFormat(c sheets.Cell, col sheets.TabColumn) sheets.Format {
+	if c.Format == sheets.FormatNone {
+		return col.Format
+	}
+	return c.Format
 }
 
 // worksheetNamespaces ends the start tag of a worksheet written by
@@ -760,13 +804,20 @@ func (w *tabWriter) sheetPart(sheet string) (string, error) {
 	return part, nil
 }
 
-// appendRowsXML appends the rows of t to b as sheetData's XML.
-func (w *tabWriter) appendRowsXML(b []byte, t *sheets.Tab, colStyles []int) ([]byte, error) {
+// writeRowsXML writes the rows of t to out as sheetData's XML.
+func (w *tabWriter) writeRowsXML(out io.Writer, t *sheets.Tab, colStyles []int) error {
 	letters := make([]string, len(t.Columns))
 	for i := range letters {
 		letters[i] = sheets.ColumnLetter(i)
 	}
+	b := make([]byte, 0, 64<<10)
 	for r, row := range t.Rows {
+		if len(b) >= 48<<10 {
+			if _, err := out.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
 		n := strconv.Itoa(r + 2)
 		b = append(b, `<row r="`...)
 		b = append(b, n...)
@@ -790,18 +841,17 @@ func (w *tabWriter) appendRowsXML(b []byte, t *sheets.Tab, colStyles []int) ([]b
 			case sheets.Number:
 				lit, err := w.literal(cell, col)
 				if err != nil {
-					return nil, fmt.Errorf("row %d, column %q: %w", r+2, col.Title, err)
+					return fmt.Errorf("row %d, column %q: %w", r+2, col.Title, err)
 				}
 				value = lit
-				format := cell.Format
-				if format == sheets.FormatNone {
-					format = col.Format
-				}
 				if col.Pattern == "" {
-					if p := defaultPattern(format); p != "" {
-						if style, err = w.style(p, col.Wrap); err != nil {
-							return nil, fmt.Errorf("row %d, column %q: %w", r+2, col.Title, err)
+					if p := defaultPattern(shownFormat(cell, col)); p != "" {
+						// Made by appendRows.
+						id, ok := w.styles[cellStyle{p, col.Wrap}]
+						if !ok {
+							return fmt.Errorf("row %d, column %q: no style for %q", r+2, col.Title, p)
 						}
+						style = id
 					}
 				}
 			default:
@@ -833,7 +883,8 @@ func (w *tabWriter) appendRowsXML(b []byte, t *sheets.Tab, colStyles []int) ([]b
 		}
 		b = append(b, `</row>`...)
 	}
-	return b, nil
+	_, err := out.Write(b)
+	return err
 }
 
 // appendInlineString appends an inline string's element holding s, cut to
