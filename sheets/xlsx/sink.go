@@ -39,6 +39,8 @@ import (
 //     avoids the few excelize calls that parse every worksheet
 //     (SetSheetVisible, SetActiveSheet, DeleteSheet, MoveSheet). A bot tab
 //     is emptied by giving it a fresh worksheet part (parts.go).
+//   - A person's tab is copied into the new file as it was stored; the
+//     zip writer checks that excelize wrote it unchanged (rawzip.go).
 //   - The file is replaced atomically: the workbook is written to a
 //     temporary file beside it, synced, and renamed over it. On any error
 //     the file is left as it was.
