@@ -298,6 +298,32 @@ func (s *xmlScanner) skipPast(end string) error {
 	}
 }
 
+// simple reads, at s.pos, open, text with no markup in it, then close,
+// and returns the text, still escaped; ok is false, and nothing read, when
+// what follows is anything else. It is the common shape of a cell
+// (<v>12</v></c>), read without a token for each tag.
+func (s *xmlScanner) simple(open, close string) (text []byte, ok bool) {
+	if s.end-s.pos < 512 && !s.eof {
+		if _, err := s.more(); err != nil {
+			return nil, false
+		}
+	}
+	b := s.buf[s.pos:s.end]
+	if len(b) < len(open) || string(b[:len(open)]) != open {
+		return nil, false
+	}
+	i := bytes.IndexByte(b[len(open):], '<')
+	if i < 0 {
+		return nil, false
+	}
+	rest := b[len(open)+i:]
+	if len(rest) < len(close) || string(rest[:len(close)]) != close {
+		return nil, false
+	}
+	s.pos += len(open) + i + len(close)
+	return b[len(open) : len(open)+i], true
+}
+
 // skip reads up to the end of the element whose start tag was read last.
 func (s *xmlScanner) skip() error {
 	if s.empty {

@@ -756,7 +756,22 @@ func refColumnBytes(ref []byte) (int, bool) {
 // read by its cached result.
 func (r *tabReader) readCell(kind string, style, col, rowStyle int) (sheets.Cell, error) {
 	r.text, r.formula, r.inline = r.text[:0], r.formula[:0], r.inline[:0]
-	for inV, inF, done := false, false, r.s.empty; !done; {
+	done := r.s.empty
+	if !done {
+		// The common shapes first: a value, or an inline string.
+		var err error
+		if v, ok := r.s.simple("<v>", "</v></c>"); ok {
+			r.text, err = appendText(r.text, v)
+			done = true
+		} else if v, ok := r.s.simple("<is><t>", "</t></is></c>"); ok {
+			r.inline, err = appendText(r.inline, v)
+			done = true
+		}
+		if err != nil {
+			return sheets.Cell{}, r.s.syntax(r.s.pos, err.Error())
+		}
+	}
+	for inV, inF := false, false; !done; {
 		tok, err := r.s.next()
 		if err != nil {
 			if err == io.EOF {
