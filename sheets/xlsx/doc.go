@@ -9,8 +9,7 @@
 //
 // [Workbook] is all of that as a [sheets.Source] and a [sheets.Sink].
 //
-// This is the only package of mrrbot that imports excelize (besides
-// cmd/gensubs, which generates workbooks for measuring). Its version is
+// This is the only package of mrrbot that imports excelize. Its version is
 // pinned exactly in go.mod: the sink reaches below excelize's API into the
 // workbook's parts (parts.go), and the sink's tests, which check the
 // package it writes part by part, are what guard an upgrade.
