@@ -92,3 +92,46 @@ func BenchmarkReadWorkbook(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWriteWorkbook writes a tab of n rows of six cells (text, dates,
+// amounts, a count), as the history tab holds, into a generated workbook
+// of n subscription rows, a fresh copy each time.
+func BenchmarkWriteWorkbook(b *testing.B) {
+	for _, n := range benchSizes() {
+		src := generatedBook(b, n)
+		data, err := os.ReadFile(src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tab := sheets.Tab{
+			Name: "History",
+			Role: sheets.RoleIssues,
+			Columns: []sheets.TabColumn{
+				{Title: "Customer"}, {Title: "From", Format: sheets.FormatDate, Pattern: "yyyy-mm-dd"},
+				{Title: "To", Format: sheets.FormatDate}, {Title: "MRR", Format: sheets.FormatCurrency, Pattern: "#,##0.00"},
+				{Title: "Seats", Format: sheets.FormatNumber}, {Title: "Plan"},
+			},
+		}
+		for i := range n {
+			tab.Rows = append(tab.Rows, []sheets.Cell{
+				sheets.TextCell(fmt.Sprintf("C%d", 1000000+i/5)), sheets.NumberCell(fmt.Sprint(45000+i%900), sheets.FormatDate),
+				sheets.NumberCell(fmt.Sprint(45030+i%900), sheets.FormatDate), sheets.NumberCell(fmt.Sprintf("%d.%02d", i%5000, i%100), sheets.FormatCurrency),
+				sheets.IntCell(1 + i%20), sheets.TextCell([]string{"Starter", "Team", "Business"}[i%3]),
+			})
+		}
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			p := filepath.Join(b.TempDir(), "book.xlsx")
+			for b.Loop() {
+				b.StopTimer()
+				if err := os.WriteFile(p, data, 0o644); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := Write(p, []sheets.Tab{tab}, WriteOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
