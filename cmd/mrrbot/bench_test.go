@@ -149,3 +149,44 @@ func BenchmarkServeAnswer(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSyncWorkbook runs `mrrbot sync --workbook` on a generated
+// workbook of 10k and 100k subscription rows (1M with MRRBOT_BENCH_1M=1),
+// a fresh copy each time, beside `mrrbot compute --input` on the same rows
+// as CSV.
+func BenchmarkSyncWorkbook(b *testing.B) {
+	sizes := []int{10_000, 100_000}
+	if os.Getenv("MRRBOT_BENCH_1M") == "1" {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		book := generatedWorkbook(b, n)
+		data, err := os.ReadFile(book)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir := b.TempDir()
+		subs := filepath.Join(dir, "subs.csv")
+		fx := filepath.Join(dir, "fx.csv")
+		writeFile(b, subs, func(w io.Writer) error { return calctest.WriteCSV(w, n, 1) })
+		writeFile(b, fx, calctest.WriteFXCSV)
+		b.Run(fmt.Sprintf("rows=%d/compute-csv", n), func(b *testing.B) {
+			benchRun(b, "compute", "--input", subs, "--fx", fx, "--as-of", "2026-03-15", "--format", "json")
+		})
+		b.Run(fmt.Sprintf("rows=%d/sync-workbook", n), func(b *testing.B) {
+			b.ReportAllocs()
+			getenv := func(string) string { return "" }
+			copyPath := filepath.Join(dir, "sync.xlsx")
+			for b.Loop() {
+				b.StopTimer()
+				if err := os.WriteFile(copyPath, data, 0o644); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if err := run(context.Background(), []string{"sync", "--workbook", copyPath, "--as-of", "2026-03-15"}, getenv, io.Discard, io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

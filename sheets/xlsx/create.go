@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -136,4 +137,149 @@ func createCell(f *excelize.File, tab, ref string, c sheets.Cell, styles map[she
 		}
 	}
 	return nil
+}
+
+// StreamTab is a person's table for [CreateStream]: its header and its
+// rows, yielded one at a time (a row's slice may be reused for the next).
+type StreamTab struct {
+	Name    string
+	Columns []string
+	Rows    iter.Seq[[]sheets.Cell]
+}
+
+// streamPatterns are the number formats CreateStream gives a Number cell,
+// by its Format and, for an amount, its currency (Extra).
+var streamPatterns = map[string]string{
+	"date":    "yyyy-mm-dd",
+	"percent": "0%",
+	"number":  "#,##0.00",
+	"USD":     `"$"#,##0.00`,
+	"EUR":     `[$€-407] #,##0.00`,
+}
+
+// CreateStream writes a new workbook at path that holds tabs as a
+// person's tables, as [Create] does, but streams each tab's rows into the
+// file (through excelize's stream writer) instead of holding them: it is
+// how cmd/gensubs writes workbooks of a million rows. A Number cell is
+// written as a number (read from its literal as a float64) with a number
+// format by its Format: a date "yyyy-mm-dd", a percentage "0%", a number
+// "#,##0.00", an amount of dollars, or of euros when its Extra's currency
+// is EUR; Text is an inline string, never a formula.
+func CreateStream(path string, tabs []StreamTab) error {
+	if len(tabs) == 0 {
+		return fmt.Errorf("create workbook %s: no tabs", path)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	styles := map[string]int{}
+	for key, code := range streamPatterns {
+		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+		if err != nil {
+			return fmt.Errorf("create workbook %s: %w", path, err)
+		}
+		styles[key] = id
+	}
+	for i, t := range tabs {
+		if err := createStreamTab(f, i, t, styles); err != nil {
+			return fmt.Errorf("create workbook %s: tab %q: %w", path, t.Name, err)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".mrrbot-new-*.xlsx")
+	if err != nil {
+		return fmt.Errorf("create workbook %s: %w", path, err)
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	if err := f.SaveAs(tmp.Name()); err != nil {
+		return fmt.Errorf("create workbook %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("create workbook %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("create workbook %s: %w", path, err)
+	}
+	return nil
+}
+
+// createStreamTab streams t as the i-th tab of the new workbook f.
+func createStreamTab(f *excelize.File, i int, t StreamTab, styles map[string]int) error {
+	if err := checkTabName(t.Name); err != nil {
+		return err
+	}
+	if i == 0 {
+		if err := f.SetSheetName("Sheet1", t.Name); err != nil {
+			return err
+		}
+	} else if _, err := f.NewSheet(t.Name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(t.Name)
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(t.Columns))
+	for i, c := range t.Columns {
+		vals[i] = c
+	}
+	if err := sw.SetRow("A1", vals); err != nil {
+		return err
+	}
+	r := 1
+	for row := range t.Rows {
+		r++
+		if r > maxSheetRows {
+			return fmt.Errorf("more rows than a spreadsheet tab holds (%d)", maxSheetRows)
+		}
+		vals = vals[:0]
+		for _, c := range row {
+			v, err := streamCell(c, styles)
+			if err != nil {
+				return fmt.Errorf("row %d: %w", r, err)
+			}
+			vals = append(vals, v)
+		}
+		ref, _ := excelize.CoordinatesToCellName(1, r)
+		if err := sw.SetRow(ref, vals); err != nil {
+			return fmt.Errorf("row %d: %w", r, err)
+		}
+	}
+	return sw.Flush()
+}
+
+// streamCell is the value the stream writer is given for c.
+func streamCell(c sheets.Cell, styles map[string]int) (any, error) {
+	switch c.Kind {
+	case sheets.Text:
+		if c.Text == "" {
+			return nil, nil
+		}
+		return c.Text, nil
+	case sheets.Bool:
+		return strings.EqualFold(c.Text, "TRUE"), nil
+	case sheets.Number:
+		x, err := strconv.ParseFloat(c.Text, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", c.Text)
+		}
+		key := ""
+		switch c.Format {
+		case sheets.FormatDate:
+			key = "date"
+		case sheets.FormatPercent:
+			key = "percent"
+		case sheets.FormatNumber:
+			key = "number"
+		case sheets.FormatCurrency:
+			key = "USD"
+			if c.Currency() == "EUR" {
+				key = "EUR"
+			}
+		}
+		if key == "" {
+			return x, nil
+		}
+		return excelize.Cell{StyleID: styles[key], Value: x}, nil
+	}
+	return nil, nil
 }

@@ -1,7 +1,9 @@
 // Package xlsx keeps subscriptions in a local .xlsx workbook: it reads
-// them ([Read], streaming the zip a row at a time, without excelize),
-// writes the bot's tabs into the workbook ([Write], on excelize, touching
-// no tab that is not the bot's and replacing the file atomically), and
+// them ([Read], streaming the zip a row at a time through a scanner of
+// its own, without excelize),
+// writes the bot's tabs into the workbook ([Write], on excelize, their rows
+// streamed into the file as it is saved, touching no tab that is not the
+// bot's and replacing the file atomically), and
 // keeps the posting ledger in its hidden _mrrbot tab ([Ledger]). Every
 // writer of one workbook takes turns through a lock file beside it.
 //

@@ -48,6 +48,8 @@ type pkg struct {
 	f *excelize.File
 	// sheets maps a tab's relationship id in the workbook to its part.
 	sheets map[string]string
+	// book is the workbook part.
+	book string
 }
 
 // newPackage reads which part holds each tab, from the package's
@@ -70,6 +72,7 @@ func newPackage(f *excelize.File) (*pkg, error) {
 	if book == "" {
 		return nil, errors.New("the package has no workbook part")
 	}
+	p.book = book
 	rels, err := p.rels(book)
 	if err != nil {
 		return nil, err

@@ -42,44 +42,72 @@ func Read(path string, opts sheets.Options) (*sheets.Loaded, error) {
 		return nil, fmt.Errorf("workbook %s has no tab %q (tabs: %s)", path, want, quoteList(tabs))
 	}
 
-	l := &sheets.Loaded{}
+	// Read the tab as if it had no merged ranges: most have none, and
+	// finding them first costs a pass over the tab. One that has some is
+	// read again, knowing them.
+	l, late, err := x.load(tab, tabs, opts, nil, true)
+	if err == nil && len(late) > 0 {
+		l, _, err = x.load(tab, tabs, opts, late, false)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// load reads the workbook's subscriptions from tab, its FX tab and its
+// history, as [Read] says. areas are tab's merged ranges; with late, they
+// are not known and are returned if the tab has any, and then l is
+// incomplete: it must be read again with them.
+func (x *zipBook) load(tab string, tabs []string, opts sheets.Options, areas []sheets.MergedArea, late bool) (l *sheets.Loaded, _ []sheets.MergedArea, err error) {
+	path := x.path
+	l = &sheets.Loaded{}
 	if fxTab, ok := sheets.FindTab(tabs, sheets.FXTab); ok && !strings.EqualFold(fxTab, tab) {
 		r, err := x.tab(fxTab)
 		if err != nil {
-			return nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
+			return nil, nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
 		}
 		err = l.ReadFX(r, opts)
 		r.close()
 		if err != nil {
-			return nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
+			return nil, nil, fmt.Errorf("read tab %q of %s: %w", fxTab, path, err)
 		}
 	}
 	book, err := l.NewBook(opts)
 	if err != nil {
-		return nil, fmt.Errorf("read tab %q of %s: %w", sheets.FXTab, path, err)
+		return nil, nil, fmt.Errorf("read tab %q of %s: %w", sheets.FXTab, path, err)
 	}
 	if err := book.SetSegments(opts.Segments); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	r, err := x.tab(tab)
+	r, err := x.tabMerged(tab, areas, late)
 	if err != nil {
-		return nil, fmt.Errorf("read tab %q of %s: %w", tab, path, err)
+		return nil, nil, fmt.Errorf("read tab %q of %s: %w", tab, path, err)
 	}
 	defer r.close()
 	if err := l.Decode(r, book, opts); err != nil {
-		return nil, fmt.Errorf("read tab %q of %s: %w", tab, path, err)
+		return nil, nil, fmt.Errorf("read tab %q of %s: %w", tab, path, err)
+	}
+	if late {
+		found, err := r.mergedLate()
+		if err != nil {
+			return nil, nil, fmt.Errorf("read tab %q of %s: %w", tab, path, err)
+		}
+		if len(found) > 0 {
+			return nil, found, nil
+		}
 	}
 	if ht, ok := sheets.FindTab(tabs, sheets.HistoryTabName); ok {
 		hr, err := x.tab(ht)
 		if err != nil {
-			return nil, fmt.Errorf("read tab %q of %s: %w", ht, path, err)
+			return nil, nil, fmt.Errorf("read tab %q of %s: %w", ht, path, err)
 		}
 		defer hr.close()
 		if l.Books, err = sheets.DecodeHistory(hr); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	return l, nil
+	return l, nil, nil
 }
 
 func quoteList(list []string) string {

@@ -1,8 +1,11 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/shopspring/decimal"
@@ -35,6 +39,8 @@ import (
 //     avoids the few excelize calls that parse every worksheet
 //     (SetSheetVisible, SetActiveSheet, DeleteSheet, MoveSheet). A bot tab
 //     is emptied by giving it a fresh worksheet part (parts.go).
+//   - A person's tab is copied into the new file as it was stored; the
+//     zip writer checks that excelize wrote it unchanged (rawzip.go).
 //   - The file is replaced atomically: the workbook is written to a
 //     temporary file beside it, synced, and renamed over it. On any error
 //     the file is left as it was.
@@ -124,16 +130,39 @@ func writeLocked(path, target string, tabs []sheets.Tab, opts WriteOptions) (*sh
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
-	f, err := openExcel(target)
+	standIns, err := standInParts(target)
+	if err != nil {
+		return nil, err
+	}
+	f, err := openExcel(target, standIns)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 
-	res, err := updateWorkbook(f.File, tabs, opts)
+	res, persons, rows, err := updateWorkbook(f.File, tabs, opts)
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
+	// A person's tab is copied from the workbook as it is stored, not
+	// compressed again (see rawZip).
+	src, err := zip.OpenReader(target)
+	if err != nil {
+		return nil, fmt.Errorf("write workbook %s: %w", path, err)
+	}
+	defer src.Close()
+	copied := make(map[string]*zip.File)
+	for _, zf := range src.File {
+		if persons[zf.Name] {
+			copied[zf.Name] = zf
+		}
+	}
+	parsed := func(name string) bool { _, ok := f.Sheet.Load(name); return ok }
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		z := newRawZip(w, copied, standIns, parsed)
+		z.rows = rows
+		return z
+	})
 	if err := replaceFile(target, info.Mode().Perm(), func(w io.Writer) error { return f.Write(w) }); err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
@@ -264,11 +293,12 @@ type tabPlan struct {
 }
 
 // updateWorkbook writes tabs and the ledger entries of opts into f, in
-// memory.
-func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sheets.WriteResult, error) {
+// memory. It returns the parts that hold a person's tabs, which it left
+// alone, and the bot's tabs' rows to write as the workbook is saved.
+func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sheets.WriteResult, map[string]bool, map[string]*rowsPart, error) {
 	entries, ledgerSheet, err := readLedger(f)
 	if err != nil {
-		return nil, fmt.Errorf("read tab %q: %w", ledgerTab, err)
+		return nil, nil, nil, fmt.Errorf("read tab %q: %w", ledgerTab, err)
 	}
 	titles := f.GetSheetList()
 	// A record whose tab is gone is dropped: a person may later create a
@@ -282,20 +312,30 @@ func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sh
 	}
 	plans, err := planTabs(titles, entries, tabs)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	parts, dropped, err := resetBotSheets(f, plans, ledgerSheet)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
+	}
+	bots := map[string]bool{ledgerSheet: true}
+	for _, p := range plans {
+		bots[p.sheet] = true
+	}
+	persons := make(map[string]bool)
+	for _, s := range f.WorkBook.Sheets.Sheet {
+		if part, ok := parts.sheets[s.ID]; ok && !bots[s.Name] {
+			persons[part] = true
+		}
 	}
 	w, err := newTabWriter(f)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	states := make(map[string]string)
 	res, err := writePlans(f, w, plans, entries, states)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 
 	maps.Copy(entries, opts.Ledger)
@@ -305,20 +345,20 @@ func updateWorkbook(f *excelize.File, tabs []sheets.Tab, opts WriteOptions) (*sh
 	if ledgerSheet == "" {
 		ledgerSheet = ledgerTab
 		if _, err := f.NewSheet(ledgerSheet); err != nil {
-			return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+			return nil, nil, nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
 		}
 	}
 	if err := w.writeLedger(ledgerSheet, entries); err != nil {
-		return nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
+		return nil, nil, nil, fmt.Errorf("tab %q: %w", ledgerSheet, err)
 	}
 	states[ledgerSheet] = "veryHidden"
 	if err := setStates(f, states); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if err := parts.dropOverrides(dropped); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	return res, nil
+	return res, persons, w.rows, nil
 }
 
 // resetBotSheets gives the bot's existing tabs, and its ledger tab,
@@ -482,6 +522,18 @@ type tabWriter struct {
 	date1904 bool
 	bold     int
 	styles   map[cellStyle]int
+	// rows are the tabs' rows to write into their parts as the workbook
+	// is saved, by part (see [tabWriter.appendRows]).
+	rows map[string]*rowsPart
+}
+
+// rowsPart is a bot tab's part whose rows are written as the workbook is
+// saved: excelize holds stub, the part with the header only, and rawZip
+// writes the part with the rows in its place.
+type rowsPart struct {
+	stub []byte
+	// write writes the part with its rows.
+	write func(io.Writer) error
 }
 
 // cellStyle is what the writer sets of a cell's style: its number format
@@ -492,7 +544,7 @@ type cellStyle struct {
 }
 
 func newTabWriter(f *excelize.File) (*tabWriter, error) {
-	w := &tabWriter{f: f, styles: make(map[cellStyle]int)}
+	w := &tabWriter{f: f, styles: make(map[cellStyle]int), rows: make(map[string]*rowsPart)}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		w.date1904 = *props.Date1904
 	}
@@ -547,9 +599,14 @@ func defaultPattern(f sheets.Format) string {
 	return ""
 }
 
-// write fills the empty tab t.Name with t.
+// write fills the empty tab t.Name with t. Its columns, header, frozen
+// rows, chart and colour scales go through excelize's model of the tab;
+// its rows are then written into the tab's part as XML (see
+// [tabWriter.appendRows]): excelize's model takes about 650 bytes of
+// memory a cell, and a tab of a million rows would not fit.
 func (w *tabWriter) write(t *sheets.Tab) error {
 	f, sheet := w.f, t.Name
+	colStyles := make([]int, len(t.Columns))
 	for i, col := range t.Columns {
 		letter := sheets.ColumnLetter(i)
 		if col.Width > 0 {
@@ -566,6 +623,7 @@ func (w *tabWriter) write(t *sheets.Tab) error {
 			if err := f.SetColStyle(sheet, letter, id); err != nil {
 				return fmt.Errorf("column %q: %w", col.Title, err)
 			}
+			colStyles[i] = id
 		}
 	}
 	for i, col := range t.Columns {
@@ -578,14 +636,6 @@ func (w *tabWriter) write(t *sheets.Tab) error {
 		last, _ := excelize.CoordinatesToCellName(n, 1)
 		if err := f.SetCellStyle(sheet, "A1", last, w.bold); err != nil {
 			return fmt.Errorf("header: %w", err)
-		}
-	}
-	for r, row := range t.Rows {
-		for c, cell := range row {
-			ref, _ := excelize.CoordinatesToCellName(c+1, r+2)
-			if err := w.cell(sheet, ref, t.Columns[c], cell); err != nil {
-				return fmt.Errorf("row %d, column %q: %w", r+2, t.Columns[c].Title, err)
-			}
 		}
 	}
 	if t.FrozenRows > 0 {
@@ -607,7 +657,7 @@ func (w *tabWriter) write(t *sheets.Tab) error {
 			return fmt.Errorf("colour scale %d: %w", i+1, err)
 		}
 	}
-	return nil
+	return w.appendRows(t, colStyles)
 }
 
 // colorScale adds s to the tab as a colour scale rule. The tab is fresh
@@ -633,45 +683,314 @@ func (w *tabWriter) colorScale(sheet string, s *sheets.ColorScale) error {
 	return w.f.SetConditionalFormat(sheet, first+":"+last, []excelize.ConditionalFormatOptions{opt})
 }
 
-// cell writes one typed cell.
-func (w *tabWriter) cell(sheet, ref string, col sheets.TabColumn, c sheets.Cell) error {
-	switch c.Kind {
-	case sheets.Text:
-		return w.text(sheet, ref, c.Text)
-	case sheets.Bool:
-		// The tab was checked: the text is TRUE or FALSE, in any case.
-		return w.f.SetCellBool(sheet, ref, strings.EqualFold(c.Text, "TRUE"))
-	case sheets.Number:
-		lit, err := sheets.NumberLiteral(c.Text)
-		if err != nil {
-			return err
-		}
-		format := c.Format
-		if format == sheets.FormatNone {
-			format = col.Format
-		}
-		if format == sheets.FormatDate && w.date1904 {
-			// Serial days of the 1904 date system start 1462 days later.
-			d, err := decimal.NewFromString(lit)
-			if err != nil {
-				return fmt.Errorf("%q is not a number", c.Text)
-			}
-			lit = d.Sub(decimal.NewFromInt(1462)).String()
-		}
-		if err := w.f.SetCellDefault(sheet, ref, lit); err != nil {
-			return err
-		}
-		if col.Pattern == "" {
-			if p := defaultPattern(format); p != "" {
-				id, err := w.style(p, col.Wrap)
-				if err != nil {
-					return err
+// appendRows has the rows of t, which excelize holds with its header
+// only, written into the tab's part as the workbook is saved. excelize's
+// model of the tab is encoded as excelize would encode it when saving,
+// and handed back to excelize as bytes (the stub) that it copies into the
+// saved workbook as they are, as it does every tab it never parsed; the
+// zip writer (rawZip) writes the part with the rows in their place,
+// streaming them from t, so that they are never held as XML.
+//
+// Cells are written as excelize wrote them one by one before: a Number
+// from its exact literal with its column's style (or, in a column with no
+// pattern, the default pattern of its format), a Bool as a boolean, Text
+// as an inline string, never a formula nor a number; Empty cells and
+// empty texts are left out.
+func (w *tabWriter) appendRows(t *sheets.Tab, colStyles []int) error {
+	if len(t.Rows) == 0 {
+		return nil
+	}
+	part, err := w.sheetPart(t.Name)
+	if err != nil {
+		return err
+	}
+	ws, ok := w.f.Sheet.Load(part)
+	if !ok {
+		return errors.New("the tab's part was not read")
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := xml.NewEncoder(&buf).Encode(ws); err != nil {
+		return err
+	}
+	// The worksheet with its header, as excelize saves it: its root with
+	// the namespaces of the part it was read from (the fresh part of
+	// resetSheet, or excelize's own for a new tab), and relationship ids
+	// in the r: prefix.
+	stub := buf.Bytes()
+	stub = bytes.Replace(stub, []byte(`xmlns="`+excelize.NameSpaceSpreadSheet.Value+`">`), []byte(worksheetNamespaces), 1)
+	stub = bytes.ReplaceAll(stub, []byte(`xmlns:relationships="`+excelize.SourceRelationship.Value+`" relationships`), []byte("r"))
+	end := bytes.Index(stub, []byte("</sheetData>"))
+	if end < 0 {
+		return errors.New("the tab has no sheetData")
+	}
+	// The styles of the cells are made now: the workbook's styles are
+	// saved before its tabs.
+	for _, row := range t.Rows {
+		for c, cell := range row {
+			if col := t.Columns[c]; cell.Kind == sheets.Number && col.Pattern == "" {
+				if p := defaultPattern(shownFormat(cell, col)); p != "" {
+					if _, err := w.style(p, col.Wrap); err != nil {
+						return err
+					}
 				}
-				return w.f.SetCellStyle(sheet, ref, ref, id)
 			}
 		}
 	}
+	w.f.Sheet.Delete(part)
+	w.f.Pkg.Store(part, stub)
+	w.rows[part] = &rowsPart{stub: stub, write: func(out io.Writer) error {
+		if _, err := out.Write(stub[:end]); err != nil {
+			return err
+		}
+		if err := w.writeRowsXML(out, t, colStyles); err != nil {
+			return err
+		}
+		_, err := out.Write(stub[end:])
+		return err
+	}}
 	return nil
+}
+
+// shownFormat is the number format a Number cell is shown with: its own,
+// or its column's.
+func shownFormat(c sheets.Cell, col sheets.TabColumn) sheets.Format {
+	if c.Format == sheets.FormatNone {
+		return col.Format
+	}
+	return c.Format
+}
+
+// worksheetNamespaces ends the start tag of a worksheet written by
+// appendRows.
+const worksheetNamespaces = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
+	`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`
+
+// sheetPart returns the part that holds the tab named sheet.
+func (w *tabWriter) sheetPart(sheet string) (string, error) {
+	var rid string
+	for _, s := range w.f.WorkBook.Sheets.Sheet {
+		if s.Name == sheet {
+			rid = s.ID
+		}
+	}
+	if rid == "" {
+		return "", errors.New("the workbook does not list the tab")
+	}
+	p, err := newPackage(w.f)
+	if err != nil {
+		return "", err
+	}
+	// excelize holds the workbook's relationships parsed once it has
+	// added a tab; they are read from there when they are.
+	if v, ok := w.f.Relationships.Load(relsName(p.book)); ok {
+		data, err := xml.Marshal(v)
+		if err != nil {
+			return "", err
+		}
+		var doc xmlRels
+		if err := xml.Unmarshal(data, &doc); err != nil {
+			return "", err
+		}
+		for _, r := range doc.Rels {
+			if r.ID == rid {
+				return resolvePart(p.book, r.Target), nil
+			}
+		}
+		return "", errors.New("the workbook does not say which part holds the tab")
+	}
+	part, ok := p.sheets[rid]
+	if !ok {
+		return "", errors.New("the workbook does not say which part holds the tab")
+	}
+	return part, nil
+}
+
+// writeRowsXML writes the rows of t to out as sheetData's XML.
+func (w *tabWriter) writeRowsXML(out io.Writer, t *sheets.Tab, colStyles []int) error {
+	letters := make([]string, len(t.Columns))
+	for i := range letters {
+		letters[i] = sheets.ColumnLetter(i)
+	}
+	b := make([]byte, 0, 64<<10)
+	for r, row := range t.Rows {
+		if len(b) >= 48<<10 {
+			if _, err := out.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+		n := strconv.Itoa(r + 2)
+		b = append(b, `<row r="`...)
+		b = append(b, n...)
+		b = append(b, `">`...)
+		for c, cell := range row {
+			col := t.Columns[c]
+			style := colStyles[c]
+			var kind, value string
+			switch cell.Kind {
+			case sheets.Text:
+				if cell.Text == "" {
+					continue
+				}
+				kind = "inlineStr"
+			case sheets.Bool:
+				// The tab was checked: the text is TRUE or FALSE, in any case.
+				kind, value = "b", "0"
+				if strings.EqualFold(cell.Text, "TRUE") {
+					value = "1"
+				}
+			case sheets.Number:
+				lit, err := w.literal(cell, col)
+				if err != nil {
+					return fmt.Errorf("row %d, column %q: %w", r+2, col.Title, err)
+				}
+				value = lit
+				if col.Pattern == "" {
+					if p := defaultPattern(shownFormat(cell, col)); p != "" {
+						// Made by appendRows.
+						id, ok := w.styles[cellStyle{p, col.Wrap}]
+						if !ok {
+							return fmt.Errorf("row %d, column %q: no style for %q", r+2, col.Title, p)
+						}
+						style = id
+					}
+				}
+			default:
+				continue
+			}
+			b = append(b, `<c r="`...)
+			b = append(b, letters[c]...)
+			b = append(b, n...)
+			b = append(b, '"')
+			if style != 0 {
+				b = append(b, ` s="`...)
+				b = strconv.AppendInt(b, int64(style), 10)
+				b = append(b, '"')
+			}
+			if kind != "" {
+				b = append(b, ` t="`...)
+				b = append(b, kind...)
+				b = append(b, '"')
+			}
+			b = append(b, '>')
+			if kind == "inlineStr" {
+				b = appendInlineString(b, cell.Text)
+			} else {
+				b = append(b, `<v>`...)
+				b = append(b, value...)
+				b = append(b, `</v>`...)
+			}
+			b = append(b, `</c>`...)
+		}
+		b = append(b, `</row>`...)
+	}
+	_, err := out.Write(b)
+	return err
+}
+
+// appendInlineString appends an inline string's element holding s, cut to
+// the spreadsheet's limit of a cell's characters, its spaces at either end
+// kept.
+func appendInlineString(b []byte, s string) []byte {
+	if len(s) > excelize.TotalCellChars {
+		s = cutUTF16(s, excelize.TotalCellChars)
+	}
+	b = append(b, `<is><t`...)
+	if first, last := s[0], s[len(s)-1]; isXMLSpace(first) || isXMLSpace(last) {
+		b = append(b, ` xml:space="preserve"`...)
+	}
+	b = append(b, '>')
+	b = appendEscaped(b, s)
+	return append(b, `</t></is>`...)
+}
+
+// cutUTF16 cuts s to at most n UTF-16 units, as spreadsheets count a
+// cell's characters.
+func cutUTF16(s string, n int) string {
+	units := 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if units+w > n {
+			return s[:i]
+		}
+		units += w
+	}
+	return s
+}
+
+// appendEscaped appends s escaped as XML text, as encoding/xml escapes it
+// (a character XML cannot hold becomes U+FFFD), but for line feeds and
+// tabs, which are kept. Text that spreadsheets would read as an escaped
+// character (_x000D_) is escaped itself (_x005F_x000D_), as excelize
+// writes it.
+func appendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '_' && escapedChar(s[i:]):
+				b = append(b, "_x005F_"...)
+			case c == '&':
+				b = append(b, "&amp;"...)
+			case c == '<':
+				b = append(b, "&lt;"...)
+			case c == '>':
+				b = append(b, "&gt;"...)
+			case c == '\r':
+				b = append(b, "&#xD;"...)
+			case c < 0x20 && c != '\n' && c != '\t':
+				b = append(b, "\uFFFD"...)
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r >= 0xFFFE && r <= 0xFFFF || r >= 0xD800 && r <= 0xDFFF {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}
+
+// escapedChar reports whether s starts with _xHHHH_, a character
+// escaped the way spreadsheets escape what XML cannot hold.
+func escapedChar(s string) bool {
+	if len(s) < 7 || s[1] != 'x' || s[6] != '_' {
+		return false
+	}
+	n, err := strconv.ParseUint(s[2:6], 16, 16)
+	return err == nil && (n < 0xD800 || n > 0xDFFF)
+}
+
+// literal returns the literal a Number cell is written with, a date
+// shifted to the workbook's date system.
+func (w *tabWriter) literal(c sheets.Cell, col sheets.TabColumn) (string, error) {
+	lit, err := sheets.NumberLiteral(c.Text)
+	if err != nil {
+		return "", err
+	}
+	format := c.Format
+	if format == sheets.FormatNone {
+		format = col.Format
+	}
+	if format == sheets.FormatDate && w.date1904 {
+		// Serial days of the 1904 date system start 1462 days later.
+		d, err := decimal.NewFromString(lit)
+		if err != nil {
+			return "", fmt.Errorf("%q is not a number", c.Text)
+		}
+		lit = d.Sub(decimal.NewFromInt(1462)).String()
+	}
+	return lit, nil
 }
 
 // text writes s as a string cell. A string that excelize would take for a

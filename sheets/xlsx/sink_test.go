@@ -547,7 +547,8 @@ func TestWriteWorkbookCreatesTabs(t *testing.T) {
 		{"MRR Summary", "D2", excelize.CellTypeUnset, "7", sinkCount},
 		{"MRR Summary", "E3", excelize.CellTypeUnset, "0.0101", sinkPercent},
 		{"MRR Movements", "B2", excelize.CellTypeInlineString, "=1+1", ""},
-		{"MRR Movements", "B3", excelize.CellTypeSharedString, "-100", ""},
+		// Text that reads as a number is still text: an inline string.
+		{"MRR Movements", "B3", excelize.CellTypeInlineString, "-100", ""},
 		{"MRR Movements", "D2", excelize.CellTypeUnset, "0.1", sinkMoney},
 		{"MRR Movements", "D3", excelize.CellTypeUnset, "-83.333333333", sinkMoney},
 		{"MRR Movements", "E2", excelize.CellTypeBool, "1", ""},

@@ -21,7 +21,8 @@ import (
 // as a cell's type or style is asked for, about twenty times the size of
 // its XML (1.3 GB for 100k subscriptions), so the reader does not use it:
 // it reads the workbook part (the tabs), the styles (each style's number
-// format), the shared strings and then the tab's cells itself.
+// format), the shared strings and then the tab's cells itself, the cells
+// with the scanner of scan.go.
 
 // Limits of a spreadsheet, as Excel and Google Sheets have them.
 const (
@@ -38,7 +39,8 @@ type zipBook struct {
 	date1904 bool
 	formats  []cellFormat // by style index
 	sstPart  string
-	sst      []string
+	sst      *sharedStrings
+	sstErr   error
 	sstRead  bool
 }
 
@@ -251,81 +253,136 @@ type cellFormat struct {
 	extra  *sheets.CellExtra
 }
 
+// sharedStrings are the workbook's shared strings, read once into one
+// string: the i-th is all[ends[i-1]:ends[i]]. A cell that shows one takes a
+// slice of all, so reading it allocates nothing.
+type sharedStrings struct {
+	all  string
+	ends []int
+}
+
+// at returns the i-th shared string.
+func (t *sharedStrings) at(i int) (string, bool) {
+	if i < 0 || i >= len(t.ends) {
+		return "", false
+	}
+	from := 0
+	if i > 0 {
+		from = t.ends[i-1]
+	}
+	return t.all[from:t.ends[i]], true
+}
+
 // sharedStrings returns the workbook's shared strings, read on first use.
-func (x *zipBook) sharedStrings() ([]string, error) {
+func (x *zipBook) sharedStrings() (*sharedStrings, error) {
 	if x.sstRead {
-		return x.sst, nil
+		return x.sst, x.sstErr
 	}
 	x.sstRead = true
+	x.sst = &sharedStrings{}
 	f, ok := x.part(x.sstPart)
 	if x.sstPart == "" || !ok {
-		return nil, nil
+		return x.sst, nil
 	}
+	x.sst, x.sstErr = readSharedStrings(f)
+	if x.sstErr != nil {
+		x.sstErr = fmt.Errorf("read %s: %w", x.sstPart, x.sstErr)
+	}
+	return x.sst, x.sstErr
+}
+
+// readSharedStrings reads the shared strings part f.
+func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", x.sstPart, err)
+		return nil, err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(rc)
+	s := newXMLScanner(rc)
+	var all []byte
+	var ends []int
 	for {
-		tok, err := d.RawToken()
+		tok, err := s.next()
 		if err == io.EOF {
-			return x.sst, nil
+			return &sharedStrings{all: string(all), ends: ends}, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", x.sstPart, err)
+			return nil, err
 		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
-			s, err := richText(d, "si")
-			if err != nil {
-				return nil, fmt.Errorf("read %s: %w", x.sstPart, err)
+		switch {
+		case tok == tokStart && s.is("sst") && ends == nil:
+			// The count of strings, to make room for them at once.
+			if n, ok := atoiBytes(s.attr("uniqueCount")); ok && n <= int(f.UncompressedSize64/8) {
+				ends = make([]int, 0, n)
 			}
-			x.sst = append(x.sst, s)
+		case tok == tokStart && s.is("si"):
+			if !s.empty {
+				if all, err = richText(s, all, "si"); err != nil {
+					return nil, err
+				}
+			}
+			ends = append(ends, len(all))
 		}
 	}
 }
 
-// richText reads up to the end of the element end (si, is): its text is
-// that of its t elements, directly or in runs (r), without the phonetic
-// guides (rPh).
-func richText(d *xml.Decoder, end string) (string, error) {
-	var b strings.Builder
+// richText appends to dst the text of the element end (si, is) whose
+// start tag was just read, reading up to its end tag: the text of its t
+// elements, directly or in runs (r), without the phonetic guides (rPh).
+func richText(s *xmlScanner, dst []byte, end string) ([]byte, error) {
 	inT, skip := false, 0
 	for {
-		tok, err := d.RawToken()
+		tok, err := s.next()
 		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			return "", err
+			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch tok {
+		case tokStart:
 			switch {
-			case t.Name.Local == "rPh" || t.Name.Local == "phoneticPr":
+			case s.empty: // <t/>, <rPh/>: nothing in them
+			case s.is("rPh") || s.is("phoneticPr"):
 				skip++
-			case t.Name.Local == "t" && skip == 0:
+			case s.is("t") && skip == 0:
 				inT = true
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case end:
-				return b.String(), nil
-			case "rPh", "phoneticPr":
+		case tokEnd:
+			switch {
+			case s.is(end):
+				return dst, nil
+			case s.is("rPh") || s.is("phoneticPr"):
 				skip--
-			case "t":
+			case s.is("t"):
 				inT = false
 			}
-		case xml.CharData:
+		case tokText:
 			if inT && skip == 0 {
-				b.Write(t)
+				if dst, err = appendText(dst, s.text); err != nil {
+					return nil, s.syntax(s.pos, err.Error())
+				}
+			}
+		case tokCDATA:
+			if inT && skip == 0 {
+				dst = appendCDATA(dst, s.text)
 			}
 		}
 	}
 }
 
-// tab returns a RowReader over the tab named name.
+// tab returns a RowReader over the tab named name. The tab's merged
+// ranges are read first (see [mergedAreas]).
 func (x *zipBook) tab(name string) (*tabReader, error) {
+	return x.tabMerged(name, nil, false)
+}
+
+// tabMerged returns a RowReader over the tab named name. With late, the
+// merged ranges are not read first: the reader fills in none, and notes
+// the ones the tab has as it reads past its cells (see
+// [tabReader.mergedLate]); otherwise areas, when not nil, are the tab's,
+// or they are read first.
+func (x *zipBook) tabMerged(name string, areas []sheets.MergedArea, late bool) (*tabReader, error) {
 	r := &tabReader{x: x, name: name}
 	for _, t := range x.tabs {
 		if t.name != name {
@@ -335,27 +392,69 @@ func (x *zipBook) tab(name string) (*tabReader, error) {
 		if t.part == "" || !ok {
 			return r, nil // no cells
 		}
-		areas, err := mergedAreas(f)
-		if err != nil {
-			return nil, err
+		if areas == nil && !late {
+			var err error
+			if areas, err = mergedAreas(f); err != nil {
+				return nil, err
+			}
 		}
-		r.merged = sheets.NewMerges(areas)
+		r.merged, r.late = sheets.NewMerges(areas), late
 		rc, err := f.Open()
 		if err != nil {
 			return nil, err
 		}
-		r.rc, r.d = rc, xml.NewDecoder(rc)
+		if f.UncompressedSize64 >= prefetchMin {
+			rc = prefetch(rc)
+		}
+		r.rc, r.s = rc, newXMLScanner(rc)
 		return r, nil
 	}
 	return nil, fmt.Errorf("no tab %q", name)
 }
 
-// tabReader is a RowReader over one tab, streaming its worksheet part.
+// mergedLate returns the merged ranges of a tab read with late (see
+// [zipBook.tabMerged]), reading the rest of its part if the rows were not
+// all read.
+func (r *tabReader) mergedLate() ([]sheets.MergedArea, error) {
+	for r.s != nil {
+		if _, _, err := r.Next(); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return r.lateAreas, nil
+}
+
+// readLateMerges reads the rest of the part after its cells, noting its
+// merged ranges.
+func (r *tabReader) readLateMerges() error {
+	for {
+		tok, err := r.s.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if tok == tokStart && r.s.is("mergeCell") {
+			if a, ok := mergedRef(attrString(r.s.attr("ref"))); ok {
+				r.lateAreas = append(r.lateAreas, a)
+			}
+		}
+	}
+}
+
+// tabReader is a RowReader over one tab, streaming its worksheet part
+// through an [xmlScanner]: one pass over the bytes, each cell typed from
+// its own element's attributes (r, s, t) and its value, with no allocation
+// for a cell but the text it keeps (and none for a shared string, or a
+// text seen before).
 type tabReader struct {
 	x    *zipBook
 	name string
 	rc   io.ReadCloser
-	d    *xml.Decoder
+	s    *xmlScanner // nil once the cells are read
 	// colStyles are the styles of the columns (<cols>), which a cell with
 	// no style of its own and no row style takes, as spreadsheets show it.
 	colStyles []colStyle
@@ -363,12 +462,24 @@ type tabReader struct {
 	// columns.
 	hidden []colStyle
 	// merged fills in the cells of merged ranges (see [merged]).
-	merged  *sheets.Merges
-	row     int // the last row read
-	cells   []sheets.Cell
-	text    []byte
-	formula []byte
+	merged *sheets.Merges
+	// late tells that the merged ranges were not read first: lateAreas
+	// are the ones found after the cells.
+	late      bool
+	lateAreas []sheets.MergedArea
+	row       int // the last row read
+	cells     []sheets.Cell
+	text      []byte
+	formula   []byte
+	inline    []byte
+	// seen holds texts read lately (numbers' literals, a column's
+	// repeated words), by a hash of their bytes, so that reading one
+	// again allocates nothing.
+	seen *[seenSlots]string
 }
+
+// seenSlots is how many texts a tabReader remembers.
+const seenSlots = 1 << 12
 
 // colStyle is a style, or a hidden flag, of the one-based columns min
 // through max.
@@ -394,28 +505,31 @@ func (r *tabReader) close() {
 
 // Next returns the next row that has a value.
 func (r *tabReader) Next() (int, []sheets.Cell, error) {
-	if r.d == nil {
+	if r.s == nil {
 		return 0, nil, io.EOF
 	}
 	for {
-		tok, err := r.d.RawToken()
-		if err == io.EOF {
-			return 0, nil, io.EOF
-		}
+		tok, err := r.s.next()
 		if err != nil {
-			return 0, nil, err
+			if err == io.EOF {
+				r.s = nil
+			}
+			return 0, nil, err // io.EOF at the end
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "col":
-				r.addCol(t)
-			case "row":
-				n, err := r.rowNumber(t)
+		switch tok {
+		case tokStart:
+			switch {
+			case r.s.is("col"):
+				r.addCol()
+			case r.s.is("row"):
+				n, err := r.rowNumber()
 				if err != nil {
 					return 0, nil, err
 				}
-				style, _ := strconv.Atoi(xmlAttr(t, "s"))
+				if r.s.empty {
+					continue
+				}
+				style := attrInt(r.s.attr("s"))
 				cells, err := r.readRow(n, style)
 				if err != nil {
 					return 0, nil, fmt.Errorf("row %d: %w", n, err)
@@ -426,23 +540,55 @@ func (r *tabReader) Next() (int, []sheets.Cell, error) {
 					return n, cells, nil
 				}
 			}
-		case xml.EndElement:
-			if t.Name.Local == "sheetData" {
-				r.d = nil
+		case tokEnd:
+			if r.s.is("sheetData") {
+				if r.late {
+					if err := r.readLateMerges(); err != nil {
+						return 0, nil, err
+					}
+				}
+				r.s = nil
 				return 0, nil, io.EOF
 			}
 		}
 	}
 }
 
-// rowNumber returns the number of the row that starts with t: its r
-// attribute, or the one after the last.
-func (r *tabReader) rowNumber(t xml.StartElement) (int, error) {
+// attrInt reads an attribute's integer, 0 when it is not one.
+func attrInt(v []byte) int {
+	if n, ok := atoiBytes(v); ok {
+		return n
+	}
+	n, _ := strconv.Atoi(attrString(v))
+	return n
+}
+
+// attrString is an attribute's value, unescaped.
+func attrString(v []byte) string {
+	if bytes.IndexByte(v, '&') < 0 {
+		return string(v)
+	}
+	u, err := appendText(nil, v)
+	if err != nil {
+		return string(v)
+	}
+	return string(u)
+}
+
+// rowNumber returns the number of the row whose start tag was just read:
+// its r attribute, or the one after the last.
+func (r *tabReader) rowNumber() (int, error) {
 	n := r.row + 1
-	if v := xmlAttr(t, "r"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 1 {
-			return 0, fmt.Errorf("a row is numbered %q", v)
+	if v := r.s.attr("r"); len(v) > 0 {
+		var ok bool
+		if n, ok = atoiBytes(v); !ok {
+			var err error
+			if n, err = strconv.Atoi(attrString(v)); err != nil || n < 1 {
+				return 0, fmt.Errorf("a row is numbered %q", attrString(v))
+			}
+		}
+		if n < 1 {
+			return 0, fmt.Errorf("a row is numbered %q", attrString(v))
 		}
 	}
 	switch {
@@ -457,16 +603,16 @@ func (r *tabReader) rowNumber(t xml.StartElement) (int, error) {
 
 // addCol notes the style of a range of columns (<col>), and whether they
 // are hidden.
-func (r *tabReader) addCol(t xml.StartElement) {
-	lo, err1 := strconv.Atoi(xmlAttr(t, "min"))
-	hi, err2 := strconv.Atoi(xmlAttr(t, "max"))
+func (r *tabReader) addCol() {
+	lo, err1 := strconv.Atoi(attrString(r.s.attr("min")))
+	hi, err2 := strconv.Atoi(attrString(r.s.attr("max")))
 	if err1 != nil || err2 != nil {
 		return
 	}
-	if s, err := strconv.Atoi(xmlAttr(t, "style")); err == nil && s != 0 {
+	if s, err := strconv.Atoi(attrString(r.s.attr("style"))); err == nil && s != 0 {
 		r.colStyles = append(r.colStyles, colStyle{lo, hi, s})
 	}
-	if h := xmlAttr(t, "hidden"); h == "1" || strings.EqualFold(h, "true") {
+	if h := attrString(r.s.attr("hidden")); h == "1" || strings.EqualFold(h, "true") {
 		r.hidden = append(r.hidden, colStyle{min: lo, max: hi})
 	}
 }
@@ -477,28 +623,58 @@ func (r *tabReader) readRow(n, rowStyle int) ([]sheets.Cell, error) {
 	cells := r.cells[:0]
 	col := 0
 	for {
-		tok, err := r.d.RawToken()
+		tok, err := r.s.next()
 		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "c" {
+		switch tok {
+		case tokStart:
+			if !r.s.is("c") {
 				continue
 			}
+			// The tag's attributes, read before the scanner moves on.
+			var ref, kind, style []byte
+			for i := 0; ; {
+				name, value, next, ok := nextAttr(r.s.attrs, i)
+				if !ok {
+					break
+				}
+				switch string(name) {
+				case "r":
+					if ref == nil {
+						ref = value
+					}
+				case "t":
+					if kind == nil {
+						kind = value
+					}
+				case "s":
+					if style == nil {
+						style = value
+					}
+				}
+				i = next
+			}
 			col++
-			if ref := xmlAttr(t, "r"); ref != "" {
-				if col, err = refColumn(ref); err != nil {
-					return nil, err
+			if len(ref) > 0 {
+				var ok bool
+				if col, ok = refColumnBytes(ref); !ok {
+					if col, err = refColumn(attrString(ref)); err != nil {
+						return nil, err
+					}
 				}
 			}
 			if col > maxSheetCols {
-				return nil, fmt.Errorf("cell %s is beyond the last column a spreadsheet has", xmlAttr(t, "r"))
+				return nil, fmt.Errorf("cell %s is beyond the last column a spreadsheet has", attrString(ref))
 			}
-			c, err := r.readCell(t, col, rowStyle)
+			st := -1
+			if len(style) > 0 {
+				st = attrInt(style)
+			}
+			c, err := r.readCell(cellKind(kind), st, col, rowStyle)
 			if err != nil {
 				return nil, fmt.Errorf("cell %s: %w", a1Cell(col, n), err)
 			}
@@ -512,8 +688,8 @@ func (r *tabReader) readRow(n, rowStyle int) ([]sheets.Cell, error) {
 				return nil, fmt.Errorf("cell %s comes after a cell to its right", a1Cell(col, n))
 			}
 			cells = append(cells, c)
-		case xml.EndElement:
-			if t.Name.Local == "row" {
+		case tokEnd:
+			if r.s.is("row") {
 				r.cells = cells
 				return cells, nil
 			}
@@ -521,7 +697,54 @@ func (r *tabReader) readRow(n, rowStyle int) ([]sheets.Cell, error) {
 	}
 }
 
-// readCell reads the cell that starts with t up to its end, and types it:
+// cellKind is a cell's t attribute, without allocating for the ones
+// spreadsheets write.
+func cellKind(t []byte) string {
+	switch string(t) {
+	case "":
+		return ""
+	case "n":
+		return "n"
+	case "s":
+		return "s"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "b":
+		return "b"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return attrString(t)
+}
+
+// refColumnBytes returns the column of a well-formed cell reference such
+// as "AB12"; ok is false for anything else, which [refColumn] explains.
+func refColumnBytes(ref []byte) (int, bool) {
+	col, i := 0, 0
+	for ; i < len(ref) && i < 4; i++ {
+		c := ref[i]
+		if c < 'A' || c > 'Z' {
+			break
+		}
+		col = col*26 + int(c-'A') + 1
+	}
+	if col == 0 || col > maxSheetCols || i == len(ref) {
+		return 0, false
+	}
+	for _, c := range ref[i:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	return col, true
+}
+
+// readCell reads the cell whose start tag was just read up to its end, and
+// types it by its t attribute, kind:
 //
 //   - a boolean (t="b") is Bool;
 //   - a number (t="n" or none) is Number, with its style's format (a date,
@@ -529,87 +752,115 @@ func (r *tabReader) readRow(n, rowStyle int) ([]sheets.Cell, error) {
 //   - a shared string, an inline string, a formula's string result, an ISO
 //     date (t="d") and an error value (#N/A) are Text.
 //
-// A formula cell is read by its cached result.
-func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (sheets.Cell, error) {
-	kind := xmlAttr(t, "t")
-	style := -1
-	if s := xmlAttr(t, "s"); s != "" {
-		style, _ = strconv.Atoi(s)
+// style is the cell's s attribute, -1 when it has none. A formula cell is
+// read by its cached result.
+func (r *tabReader) readCell(kind string, style, col, rowStyle int) (sheets.Cell, error) {
+	r.text, r.formula, r.inline = r.text[:0], r.formula[:0], r.inline[:0]
+	done := r.s.empty
+	if !done {
+		// The common shapes first: a value, or an inline string.
+		var err error
+		if v, ok := r.s.simple("<v>", "</v></c>"); ok {
+			r.text, err = appendText(r.text, v)
+			done = true
+		} else if v, ok := r.s.simple("<is><t>", "</t></is></c>"); ok {
+			r.inline, err = appendText(r.inline, v)
+			done = true
+		}
+		if err != nil {
+			return sheets.Cell{}, r.s.syntax(r.s.pos, err.Error())
+		}
 	}
-	r.text, r.formula = r.text[:0], r.formula[:0]
-	inline, inV, inF := "", false, false
-	for done := false; !done; {
-		tok, err := r.d.RawToken()
+	for inV, inF := false, false; !done; {
+		tok, err := r.s.next()
 		if err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			return sheets.Cell{}, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "v":
+		switch tok {
+		case tokStart:
+			switch {
+			case r.s.empty: // <v/>, <f t="shared" si="0"/>: nothing in them
+			case r.s.is("v"):
 				inV = true
-			case "f":
+			case r.s.is("f"):
 				inF = true
-			case "is":
-				if inline, err = richText(r.d, "is"); err != nil {
+			case r.s.is("is"):
+				if r.inline, err = richText(r.s, r.inline[:0], "is"); err != nil {
 					return sheets.Cell{}, err
 				}
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "v":
+		case tokEnd:
+			switch {
+			case r.s.is("v"):
 				inV = false
-			case "f":
+			case r.s.is("f"):
 				inF = false
-			case "c":
+			case r.s.is("c"):
 				done = true
 			}
-		case xml.CharData:
+		case tokText:
 			switch {
 			case inV:
-				r.text = append(r.text, t...)
+				r.text, err = appendText(r.text, r.s.text)
 			case inF:
-				r.formula = append(r.formula, t...)
+				r.formula, err = appendText(r.formula, r.s.text)
+			}
+			if err != nil {
+				return sheets.Cell{}, r.s.syntax(r.s.pos, err.Error())
+			}
+		case tokCDATA:
+			switch {
+			case inV:
+				r.text = appendCDATA(r.text, r.s.text)
+			case inF:
+				r.formula = appendCDATA(r.formula, r.s.text)
 			}
 		}
 	}
-	v := string(r.text)
 	switch kind {
 	case "inlineStr":
-		if inline == "" {
+		if len(r.inline) == 0 {
 			return sheets.Cell{}, nil
 		}
-		return sheets.Cell{Kind: sheets.Text, Text: inline}, nil
+		return sheets.Cell{Kind: sheets.Text, Text: r.str(r.inline)}, nil
 	case "s":
-		if v == "" {
+		if len(r.text) == 0 {
 			return sheets.Cell{}, nil
 		}
 		sst, err := r.x.sharedStrings()
 		if err != nil {
 			return sheets.Cell{}, err
 		}
-		i, err := strconv.Atoi(v)
-		if err != nil || i < 0 || i >= len(sst) {
-			return sheets.Cell{}, fmt.Errorf("shared string %q does not exist", v)
+		i, ok := atoiBytes(r.text)
+		if !ok {
+			i = -1
+			if n, err := strconv.Atoi(string(r.text)); err == nil {
+				i = n
+			}
 		}
-		if sst[i] == "" {
+		s, ok := sst.at(i)
+		if !ok {
+			return sheets.Cell{}, fmt.Errorf("shared string %q does not exist", r.text)
+		}
+		if s == "" {
 			return sheets.Cell{}, nil
 		}
-		return sheets.Cell{Kind: sheets.Text, Text: sst[i]}, nil
+		return sheets.Cell{Kind: sheets.Text, Text: s}, nil
 	}
-	if v == "" {
+	if len(r.text) == 0 {
 		return sheets.Cell{}, nil
 	}
 	switch kind {
 	case "b":
-		if v == "1" || strings.EqualFold(v, "true") {
+		if v := r.text; string(v) == "1" || strings.EqualFold(string(v), "true") {
 			return sheets.Cell{Kind: sheets.Bool, Text: "TRUE"}, nil
 		}
 		return sheets.Cell{Kind: sheets.Bool, Text: "FALSE"}, nil
 	case "", "n":
+		v := r.str(r.text)
 		if !sheets.IsNumberLiteral(v) {
 			return sheets.Cell{Kind: sheets.Text, Text: v}, nil
 		}
@@ -623,7 +874,43 @@ func (r *tabReader) readCell(t xml.StartElement, col, rowStyle int) (sheets.Cell
 		}
 		return r.withFormula(c), nil
 	}
-	return r.withFormula(sheets.Cell{Kind: sheets.Text, Text: v}), nil
+	return r.withFormula(sheets.Cell{Kind: sheets.Text, Text: r.str(r.text)}), nil
+}
+
+// str returns b as a string, the one read lately when there was one.
+func (r *tabReader) str(b []byte) string {
+	if len(b) > 24 {
+		return string(b)
+	}
+	if r.seen == nil {
+		r.seen = new([seenSlots]string)
+	}
+	// FNV-1a.
+	h := uint32(2166136261)
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	slot := &r.seen[h%seenSlots]
+	if *slot == string(b) {
+		return *slot
+	}
+	*slot = string(b)
+	return *slot
+}
+
+// appendCDATA appends a CDATA section's text, its line ends made \n.
+func appendCDATA(dst, b []byte) []byte {
+	for {
+		i := bytes.IndexByte(b, '\r')
+		if i < 0 {
+			return append(dst, b...)
+		}
+		dst = append(append(dst, b[:i]...), '\n')
+		b = b[i+1:]
+		if len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
+		}
+	}
 }
 
 // withFormula gives c the formula of the cell just read, if it has one of
@@ -655,16 +942,6 @@ func (r *tabReader) format(style, col, rowStyle int) cellFormat {
 		return cellFormat{}
 	}
 	return r.x.formats[style]
-}
-
-// xmlAttr returns the attribute of t named local, whatever its namespace.
-func xmlAttr(t xml.StartElement, local string) string {
-	for _, a := range t.Attr {
-		if a.Name.Local == local {
-			return a.Value
-		}
-	}
-	return ""
 }
 
 // refColumn returns the column of a cell reference such as "AB12".
