@@ -249,7 +249,9 @@ func (s *Server) SetOfficeFile(spreadsheetID string, office bool) {
 // spreadsheets.get with includeGridData would return it: properties, tabs
 // (hidden flag, grid size, frozen rows), cells with their user-entered and
 // effective values and formats, charts, protected ranges, conditional
-// format rules and developer metadata.
+// format rules and developer metadata. Changing it never changes the
+// server's state; cells whose formats are alike may share one copy of the
+// format.
 func (s *Server) Spreadsheet(spreadsheetID string) *sheets.Spreadsheet {
 	s.t.Helper()
 	s.mu.Lock()
@@ -258,7 +260,7 @@ func (s *Server) Spreadsheet(spreadsheetID string) *sheets.Spreadsheet {
 	if err != nil {
 		s.t.Fatalf("sheetstest: rendering %q: %v", spreadsheetID, err)
 	}
-	return clone(ss)
+	return copySpreadsheet(ss)
 }
 
 // Calls counts the requests a server received.
