@@ -155,6 +155,7 @@ func (s *Server) SetCells(spreadsheetID, a1 string, rows [][]*sheets.CellData) {
 	if err := b.checkCells(); err != nil {
 		s.t.Fatalf("sheetstest: SetCells: %v", err)
 	}
+	copied := map[*sheets.CellFormat]*sheets.CellFormat{}
 	for i, cells := range rows {
 		if len(cells) == 0 {
 			continue
@@ -164,10 +165,12 @@ func (s *Server) SetCells(spreadsheetID, a1 string, rows [][]*sheets.CellData) {
 			if err := checkCell(c); err != nil {
 				s.t.Fatalf("sheetstest: SetCells: row %d, cell %d: %v", i, j, err)
 			}
-			c = clone(c)
 			if c != nil {
+				cc := copyCell(c, copied)
+				c = &cc
 				// Only what a person enters is stored; the rest is derived.
 				c.FormattedValue, c.EffectiveFormat = "", nil
+				c.UserEnteredFormat = b.intern(c.UserEnteredFormat)
 				if c.UserEnteredValue == nil || c.UserEnteredValue.FormulaValue == nil {
 					c.EffectiveValue = nil
 				}
