@@ -97,6 +97,11 @@ func decodeRequest(i int, raw json.RawMessage) (string, *sheets.Request, *apiErr
 	if !slices.Contains(SupportedRequests, kind) {
 		return "", nil, invalid("Invalid requests[%d].%s: sheetstest does not implement this request kind (supported: %v)", i, kind, SupportedRequests)
 	}
+	if kind == "updateCells" {
+		if req, ok := decodeUpdateCells(raw); ok {
+			return kind, req, nil
+		}
+	}
 	req := new(sheets.Request)
 	if err := json.Unmarshal(raw, req); err != nil {
 		return "", nil, invalid("Invalid JSON payload received. requests[%d].%s: %v", i, kind, err)

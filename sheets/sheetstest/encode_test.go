@@ -359,3 +359,81 @@ func TestCopySpreadsheet(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeUpdateCellsMatchesEncodingJSON holds the hand decoder of
+// updateCells to encoding/json on random requests as the client encodes
+// them and on hand-written JSON; whatever it declines must be left to
+// encoding/json, and what it reads must be what encoding/json reads.
+func TestDecodeUpdateCellsMatchesEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 6))
+	var bodies [][]byte
+	for range 300 {
+		u := &sheets.UpdateCellsRequest{Fields: "userEnteredValue,userEnteredFormat"}
+		if rng.IntN(2) == 0 {
+			u.Start = &sheets.GridCoordinate{SheetId: rng.Int64N(9), RowIndex: rng.Int64N(9), ColumnIndex: rng.Int64N(9),
+				ForceSendFields: []string{"SheetId"}}
+		} else {
+			u.Range = &sheets.GridRange{SheetId: 7, StartRowIndex: 1, EndRowIndex: 9, EndColumnIndex: 5}
+		}
+		formats := []*sheets.CellFormat{nil, {NumberFormat: &sheets.NumberFormat{Type: "DATE", Pattern: "yyyy-mm-dd"}},
+			{TextFormat: &sheets.TextFormat{Bold: true, ForegroundColor: &sheets.Color{Red: 0.25}}}}
+		for range rng.IntN(5) {
+			row := &sheets.RowData{}
+			for range rng.IntN(5) {
+				c := randomCell(rng, formats[rng.IntN(len(formats))])
+				if rng.IntN(3) > 0 {
+					c.DataValidation, c.TextFormatRuns = nil, nil // mostly what the fast path reads
+				}
+				row.Values = append(row.Values, c)
+			}
+			u.Rows = append(u.Rows, row)
+		}
+		body, err := json.Marshal(&sheets.Request{UpdateCells: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies = append(bodies, body)
+	}
+	for _, s := range []string{
+		`{"updateCells":{}}`,
+		`{"updateCells":{"rows":[]}}`,
+		` { "updateCells" : { "fields" : "*" , "rows" : [ { "values" : [ { } , { "note" : "a\"b\\c\u00e9\ud83d\ude00" } ] } ] } } `,
+		`{"updateCells":{"rows":[{"values":[null]}]}}`,
+		`{"updateCells":{"rows":[null]}}`,
+		`{"updateCells":{"rows":[{"values":[{"userEnteredValue":{"numberValue":"NaN"}}]}]}}`,
+		`{"updateCells":{"rows":[{"values":[{"userEnteredValue":{"numberValue":1e400}}]}]}}`,
+		`{"updateCells":{"rows":[{"values":[{"userEnteredValue":{"numberValue":-0.5e-3,"stringValue":"x"}}]}]}}`,
+		`{"updateCells":{"rows":[{"values":[{"userEnteredValue":{"boolValue":false}},{"userEnteredValue":{"boolValue":true}}]}]}}`,
+		`{"updateCells":{"rows":[{"values":[{"UserEnteredValue":{"stringValue":"case"}}]}]}}`,
+		`{"updateCells":{"rows":[{"values":[{"note":"first","note":"second"}]}]}}`,
+		`{"updateCells":{"rows":[{"values":[{"userEnteredFormat":{"numberFormat":{"type":"DATE"}}},{"userEnteredFormat":{"numberFormat":{"type":"DATE"}}}]}]}}`,
+		`{"updateCells":{"start":{"sheetId":1,"rowIndex":"2"},"rows":[{"values":[{"userEnteredValue":{"formulaValue":"=A1"}}]}]}}`,
+		`{"updateCells":{"range":null}}`,
+	} {
+		bodies = append(bodies, []byte(s))
+	}
+	fast := 0
+	for _, body := range bodies {
+		if !json.Valid(body) {
+			t.Fatalf("test body is not JSON: %s", body)
+		}
+		got, ok := decodeUpdateCells(body)
+		if !ok {
+			continue
+		}
+		fast++
+		want := new(sheets.Request)
+		if err := json.Unmarshal(body, want); err != nil {
+			t.Fatalf("the hand decoder read %s, which encoding/json refuses: %v", body, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(want)
+			t.Fatalf("decoding %s:\nhand: %s\njson: %s", body, g, w)
+		}
+	}
+	t.Logf("the hand decoder read %d of %d requests", fast, len(bodies))
+	if fast < len(bodies)/3 {
+		t.Errorf("the hand decoder read only %d of %d requests", fast, len(bodies))
+	}
+}
