@@ -35,7 +35,7 @@ var testMasks = []string{
 // every test mask.
 func TestEncodeGridMatchesEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 3))
-	for round := range 100 {
+	for round := range 60 {
 		gd := randomGrid(rng)
 		for _, ms := range testMasks {
 			m, err := parseMask(ms)
@@ -75,7 +75,7 @@ func TestEncodeGridMatchesEncodingJSON(t *testing.T) {
 func TestEncodeResponseMatchesEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 4))
 	b := newBook("enc", "Encoding", "")
-	for round := range 20 {
+	for round := range 12 {
 		ss := &sheets.Spreadsheet{
 			SpreadsheetId:  "enc",
 			Properties:     b.props,
