@@ -97,6 +97,11 @@ func decodeRequest(i int, raw json.RawMessage) (string, *sheets.Request, *apiErr
 	if !slices.Contains(SupportedRequests, kind) {
 		return "", nil, invalid("Invalid requests[%d].%s: sheetstest does not implement this request kind (supported: %v)", i, kind, SupportedRequests)
 	}
+	if kind == "updateCells" {
+		if req, ok := decodeUpdateCells(raw); ok {
+			return kind, req, nil
+		}
+	}
 	req := new(sheets.Request)
 	if err := json.Unmarshal(raw, req); err != nil {
 		return "", nil, invalid("Invalid JSON payload received. requests[%d].%s: %v", i, kind, err)
@@ -576,9 +581,14 @@ func cellMask(fields string) (*mask, *apiError) {
 	return m, nil
 }
 
+// formatWrites remembers, within one request, the format each (old,
+// requested) pair of formats became: a request that formats a column
+// meets the same pair in every cell.
+type formatWrites map[[2]*sheets.CellFormat]*sheets.CellFormat
+
 // writeCell returns old with the fields of in that m selects. Read-only
 // fields (effectiveValue, formattedValue, effectiveFormat) are ignored.
-func writeCell(old, in *sheets.CellData, m *mask) (*sheets.CellData, *apiError) {
+func (b *book) writeCell(old, in *sheets.CellData, m *mask, done formatWrites) (*sheets.CellData, *apiError) {
 	if in == nil {
 		in = &sheets.CellData{}
 	}
@@ -601,9 +611,19 @@ func writeCell(old, in *sheets.CellData, m *mask) (*sheets.CellData, *apiError) 
 			out.UserEnteredValue, err = masked(out.UserEnteredValue, in.UserEnteredValue, sub)
 			return err
 		}),
-		set("userEnteredFormat", func(sub *mask) (err *apiError) {
-			out.UserEnteredFormat, err = masked(out.UserEnteredFormat, in.UserEnteredFormat, sub)
-			return err
+		set("userEnteredFormat", func(sub *mask) *apiError {
+			k := [2]*sheets.CellFormat{out.UserEnteredFormat, in.UserEnteredFormat}
+			f, ok := done[k]
+			if !ok {
+				var err *apiError
+				if f, err = masked(k[0], k[1], sub); err != nil {
+					return err
+				}
+				f = b.intern(f)
+				done[k] = f
+			}
+			out.UserEnteredFormat = f
+			return nil
 		}),
 		set("note", func(*mask) *apiError { out.Note = in.Note; return nil }),
 		set("dataValidation", func(sub *mask) (err *apiError) {
@@ -695,6 +715,7 @@ func (b *book) updateCells(r *sheets.UpdateCellsRequest) *apiError {
 		return invalid("Either start or range must be set.")
 	}
 	t := sp.t
+	done := formatWrites{}
 	for r0 := sp.r0; r0 < sp.r1; r0++ {
 		var src []*sheets.CellData
 		if i := r0 - sp.r0; i < int64(len(r.Rows)) && r.Rows[i] != nil {
@@ -713,7 +734,7 @@ func (b *book) updateCells(r *sheets.UpdateCellsRequest) *apiError {
 			if j < int64(len(src)) {
 				in = src[j]
 			}
-			c, err := writeCell(row[sp.c0+j], in, m)
+			c, err := b.writeCell(row[sp.c0+j], in, m, done)
 			if err != nil {
 				return err
 			}
@@ -749,12 +770,13 @@ func (b *book) repeatCell(r *sheets.RepeatCellRequest) *apiError {
 	// Most cells of a range start out alike (empty): write each distinct
 	// one once and share the result, as stored cells are immutable.
 	done := map[*sheets.CellData]*sheets.CellData{}
+	formats := formatWrites{}
 	for r0 := sp.r0; r0 < sp.r1; r0++ {
 		row := sp.t.rowForWrite(r0, sp.c1)
 		for c := sp.c0; c < sp.c1; c++ {
 			out, ok := done[row[c]]
 			if !ok {
-				out, err = writeCell(row[c], r.Cell, m)
+				out, err = b.writeCell(row[c], r.Cell, m, formats)
 				if err != nil {
 					return err
 				}

@@ -200,10 +200,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, faultError(s.lost.status, rt.method), 0)
 		return
 	}
-	data, jerr := json.Marshal(v)
-	if jerr == nil {
-		data, jerr = filterJSON(data, m)
-	}
+	data, jerr := encodeResponse(v, m)
 	if jerr != nil {
 		writeError(w, &apiError{code: http.StatusInternalServerError, status: statusInternal, msg: "sheetstest: encoding the response: " + jerr.Error()}, 0)
 		return

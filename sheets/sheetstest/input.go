@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	sheets "google.golang.org/api/sheets/v4"
 )
@@ -215,7 +216,7 @@ func checkCell(c *sheets.CellData) error {
 	if kinds > 1 {
 		return invalid("userEnteredValue may hold only one kind of value, not %d", kinds)
 	}
-	if v.StringValue != nil && len([]rune(*v.StringValue)) > maxCellChars {
+	if v.StringValue != nil && utf8.RuneCountInString(*v.StringValue) > maxCellChars {
 		return invalid("Your input contains more than the maximum of %d characters in a single cell.", maxCellChars)
 	}
 	if v.ErrorValue != nil {

@@ -155,6 +155,7 @@ func (s *Server) SetCells(spreadsheetID, a1 string, rows [][]*sheets.CellData) {
 	if err := b.checkCells(); err != nil {
 		s.t.Fatalf("sheetstest: SetCells: %v", err)
 	}
+	copied := map[*sheets.CellFormat]*sheets.CellFormat{}
 	for i, cells := range rows {
 		if len(cells) == 0 {
 			continue
@@ -164,10 +165,12 @@ func (s *Server) SetCells(spreadsheetID, a1 string, rows [][]*sheets.CellData) {
 			if err := checkCell(c); err != nil {
 				s.t.Fatalf("sheetstest: SetCells: row %d, cell %d: %v", i, j, err)
 			}
-			c = clone(c)
 			if c != nil {
+				cc := copyCell(c, copied)
+				c = &cc
 				// Only what a person enters is stored; the rest is derived.
 				c.FormattedValue, c.EffectiveFormat = "", nil
+				c.UserEnteredFormat = b.intern(c.UserEnteredFormat)
 				if c.UserEnteredValue == nil || c.UserEnteredValue.FormulaValue == nil {
 					c.EffectiveValue = nil
 				}
@@ -249,7 +252,9 @@ func (s *Server) SetOfficeFile(spreadsheetID string, office bool) {
 // spreadsheets.get with includeGridData would return it: properties, tabs
 // (hidden flag, grid size, frozen rows), cells with their user-entered and
 // effective values and formats, charts, protected ranges, conditional
-// format rules and developer metadata.
+// format rules and developer metadata. Changing it never changes the
+// server's state; cells whose formats are alike may share one copy of the
+// format.
 func (s *Server) Spreadsheet(spreadsheetID string) *sheets.Spreadsheet {
 	s.t.Helper()
 	s.mu.Lock()
@@ -258,7 +263,7 @@ func (s *Server) Spreadsheet(spreadsheetID string) *sheets.Spreadsheet {
 	if err != nil {
 		s.t.Fatalf("sheetstest: rendering %q: %v", spreadsheetID, err)
 	}
-	return clone(ss)
+	return copySpreadsheet(ss)
 }
 
 // Calls counts the requests a server received.

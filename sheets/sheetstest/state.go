@@ -1,6 +1,7 @@
 package sheetstest
 
 import (
+	"encoding/json"
 	"hash/fnv"
 	"maps"
 	"slices"
@@ -39,6 +40,12 @@ type book struct {
 	forbidden bool
 	office    bool   // an Office file in Drive: see Server.SetOfficeFile
 	seq       uint64 // drives the generated IDs
+
+	// formats interns the cell formats stored, by their JSON, so that
+	// cells formatted alike share one *sheets.CellFormat and rendering and
+	// masked updates work once per format rather than once per cell. A
+	// clone shares it: it only ever gains immutable entries.
+	formats map[string]*sheets.CellFormat
 }
 
 // tab is one sheet of a book.
@@ -60,7 +67,8 @@ func newBook(id, title, locale string) *book {
 		locale = "en_US"
 	}
 	return &book{
-		id: id,
+		id:      id,
+		formats: map[string]*sheets.CellFormat{},
 		props: &sheets.SpreadsheetProperties{
 			Title:         title,
 			Locale:        locale,
@@ -351,6 +359,23 @@ func (b *book) addTab(props *sheets.SheetProperties, index int) (*tab, *apiError
 func (b *book) removeTab(t *tab) {
 	b.tabs = slices.DeleteFunc(b.tabs, func(x *tab) bool { return x == t })
 	b.reindex()
+}
+
+// intern returns the stored format that encodes as f does, storing f if
+// there is none. f must not change afterwards.
+func (b *book) intern(f *sheets.CellFormat) *sheets.CellFormat {
+	if f == nil {
+		return nil
+	}
+	data, err := json.Marshal(f)
+	if err != nil {
+		return f
+	}
+	if g, ok := b.formats[string(data)]; ok {
+		return g
+	}
+	b.formats[string(data)] = f
+	return f
 }
 
 // emptyCell reports whether a cell holds nothing worth keeping.
