@@ -8,8 +8,6 @@ import (
 
 	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
-	"google.golang.org/api/option"
-	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
 // retryingGoogle is a Spreadsheet whose requests go through Retry, as
@@ -20,13 +18,7 @@ func retryingGoogle(t *testing.T, srv *sheetstest.Server) *gsheets.Spreadsheet {
 		Base:  &http.Transport{},
 		Sleep: func(context.Context, time.Duration) error { return nil },
 	}
-	svc, err := sheetsapi.NewService(context.Background(),
-		option.WithEndpoint(srv.URL()), option.WithoutAuthentication(),
-		option.WithHTTPClient(&http.Client{Transport: transport}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return gsheets.New(svc, id, gsheets.Identity{}, nil)
+	return newGoogleVia(t, srv, &http.Client{Transport: transport})
 }
 
 // TestWriteReplyLost writes the tabs in a batchUpdate that Google applies
