@@ -193,11 +193,12 @@ func (g *Spreadsheet) Load(ctx context.Context, opts sheets.Options) (*sheets.Lo
 // is never touched: Write returns a *[sheets.TabConflictError] and writes
 // nothing. Other tabs are never written.
 //
-// When the request would exceed the request size limit, the tabs are
-// written in chunks into hidden staging tabs, and one last batchUpdate
-// swaps them in: the calls then grow with the size of the write, and a
-// failure part way leaves the previous tabs as they were (the leftover
-// staging tabs are removed by the next write).
+// When the request would exceed the request size limit, one batchUpdate
+// creates hidden staging tabs, values.batchUpdate calls (RAW: text stays
+// text) fill them, as many rows a call as fit the limit, and one last
+// batchUpdate swaps them in with their formats: five calls in all for a
+// sync of 100k rows. A failure part way leaves the previous tabs as they
+// were (the leftover staging tabs are removed by the next write).
 func (g *Spreadsheet) Write(ctx context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
 	ss, err := g.current(ctx)
 	if err != nil {
