@@ -3,6 +3,7 @@ package gsheets
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -34,20 +35,24 @@ func (g *Spreadsheet) writeTabs(ctx context.Context, ss *layout, tabs []sheets.T
 	for i := range tabs {
 		p.writeTab(&tabs[i], res)
 	}
-	var body bytes.Buffer
-	if err := encodeBatch(&body, p.reqs); err != nil {
-		return nil, fmt.Errorf("write tabs: %w", err)
+	err := g.applyWithin(ctx, ss, p.reqs, "write tabs", g.maxRequest)
+	var large *tooLargeError
+	if errors.As(err, &large) {
+		g.log.Info("tabs too large for one request; writing through staging tabs", "bytes", large.size)
+		return g.writeStaged(ctx, ss, tabs)
 	}
-	if body.Len() <= g.maxRequest {
-		g.log.Debug("writing tabs", "requests", len(p.reqs), "bytes", body.Len())
-		body.Reset() // apply encodes the requests again, with its token
-		if err := g.apply(ctx, ss, p.reqs, "write tabs"); err != nil {
-			return nil, err
-		}
-		return res, nil
+	if err != nil {
+		return nil, err
 	}
-	g.log.Info("tabs too large for one request; writing through staging tabs", "bytes", body.Len())
-	return g.writeStaged(ctx, ss, tabs)
+	return res, nil
+}
+
+// tooLargeError is a batchUpdate not sent because its body would be over
+// the request size limit.
+type tooLargeError struct{ size int }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("a request of %d bytes is over the limit", e.size)
 }
 
 // plan collects the requests of one batchUpdate.
@@ -464,6 +469,12 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 // token there says whether Google applied it, and an applied write is
 // neither reported as a failure nor written twice.
 func (g *Spreadsheet) apply(ctx context.Context, ss *layout, reqs []step, op string) error {
+	return g.applyWithin(ctx, ss, reqs, op, 0)
+}
+
+// applyWithin is apply, which sends nothing and returns a
+// *tooLargeError when the encoded body is over limit bytes (0: no limit).
+func (g *Spreadsheet) applyWithin(ctx context.Context, ss *layout, reqs []step, op string, limit int) error {
 	token := strconv.FormatUint(rand.Uint64(), 36)
 	marked := make([]step, 0, len(reqs)+2)
 	marked = append(marked, reqs...)
@@ -485,15 +496,16 @@ func (g *Spreadsheet) apply(ctx context.Context, ss *layout, reqs []step, op str
 		}
 		return now.written == token, nil
 	})
-	if err := g.batch(ctx, marked, op); err != nil {
+	if err := g.batch(ctx, marked, op, limit); err != nil {
 		return err
 	}
 	ss.written = token
 	return nil
 }
 
-// batch sends reqs in one batchUpdate, encoded in one pass.
-func (g *Spreadsheet) batch(ctx context.Context, reqs []step, op string) error {
+// batch sends reqs in one batchUpdate, encoded in one pass, unless the
+// body is over limit bytes (0: no limit).
+func (g *Spreadsheet) batch(ctx context.Context, reqs []step, op string, limit int) error {
 	if len(reqs) == 0 {
 		return nil
 	}
@@ -501,6 +513,10 @@ func (g *Spreadsheet) batch(ctx context.Context, reqs []step, op string) error {
 	if err := encodeBatch(&body, reqs); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
+	if limit > 0 && body.Len() > limit {
+		return &tooLargeError{size: body.Len()}
+	}
+	g.log.Debug("batchUpdate", "op", op, "requests", len(reqs), "bytes", body.Len())
 	if err := g.post(ctx, ":batchUpdate", body.Bytes()); err != nil {
 		return g.explain(op, err)
 	}
