@@ -11,7 +11,6 @@ import (
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/report"
 	"github.com/mrrbot/mrrbot/sheets"
-	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 )
 
@@ -25,7 +24,7 @@ func BenchmarkSyncGoogle(b *testing.B) {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
 			srv := sheetstest.New(b)
 			seedGenerated(b, srv, n, n/5)
-			g := gsheets.New(srv.Service(), id, gsheets.Identity{}, nil)
+			g := newGoogle(b, srv)
 			ctx := context.Background()
 			peak := watchHeap(b)
 			srv.ResetCalls()

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/mrrbot/mrrbot/sheets"
-	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
@@ -27,7 +26,7 @@ func TestContract(t *testing.T) {
 			}
 			srv.SetCells(id, "'"+strings.ReplaceAll(s.Title, "'", "''")+"'!A1", rows)
 		}
-		return gsheets.New(srv.Service(), id, gsheets.Identity{}, nil)
+		return newGoogle(t, srv)
 	})
 }
 

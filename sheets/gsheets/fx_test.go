@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mrrbot/mrrbot/sheets"
-	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
@@ -33,7 +32,7 @@ func TestLoadMonthlyRatesAndSegments(t *testing.T) {
 		{s("EUR"), sheetstest.Number(1.1), s("Jun 2025")},
 		{s("EUR"), sheetstest.Number(1.2), sheetstest.Date(2025, 3, 31)},
 	})
-	g := gsheets.New(srv.Service(), id, gsheets.Identity{}, nil)
+	g := newGoogle(t, srv)
 	ctx := context.Background()
 	_, err := g.Layout(ctx)
 	if err != nil {

@@ -4,38 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"sync/atomic"
 	"testing"
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/calc/calctest"
 	"github.com/mrrbot/mrrbot/sheets"
-	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
-	"google.golang.org/api/option"
-	sheetsapi "google.golang.org/api/sheets/v4"
 )
-
-// countingTransport counts the bytes of the requests it sends.
-type countingTransport struct {
-	next http.RoundTripper
-	sent atomic.Int64
-}
-
-func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil {
-		body, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		c.sent.Add(int64(len(body)))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	return c.next.RoundTrip(r)
-}
 
 // generatedBooks is what a sync of a generated sheet of n rows records.
 func generatedBooks(b *testing.B, n int) calc.Books {
@@ -63,15 +39,8 @@ func BenchmarkWriteHistoryGoogle(b *testing.B) {
 		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
 			srv := sheetstest.New(b)
 			seedGenerated(b, srv, 10, 2)
-			base := &http.Client{}
-			opts := srv.ClientOptions()
-			ct := &countingTransport{next: http.DefaultTransport}
-			base.Transport = ct
-			svc, err := sheetsapi.NewService(context.Background(), append(opts, option.WithHTTPClient(base))...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			g := gsheets.New(svc, id, gsheets.Identity{}, nil)
+			ct := &countingTransport{}
+			g := newGoogleVia(b, srv, &http.Client{Transport: ct})
 			ctx := context.Background()
 			srv.ResetCalls()
 			b.ReportAllocs()

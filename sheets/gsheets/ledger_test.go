@@ -20,7 +20,6 @@ import (
 	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
 	"google.golang.org/api/googleapi"
-	"google.golang.org/api/option"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
@@ -262,13 +261,7 @@ func TestGoogleLedgerRetriedClaim(t *testing.T) {
 		Base:  &loseFirstWrite{base: &http.Transport{}},
 		Sleep: func(context.Context, time.Duration) error { return nil },
 	}
-	svc, err := sheetsapi.NewService(context.Background(),
-		option.WithEndpoint(srv.URL()), option.WithoutAuthentication(),
-		option.WithHTTPClient(&http.Client{Transport: transport}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := gsheets.New(svc, id, gsheets.Identity{}, nil).Ledger()
+	l := newGoogleVia(t, srv, &http.Client{Transport: transport}).Ledger()
 	claimExpect(t, l, ledgerKey, true)
 	claimExpect(t, newGoogle(t, srv).Ledger(), ledgerKey, false)
 	if err := l.Release(context.Background(), ledgerKey); err != nil {

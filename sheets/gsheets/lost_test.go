@@ -8,8 +8,6 @@ import (
 
 	"github.com/mrrbot/mrrbot/sheets/gsheets"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
-	"google.golang.org/api/option"
-	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
 // retryingGoogle is a Spreadsheet whose requests go through Retry, as
@@ -20,13 +18,7 @@ func retryingGoogle(t *testing.T, srv *sheetstest.Server) *gsheets.Spreadsheet {
 		Base:  &http.Transport{},
 		Sleep: func(context.Context, time.Duration) error { return nil },
 	}
-	svc, err := sheetsapi.NewService(context.Background(),
-		option.WithEndpoint(srv.URL()), option.WithoutAuthentication(),
-		option.WithHTTPClient(&http.Client{Transport: transport}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return gsheets.New(svc, id, gsheets.Identity{}, nil)
+	return newGoogleVia(t, srv, &http.Client{Transport: transport})
 }
 
 // TestWriteReplyLost writes the tabs in a batchUpdate that Google applies
@@ -78,7 +70,7 @@ func TestWriteReplyLost(t *testing.T) {
 }
 
 // TestWriteStagedReplyLost loses the reply of every batchUpdate of a write
-// through staging tabs: each step is taken once, and the tabs are there.
+// through staging tabs: each is sent once, and the tabs are there.
 func TestWriteStagedReplyLost(t *testing.T) {
 	srv := sheetstest.New(t)
 	seedGenerated(t, srv, 600, 200)
@@ -96,8 +88,12 @@ func TestWriteStagedReplyLost(t *testing.T) {
 	}
 	srv.LoseReplies(0, 0)
 	calls := srv.Calls()
-	if updates, gets := calls.ByMethod[sheetstest.MethodBatchUpdate], calls.ByMethod[sheetstest.MethodGet]; updates < 3 || gets != updates {
-		t.Errorf("%d batchUpdates and %d layouts read; want a staged write (3 or more), each once, and a layout read after each", updates, gets)
+	// Creating the staging tabs and swapping them in are batchUpdates,
+	// each checked once; the values go in between with values.batchUpdate,
+	// which may be sent again into a staging tab without harm.
+	updates, gets, values := calls.ByMethod[sheetstest.MethodBatchUpdate], calls.ByMethod[sheetstest.MethodGet], calls.ByMethod[sheetstest.MethodValuesBatchUpdate]
+	if updates != 2 || gets != updates || values == 0 {
+		t.Errorf("%d batchUpdates, %d values.batchUpdates and %d layouts read; want a staged write (2 batchUpdates and values), each once, and a layout read after each batchUpdate", updates, values, gets)
 	}
 	checkTabsWritten(t, srv, tabs)
 }

@@ -3,14 +3,15 @@ package gsheets
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/mrrbot/mrrbot/sheets"
+	"google.golang.org/api/option"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
@@ -25,7 +26,11 @@ import (
 // Write forgets it, since the spreadsheet changed. A Spreadsheet is meant
 // for one command, or one sync under serve: each opens its own.
 type Spreadsheet struct {
-	svc      *sheetsapi.Service
+	svc *sheetsapi.Service
+	// hc and base are the HTTP client and endpoint svc sends through, for
+	// the calls whose replies are decoded as they arrive (see readGrids).
+	hc       *http.Client
+	base     string
 	id       string
 	identity Identity
 	log      *slog.Logger
@@ -45,15 +50,27 @@ var (
 // DefaultMaxRequest is the largest batchUpdate body mrrbot sends at once.
 const DefaultMaxRequest = 8 << 20
 
-// New returns a Spreadsheet for the spreadsheet id, read and written with
-// svc. identity is who the
-// client acts as, to say whom to share the spreadsheet with when access is
-// refused.
-func New(svc *sheetsapi.Service, id string, identity Identity, logger *slog.Logger) *Spreadsheet {
+// New returns a Spreadsheet for the spreadsheet id, read and written
+// through hc (which authenticates and retries; see [NewHTTPClient]) at
+// endpoint, the base URL of the Sheets API ("" for Google's). identity is
+// who the client acts as, to say whom to share the spreadsheet with when
+// access is refused.
+func New(hc *http.Client, endpoint, id string, identity Identity, logger *slog.Logger) (*Spreadsheet, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Spreadsheet{svc: svc, id: id, identity: identity, log: logger, maxRequest: DefaultMaxRequest}
+	opts := []option.ClientOption{option.WithHTTPClient(hc)}
+	if endpoint != "" {
+		if !strings.HasSuffix(endpoint, "/") {
+			endpoint += "/"
+		}
+		opts = append(opts, option.WithEndpoint(endpoint))
+	}
+	svc, err := sheetsapi.NewService(context.Background(), opts...)
+	if err != nil {
+		return nil, fmt.Errorf("sheets client: %w", err)
+	}
+	return &Spreadsheet{svc: svc, hc: hc, base: svc.BasePath, id: id, identity: identity, log: logger, maxRequest: DefaultMaxRequest}, nil
 }
 
 var spreadsheetURL = regexp.MustCompile(`/spreadsheets/d/([a-zA-Z0-9_-]+)`)
@@ -176,11 +193,12 @@ func (g *Spreadsheet) Load(ctx context.Context, opts sheets.Options) (*sheets.Lo
 // is never touched: Write returns a *[sheets.TabConflictError] and writes
 // nothing. Other tabs are never written.
 //
-// When the request would exceed the request size limit, the tabs are
-// written in chunks into hidden staging tabs, and one last batchUpdate
-// swaps them in: the calls then grow with the size of the write, and a
-// failure part way leaves the previous tabs as they were (the leftover
-// staging tabs are removed by the next write).
+// When the request would exceed the request size limit, one batchUpdate
+// creates hidden staging tabs, values.batchUpdate calls (RAW: text stays
+// text) fill them, as many rows a call as fit the limit, and one last
+// batchUpdate swaps them in with their formats: five calls in all for a
+// sync of 100k rows. A failure part way leaves the previous tabs as they
+// were (the leftover staging tabs are removed by the next write).
 func (g *Spreadsheet) Write(ctx context.Context, tabs []sheets.Tab) (*sheets.WriteResult, error) {
 	ss, err := g.current(ctx)
 	if err != nil {
@@ -316,15 +334,9 @@ func (g *Spreadsheet) load(ctx context.Context, ss *layout, opts sheets.Options)
 	if opts.Locale == "" {
 		opts.Locale = ss.Locale
 	}
-	resp, err := g.svc.Spreadsheets.Get(g.id).Ranges(ranges...).Fields(cellFields).Context(ctx).Do()
+	grids, err := g.readGrids(ctx, ranges, cellFields)
 	if err != nil {
 		return nil, g.explain("read tab "+strconv.Quote(tab), err)
-	}
-	grids := map[string]*gridReader{}
-	for _, sh := range resp.Sheets {
-		if sh.Properties != nil {
-			grids[sh.Properties.Title] = newGridReader(sh)
-		}
 	}
 	grid := func(title string) *gridReader {
 		if g := grids[title]; g != nil {
@@ -359,139 +371,6 @@ func (g *Spreadsheet) load(ctx context.Context, ss *layout, opts sheets.Options)
 // quoteTab returns the A1 range of a whole tab: 'My Tab'.
 func quoteTab(title string) string {
 	return "'" + strings.ReplaceAll(title, "'", "''") + "'"
-}
-
-// gridReader is a RowReader over the grid data of one tab. It lets go of
-// each row once read, so a large tab is not held twice. It fills in merged
-// cells and knows which columns are hidden.
-type gridReader struct {
-	data     []*sheetsapi.GridData
-	di       int
-	ri       int
-	cells    []sheets.Cell
-	merged   *sheets.Merges
-	hidden   map[int]bool
-	patterns map[string]*sheets.CellExtra // what each number format pattern shows, or nil
-}
-
-// newGridReader returns a reader of a tab as spreadsheets.get returned it.
-func newGridReader(sh *sheetsapi.Sheet) *gridReader {
-	r := &gridReader{data: sh.Data, hidden: map[int]bool{}, patterns: map[string]*sheets.CellExtra{}}
-	var areas []sheets.MergedArea
-	for _, m := range sh.Merges {
-		if m == nil || m.EndRowIndex <= m.StartRowIndex || m.EndColumnIndex <= m.StartColumnIndex {
-			continue
-		}
-		areas = append(areas, sheets.MergedArea{
-			FirstRow: int(m.StartRowIndex) + 1, LastRow: int(m.EndRowIndex),
-			FirstCol: int(m.StartColumnIndex), LastCol: int(m.EndColumnIndex) - 1,
-		})
-	}
-	r.merged = sheets.NewMerges(areas)
-	for _, g := range sh.Data {
-		if g == nil {
-			continue
-		}
-		for i, md := range g.ColumnMetadata {
-			if md != nil && md.HiddenByUser {
-				r.hidden[int(g.StartColumn)+i] = true
-			}
-		}
-	}
-	return r
-}
-
-// columnHidden reports whether the tab hides column i.
-func (r *gridReader) ColumnHidden(i int) bool { return r.hidden[i] }
-
-func (r *gridReader) Next() (int, []sheets.Cell, error) {
-	for r.di < len(r.data) {
-		g := r.data[r.di]
-		if g == nil || r.ri >= len(g.RowData) {
-			r.di, r.ri = r.di+1, 0
-			continue
-		}
-		rd := g.RowData[r.ri]
-		g.RowData[r.ri] = nil
-		row := int(g.StartRow) + r.ri + 1
-		r.ri++
-		cells := r.cells[:0]
-		for range g.StartColumn {
-			cells = append(cells, sheets.Cell{})
-		}
-		if rd != nil {
-			for _, cd := range rd.Values {
-				cells = append(cells, r.cell(cd))
-			}
-		}
-		cells = r.merged.Fill(row, cells)
-		r.cells = cells
-		return row, cells, nil
-	}
-	return 0, nil, io.EOF
-}
-
-// cell converts a cell of the Sheets API, with the currency its number
-// format's pattern shows and its formula.
-func (r *gridReader) cell(cd *sheetsapi.CellData) sheets.Cell {
-	c := apiCell(cd)
-	if c.Kind != sheets.Number {
-		return c
-	}
-	if f := cd.EffectiveFormat; f != nil && f.NumberFormat != nil && f.NumberFormat.Pattern != "" {
-		p := f.NumberFormat.Pattern
-		extra, ok := r.patterns[p]
-		if !ok {
-			if cur := sheets.PatternCurrency(p); cur != "" {
-				extra = &sheets.CellExtra{Currency: cur}
-			}
-			if r.patterns != nil {
-				r.patterns[p] = extra
-			}
-		}
-		c.Extra = extra // shared by the cells of one pattern, never changed
-	}
-	if v := cd.UserEnteredValue; v != nil && v.FormulaValue != nil {
-		c.Extra = &sheets.CellExtra{Currency: c.Currency(), Formula: *v.FormulaValue}
-	}
-	return c
-}
-
-// apiCell converts a cell of the Sheets API into a Cell.
-func apiCell(cd *sheetsapi.CellData) sheets.Cell {
-	if cd == nil || cd.EffectiveValue == nil {
-		return sheets.Cell{}
-	}
-	v := cd.EffectiveValue
-	switch {
-	case v.NumberValue != nil:
-		c := sheets.Cell{Kind: sheets.Number, Text: strconv.FormatFloat(*v.NumberValue, 'f', -1, 64), Format: sheets.FormatNone}
-		if f := cd.EffectiveFormat; f != nil && f.NumberFormat != nil {
-			switch f.NumberFormat.Type {
-			case "DATE", "DATE_TIME":
-				c.Format = sheets.FormatDate
-			case "PERCENT":
-				c.Format = sheets.FormatPercent
-			case "CURRENCY":
-				c.Format = sheets.FormatCurrency
-			case "NUMBER", "SCIENTIFIC", "TEXT":
-				c.Format = sheets.FormatNumber
-			}
-		}
-		return c
-	case v.StringValue != nil:
-		return sheets.TextCell(*v.StringValue)
-	case v.BoolValue != nil:
-		if *v.BoolValue {
-			return sheets.Cell{Kind: sheets.Bool, Text: "TRUE"}
-		}
-		return sheets.Cell{Kind: sheets.Bool, Text: "FALSE"}
-	case v.ErrorValue != nil:
-		// A formula error (#REF!, #N/A) is shown as text, so the row's
-		// issue names it.
-		return sheets.TextCell("#" + strings.TrimPrefix(v.ErrorValue.Type, "#") + " " + v.ErrorValue.Message)
-	}
-	return sheets.Cell{}
 }
 
 // Identity returns the credentials g acts as.

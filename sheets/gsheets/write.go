@@ -1,8 +1,9 @@
 package gsheets
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -22,9 +23,9 @@ func (g *Spreadsheet) writeTabs(ctx context.Context, ss *layout, tabs []sheets.T
 			return nil, fmt.Errorf("write tabs: tab %q: %w", t.Name, err)
 		}
 	}
-	// A write far over the limit goes straight to staging, without
-	// building (and holding) the whole request first.
-	if est := estimateBytes(tabs); est > 2*g.maxRequest {
+	// A write over the limit goes straight to staging, without encoding
+	// (and holding) the whole request first.
+	if est := cellsBytes(tabs); est > g.maxRequest {
 		g.log.Info("tabs too large for one request; writing through staging tabs", "estimated_bytes", est)
 		return g.writeStaged(ctx, ss, tabs)
 	}
@@ -34,25 +35,30 @@ func (g *Spreadsheet) writeTabs(ctx context.Context, ss *layout, tabs []sheets.T
 	for i := range tabs {
 		p.writeTab(&tabs[i], res)
 	}
-	body, err := json.Marshal(&sheetsapi.BatchUpdateSpreadsheetRequest{Requests: p.reqs})
+	err := g.applyWithin(ctx, ss, p.reqs, "write tabs", g.maxRequest)
+	var large *tooLargeError
+	if errors.As(err, &large) {
+		g.log.Info("tabs too large for one request; writing through staging tabs", "bytes", large.size)
+		return g.writeStaged(ctx, ss, tabs)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("write tabs: %w", err)
+		return nil, err
 	}
-	if len(body) <= g.maxRequest {
-		g.log.Debug("writing tabs", "requests", len(p.reqs), "bytes", len(body))
-		if err := g.apply(ctx, ss, p.reqs, "write tabs"); err != nil {
-			return nil, err
-		}
-		return res, nil
-	}
-	g.log.Info("tabs too large for one request; writing through staging tabs", "bytes", len(body))
-	return g.writeStaged(ctx, ss, tabs)
+	return res, nil
+}
+
+// tooLargeError is a batchUpdate not sent because its body would be over
+// the request size limit.
+type tooLargeError struct{ size int }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("a request of %d bytes is over the limit", e.size)
 }
 
 // plan collects the requests of one batchUpdate.
 type plan struct {
 	ss   *layout
-	reqs []*sheetsapi.Request
+	reqs []step
 	used map[int64]bool // sheet IDs taken
 }
 
@@ -64,7 +70,7 @@ func newPlan(ss *layout) *plan {
 	return p
 }
 
-func (p *plan) add(r *sheetsapi.Request) { p.reqs = append(p.reqs, r) }
+func (p *plan) add(r *sheetsapi.Request) { p.reqs = append(p.reqs, step{api: r}) }
 
 // newSheetID picks an unused, non-zero sheet ID, so later requests of the
 // same batch can name a tab that the batch creates.
@@ -133,11 +139,7 @@ func (p *plan) writeTab(t *sheets.Tab, res *sheets.WriteResult) {
 		p.add(resize(id, rows, cols, t))
 		res.Updated = append(res.Updated, t.Name)
 	}
-	p.add(&sheetsapi.Request{UpdateCells: &sheetsapi.UpdateCellsRequest{
-		Range:  &sheetsapi.GridRange{SheetId: id, StartRowIndex: 0, EndRowIndex: rows, StartColumnIndex: 0, EndColumnIndex: cols, ForceSendFields: []string{"SheetId"}},
-		Rows:   apiRows(t, 0, len(t.Rows), true),
-		Fields: "userEnteredValue,userEnteredFormat",
-	}})
+	p.reqs = append(p.reqs, step{cells: &cellsStep{sheetID: id, rows: rows, cols: cols, tab: t}})
 	p.formatColumns(id, t)
 	p.addColorScales(id, t)
 	switch {
@@ -197,53 +199,6 @@ func metadata(sheetID int64, key, value string) *sheetsapi.Request {
 			Visibility:    "DOCUMENT",
 		},
 	}}
-}
-
-// apiRows converts rows [from, to) of t, with the header first when
-// header is set. Values only: each column's format is set once for the
-// whole column by formatColumns, which keeps the request small.
-func apiRows(t *sheets.Tab, from, to int, header bool) []*sheetsapi.RowData {
-	out := make([]*sheetsapi.RowData, 0, to-from+1)
-	if header {
-		hd := &sheetsapi.RowData{}
-		for _, c := range t.Columns {
-			title := fitCell(c.Title)
-			hd.Values = append(hd.Values, &sheetsapi.CellData{
-				UserEnteredValue:  &sheetsapi.ExtendedValue{StringValue: &title},
-				UserEnteredFormat: &sheetsapi.CellFormat{TextFormat: &sheetsapi.TextFormat{Bold: true}},
-			})
-		}
-		out = append(out, hd)
-	}
-	for _, row := range t.Rows[from:to] {
-		rd := &sheetsapi.RowData{Values: make([]*sheetsapi.CellData, len(row))}
-		for i, c := range row {
-			rd.Values[i] = apiValue(c)
-		}
-		out = append(out, rd)
-	}
-	return out
-}
-
-// apiValue converts a cell. Text is always a string value, never parsed:
-// a customer named "=1+1" stays text.
-func apiValue(c sheets.Cell) *sheetsapi.CellData {
-	switch c.Kind {
-	case sheets.Text:
-		s := fitCell(c.Text)
-		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{StringValue: &s}}
-	case sheets.Number:
-		f, err := strconv.ParseFloat(c.Text, 64)
-		if err != nil {
-			s := c.Text
-			return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{StringValue: &s}}
-		}
-		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{NumberValue: &f}}
-	case sheets.Bool:
-		b := c.Text == "TRUE"
-		return &sheetsapi.CellData{UserEnteredValue: &sheetsapi.ExtendedValue{BoolValue: &b, ForceSendFields: []string{"BoolValue"}}}
-	}
-	return &sheetsapi.CellData{}
 }
 
 // MaxCellChars is the most characters a Google Sheets cell holds. Google
@@ -450,7 +405,7 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 		rows, cols := tabSize(t)
 		staged[i] = p.newSheetID()
 		p.add(&sheetsapi.Request{AddSheet: &sheetsapi.AddSheetRequest{Properties: &sheetsapi.SheetProperties{
-			SheetId: staged[i], Title: fmt.Sprintf("_mrrbot_staging_%s_%d", t.Role, staged[i]), Hidden: true,
+			SheetId: staged[i], Title: stagingTitle(t.Role, staged[i]), Hidden: true,
 			GridProperties: &sheetsapi.GridProperties{RowCount: rows, ColumnCount: cols},
 		}}})
 		p.add(metadata(staged[i], metaStaging, t.Role))
@@ -459,27 +414,11 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 		return nil, err
 	}
 
-	// Fill: chunks of rows sized from the average encoded row.
-	for i := range tabs {
-		t := &tabs[i]
-		header := true
-		for from := 0; from < len(t.Rows) || header; {
-			to := g.chunkEnd(t, from)
-			start := int64(from) + 1
-			if header {
-				start = 0
-			}
-			req := &sheetsapi.Request{UpdateCells: &sheetsapi.UpdateCellsRequest{
-				Start:  &sheetsapi.GridCoordinate{SheetId: staged[i], RowIndex: start, ColumnIndex: 0, ForceSendFields: []string{"SheetId", "RowIndex", "ColumnIndex"}},
-				Rows:   apiRows(t, from, to, header),
-				Fields: "userEnteredValue,userEnteredFormat",
-			}}
-			if err := g.apply(ctx, ss, []*sheetsapi.Request{req}, fmt.Sprintf("write rows %d–%d of tab %q", from+1, to, t.Name)); err != nil {
-				return nil, err
-			}
-			header = false
-			from = to
-		}
+	// Fill: the values of every tab in as few values.batchUpdate calls
+	// as fit the request size, RAW so that text stays text. Writing a
+	// staging tab again is harmless, so a lost reply needs no check.
+	if err := g.fillStaged(ctx, tabs, staged); err != nil {
+		return nil, err
 	}
 
 	// Swap: delete the old tabs first (a rename onto a taken name fails).
@@ -505,6 +444,12 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 		if t.Protected {
 			p.add(protect(staged[i], t))
 		}
+		p.add(&sheetsapi.Request{RepeatCell: &sheetsapi.RepeatCellRequest{
+			Range: &sheetsapi.GridRange{SheetId: staged[i], StartRowIndex: 0, EndRowIndex: 1,
+				StartColumnIndex: 0, EndColumnIndex: int64(len(t.Columns)), ForceSendFields: []string{"SheetId", "StartRowIndex", "StartColumnIndex"}},
+			Cell:   &sheetsapi.CellData{UserEnteredFormat: &sheetsapi.CellFormat{TextFormat: &sheetsapi.TextFormat{Bold: true}}},
+			Fields: "userEnteredFormat",
+		}})
 		p.formatColumns(staged[i], t)
 		p.addColorScales(staged[i], t)
 		if t.Chart != nil && len(t.Rows) > 0 {
@@ -523,21 +468,27 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 // broken connection), Retry reads the layout before sending it again: the
 // token there says whether Google applied it, and an applied write is
 // neither reported as a failure nor written twice.
-func (g *Spreadsheet) apply(ctx context.Context, ss *layout, reqs []*sheetsapi.Request, op string) error {
+func (g *Spreadsheet) apply(ctx context.Context, ss *layout, reqs []step, op string) error {
+	return g.applyWithin(ctx, ss, reqs, op, 0)
+}
+
+// applyWithin is apply, which sends nothing and returns a
+// *tooLargeError when the encoded body is over limit bytes (0: no limit).
+func (g *Spreadsheet) applyWithin(ctx context.Context, ss *layout, reqs []step, op string, limit int) error {
 	token := strconv.FormatUint(rand.Uint64(), 36)
-	marked := make([]*sheetsapi.Request, 0, len(reqs)+2)
+	marked := make([]step, 0, len(reqs)+2)
 	marked = append(marked, reqs...)
 	if ss.written != "" {
-		marked = append(marked, &sheetsapi.Request{DeleteDeveloperMetadata: &sheetsapi.DeleteDeveloperMetadataRequest{DataFilter: &sheetsapi.DataFilter{
+		marked = append(marked, step{api: &sheetsapi.Request{DeleteDeveloperMetadata: &sheetsapi.DeleteDeveloperMetadataRequest{DataFilter: &sheetsapi.DataFilter{
 			DeveloperMetadataLookup: &sheetsapi.DeveloperMetadataLookup{MetadataKey: metaWrite, LocationType: "SPREADSHEET"},
-		}}})
+		}}}})
 	}
-	marked = append(marked, &sheetsapi.Request{CreateDeveloperMetadata: &sheetsapi.CreateDeveloperMetadataRequest{
+	marked = append(marked, step{api: &sheetsapi.Request{CreateDeveloperMetadata: &sheetsapi.CreateDeveloperMetadataRequest{
 		DeveloperMetadata: &sheetsapi.DeveloperMetadata{
 			MetadataKey: metaWrite, MetadataValue: token, Visibility: "DOCUMENT",
 			Location: &sheetsapi.DeveloperMetadataLocation{Spreadsheet: true},
 		},
-	}})
+	}}})
 	ctx = withAppliedCheck(ctx, func(ctx context.Context) (bool, error) {
 		now, err := g.readLayout(ctx)
 		if err != nil {
@@ -545,50 +496,100 @@ func (g *Spreadsheet) apply(ctx context.Context, ss *layout, reqs []*sheetsapi.R
 		}
 		return now.written == token, nil
 	})
-	if err := g.batch(ctx, marked, op); err != nil {
+	if err := g.batch(ctx, marked, op, limit); err != nil {
 		return err
 	}
 	ss.written = token
 	return nil
 }
 
-// batch sends reqs in one batchUpdate.
-func (g *Spreadsheet) batch(ctx context.Context, reqs []*sheetsapi.Request, op string) error {
+// batch sends reqs in one batchUpdate, encoded in one pass, unless the
+// body is over limit bytes (0: no limit).
+func (g *Spreadsheet) batch(ctx context.Context, reqs []step, op string, limit int) error {
 	if len(reqs) == 0 {
 		return nil
 	}
-	_, err := g.svc.Spreadsheets.BatchUpdate(g.id, &sheetsapi.BatchUpdateSpreadsheetRequest{Requests: reqs}).Context(ctx).Do()
-	if err != nil {
+	var body bytes.Buffer
+	if err := encodeBatch(&body, reqs); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if limit > 0 && body.Len() > limit {
+		return &tooLargeError{size: body.Len()}
+	}
+	g.log.Debug("batchUpdate", "op", op, "requests", len(reqs), "bytes", body.Len())
+	if err := g.post(ctx, ":batchUpdate", body.Bytes()); err != nil {
 		return g.explain(op, err)
 	}
 	return nil
 }
 
-// chunkEnd returns the end of the chunk of t's rows starting at from that
-// fits a request, measured by encoding a sample of rows.
-func (g *Spreadsheet) chunkEnd(t *sheets.Tab, from int) int {
-	if from >= len(t.Rows) {
-		return from
+// fillStaged writes the header and rows of each tab into its staging tab
+// with values.batchUpdate (RAW), as few calls as fit the request size.
+func (g *Spreadsheet) fillStaged(ctx context.Context, tabs []sheets.Tab, staged []int64) error {
+	var body, row bytes.Buffer
+	limit := g.maxRequest - 64
+	ranges, first := 0, ""
+	open := func(title string, at int) {
+		if body.Len() == 0 {
+			body.WriteString(`{"valueInputOption":"RAW","data":[`)
+		} else {
+			body.WriteString(`]},`)
+		}
+		body.WriteString(`{"range":`)
+		appendString(&body, quoteTab(title)+"!A"+strconv.Itoa(at+1))
+		body.WriteString(`,"majorDimension":"ROWS","values":[`)
+		ranges++
 	}
-	sample := min(len(t.Rows)-from, 200)
-	b, _ := json.Marshal(apiRows(t, from, from+sample, false))
-	perRow := len(b)/sample + 1
-	n := max(1, (g.maxRequest*3/4)/perRow)
-	return min(len(t.Rows), from+n)
-}
-
-// estimateBytes estimates the encoded size of the rows of tabs from a
-// sample of each tab's rows.
-func estimateBytes(tabs []sheets.Tab) int {
-	total := 0
+	send := func() error {
+		if body.Len() == 0 {
+			return nil
+		}
+		body.WriteString(`]}]}`)
+		g.log.Debug("writing staged rows", "ranges", ranges, "bytes", body.Len())
+		if err := g.post(ctx, "/values:batchUpdate", body.Bytes()); err != nil {
+			return g.explain("write rows into staging tab "+first, err)
+		}
+		body.Reset()
+		ranges = 0
+		return nil
+	}
 	for i := range tabs {
 		t := &tabs[i]
-		n := min(len(t.Rows), 200)
-		if n == 0 {
-			continue
+		title := stagingTitle(t.Role, staged[i])
+		inRange := false
+		for r := -1; r < len(t.Rows); r++ {
+			row.Reset()
+			if r < 0 {
+				hd := make([]sheets.Cell, len(t.Columns))
+				for j, c := range t.Columns {
+					hd[j] = sheets.Cell{Kind: sheets.Text, Text: c.Title}
+				}
+				appendRawRow(&row, hd)
+			} else {
+				appendRawRow(&row, t.Rows[r])
+			}
+			if inRange && body.Len()+row.Len()+8 > limit {
+				if err := send(); err != nil {
+					return err
+				}
+				inRange = false
+			}
+			if !inRange {
+				if body.Len() == 0 {
+					first = strconv.Quote(t.Name)
+				}
+				open(title, r+1)
+				inRange = true
+			} else {
+				body.WriteByte(',')
+			}
+			body.Write(row.Bytes())
 		}
-		b, _ := json.Marshal(apiRows(t, 0, n, false))
-		total += len(b) / n * len(t.Rows)
 	}
-	return total
+	return send()
+}
+
+// stagingTitle is the title of the staging tab id for role.
+func stagingTitle(role string, id int64) string {
+	return fmt.Sprintf("_mrrbot_staging_%s_%d", role, id)
 }

@@ -3,6 +3,7 @@ package gsheets_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -70,7 +71,17 @@ func syncTabs(t testing.TB, g *gsheets.Spreadsheet) []sheets.Tab {
 
 func newGoogle(t testing.TB, srv *sheetstest.Server) *gsheets.Spreadsheet {
 	t.Helper()
-	return gsheets.New(srv.Service(), id, gsheets.Identity{}, nil)
+	return newGoogleVia(t, srv, &http.Client{})
+}
+
+// newGoogleVia is a Spreadsheet that talks to srv through hc.
+func newGoogleVia(t testing.TB, srv *sheetstest.Server, hc *http.Client) *gsheets.Spreadsheet {
+	t.Helper()
+	g, err := gsheets.New(hc, srv.URL(), id, gsheets.Identity{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
 
 // TestWriteTabsLarge syncs 5,000 customers: thousands of movement rows,
