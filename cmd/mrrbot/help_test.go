@@ -269,6 +269,16 @@ type builtBinaries struct {
 	err          error
 }
 
+// startEnv is the environment the test binary started with. The builds
+// run beside other tests, and some of those set HOME (t.Setenv): a build
+// that took that HOME would use an empty build cache in a directory about
+// to be removed.
+var startEnv = os.Environ()
+
+// startDir is the package's directory, where the test binary started;
+// another test may change directory (t.Chdir) while the builds run.
+var startDir, _ = os.Getwd()
+
 // binariesStarted says mrrbotBinaries has begun, so TestMain waits for it
 // and removes its directory.
 var binariesStarted atomic.Bool
@@ -294,23 +304,29 @@ var mrrbotBinaries = sync.OnceValue(func() (b builtBinaries) {
 	build := func(in, bin string, args ...string) error {
 		cmd := exec.Command(gobin, append([]string{"build", "-trimpath", "-o", bin}, args...)...)
 		cmd.Dir = in
+		cmd.Env = startEnv
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build in %s: %v\n%s", in, err, out)
 		}
 		return nil
 	}
+	git := func(args ...string) *exec.Cmd {
+		cmd := exec.Command("git", args...)
+		cmd.Env = startEnv
+		return cmd
+	}
 	b.clean = filepath.Join(dir, "mrrbot")
 	clone := filepath.Join(dir, "clone")
 	if _, err := exec.LookPath("git"); err != nil {
 		b.noClone = fmt.Sprintf("no git to make a checkout with: %v", err)
-	} else if out, err := exec.Command("git", "clone", "-q", filepath.Join("..", ".."), clone).CombinedOutput(); err != nil {
+	} else if out, err := git("clone", "-q", filepath.Join(startDir, "..", ".."), clone).CombinedOutput(); err != nil {
 		b.noClone = fmt.Sprintf("cannot clone the checkout: %v\n%s", err, out)
 	}
 	if b.noClone != "" {
-		b.err = build(".", b.clean, ".")
+		b.err = build(startDir, b.clean, ".")
 		return b
 	}
-	head, err := exec.Command("git", "-C", clone, "rev-parse", "HEAD").Output()
+	head, err := git("-C", clone, "rev-parse", "HEAD").Output()
 	if err != nil {
 		b.err = fmt.Errorf("git rev-parse HEAD: %v", err)
 		return b
