@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -255,21 +258,104 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-// TestBinaryHelpAndVersion builds mrrbot as a user does and runs it: -h
-// on stdout with exit 0, a refused flag with exit 2 and two lines, and
+// builtBinaries are mrrbot built as a user builds it, for
+// TestBinaryHelpAndVersion: in a clone of this checkout, clean and then
+// with a change.
+type builtBinaries struct {
+	clean, dirty string // the binaries; dirty is empty without a clone
+	commit       string // the clone's HEAD
+	noClone      string // why there is no clone, if there is none
+	dir          string // holds them; TestMain removes it
+	err          error
+}
+
+// startEnv is the environment the test binary started with. The builds
+// run beside other tests, and some of those set HOME (t.Setenv): a build
+// that took that HOME would use an empty build cache in a directory about
+// to be removed.
+var startEnv = os.Environ()
+
+// startDir is the package's directory, where the test binary started;
+// another test may change directory (t.Chdir) while the builds run.
+var startDir, _ = os.Getwd()
+
+// binariesStarted says mrrbotBinaries has begun, so TestMain waits for it
+// and removes its directory.
+var binariesStarted atomic.Bool
+
+// mrrbotBinaries builds the binaries once per run of the package. TestMain
+// starts it in the background when TestBinaryHelpAndVersion is to run, so
+// the builds (subprocesses) overlap the package's other tests; the test
+// waits for them.
+//
+// Go stamps the commit from a checkout whose .git is a directory (not a
+// linked worktree's), so the binaries are built in a clone. Both builds
+// use -trimpath, as the Dockerfile does: the compiled packages then do not
+// depend on the clone's temporary directory, the build cache serves them
+// from one run to the next, and the build with a change only links again.
+var mrrbotBinaries = sync.OnceValue(func() (b builtBinaries) {
+	binariesStarted.Store(true)
+	dir, err := os.MkdirTemp("", "mrrbot-binaries-")
+	if err != nil {
+		return builtBinaries{err: err}
+	}
+	b.dir = dir
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	build := func(in, bin string, args ...string) error {
+		cmd := exec.Command(gobin, append([]string{"build", "-trimpath", "-o", bin}, args...)...)
+		cmd.Dir = in
+		cmd.Env = startEnv
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go build in %s: %v\n%s", in, err, out)
+		}
+		return nil
+	}
+	git := func(args ...string) *exec.Cmd {
+		cmd := exec.Command("git", args...)
+		cmd.Env = startEnv
+		return cmd
+	}
+	b.clean = filepath.Join(dir, "mrrbot")
+	clone := filepath.Join(dir, "clone")
+	if _, err := exec.LookPath("git"); err != nil {
+		b.noClone = fmt.Sprintf("no git to make a checkout with: %v", err)
+	} else if out, err := git("clone", "-q", filepath.Join(startDir, "..", ".."), clone).CombinedOutput(); err != nil {
+		b.noClone = fmt.Sprintf("cannot clone the checkout: %v\n%s", err, out)
+	}
+	if b.noClone != "" {
+		b.err = build(startDir, b.clean, ".")
+		return b
+	}
+	head, err := git("-C", clone, "rev-parse", "HEAD").Output()
+	if err != nil {
+		b.err = fmt.Errorf("git rev-parse HEAD: %v", err)
+		return b
+	}
+	b.commit = strings.TrimSpace(string(head))
+	if b.err = build(clone, b.clean, "-buildvcs=true", "./cmd/mrrbot"); b.err != nil {
+		return b
+	}
+	if b.err = os.WriteFile(filepath.Join(clone, "README.md"), []byte("changed\n"), 0o644); b.err != nil {
+		return b
+	}
+	b.dirty = filepath.Join(dir, "mrrbot-changed")
+	b.err = build(clone, b.dirty, "-buildvcs=true", "./cmd/mrrbot")
+	return b
+})
+
+// TestBinaryHelpAndVersion runs mrrbot built as a user builds it: -h on
+// stdout with exit 0, a refused flag with exit 2 and two lines, and
 // version with the commit of the checkout, "(modified)" when it has
 // changes, and the Go version.
 func TestBinaryHelpAndVersion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	bin := filepath.Join(t.TempDir(), "mrrbot")
-	build := exec.Command(gobin, "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	b := mrrbotBinaries()
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	runBin := func(args ...string) (string, string, int) {
+	runBin := func(bin string, args ...string) (string, string, int) {
 		var out, errb bytes.Buffer
 		cmd := exec.Command(bin, args...)
 		cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
@@ -283,53 +369,35 @@ func TestBinaryHelpAndVersion(t *testing.T) {
 		}
 		return out.String(), errb.String(), code
 	}
+
 	for _, args := range [][]string{{"-h"}, {"sync", "-h"}, {"books", "--help"}, {"help", "auth", "login"}} {
-		out, stderr, code := runBin(args...)
+		out, stderr, code := runBin(b.clean, args...)
 		if code != 0 || stderr != "" || !strings.Contains(out, "Usage: mrrbot") {
 			t.Errorf("mrrbot %s: exit %d, stderr %q, stdout:\n%s", strings.Join(args, " "), code, stderr, out)
 		}
 	}
-	out, stderr, code := runBin("digest", "--dry-run", "--summary-tab", "X")
+	out, stderr, code := runBin(b.clean, "digest", "--dry-run", "--summary-tab", "X")
 	if code != 2 || out != "" || stderr != "mrrbot: digest does not take --dry-run: digest writes nothing; without --post it prints the digest\nRun 'mrrbot digest -h' for usage.\n" {
 		t.Errorf("digest --dry-run: exit %d, stdout %q, stderr %q", code, out, stderr)
 	}
-
 	for _, args := range [][]string{{"version"}, {"--version"}} {
-		out, stderr, code := runBin(args...)
+		out, stderr, code := runBin(b.clean, args...)
 		if code != 0 || stderr != "" || !strings.HasPrefix(out, "mrrbot ") || !strings.HasSuffix(out, ", "+runtime.Version()+"\n") {
 			t.Errorf("mrrbot %s: exit %d, stderr %q, stdout %q", args[0], code, stderr, out)
 		}
 	}
+	if b.noClone != "" {
+		t.Skip(b.noClone)
+	}
 
-	// The commit: Go stamps it from a checkout whose .git is a
-	// directory (not a linked worktree's), so build a clone of this one,
-	// clean and then with a change.
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skipf("no git to make a checkout with: %v", err)
-	}
-	clone := filepath.Join(t.TempDir(), "mrrbot")
-	if out, err := exec.Command("git", "clone", "-q", filepath.Join("..", ".."), clone).CombinedOutput(); err != nil {
-		t.Skipf("cannot clone the checkout: %v\n%s", err, out)
-	}
-	head, err := exec.Command("git", "-C", clone, "rev-parse", "HEAD").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	commit := strings.TrimSpace(string(head))
 	for _, dirty := range []bool{false, true} {
+		bin := b.clean
 		if dirty {
-			if err := os.WriteFile(filepath.Join(clone, "README.md"), []byte("changed\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			bin = b.dirty
 		}
-		build := exec.Command(gobin, "build", "-buildvcs=true", "-o", bin, "./cmd/mrrbot")
-		build.Dir = clone
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("go build in a clone: %v\n%s", err, out)
-		}
-		out, _, code := runBin("version")
+		out, _, code := runBin(bin, "version")
 		t.Logf("mrrbot version (changed: %v): %s", dirty, out)
-		want := "commit " + commit
+		want := "commit " + b.commit
 		if dirty {
 			want += " (modified)"
 		}

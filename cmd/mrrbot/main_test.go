@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -11,13 +13,52 @@ import (
 )
 
 // TestMain lets the test binary run as mrrbot itself, so a test can start
-// the real process and send it signals.
+// the real process and send it signals. When TestBinaryHelpAndVersion is
+// to run, it starts building mrrbot in the background, so the build
+// overlaps the other tests rather than adding to them.
 func TestMain(m *testing.M) {
 	if os.Getenv("MRRBOT_TEST_RUN_MAIN") == "1" {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	flag.Parse()
+	if !testing.Short() && runs("TestBinaryHelpAndVersion") {
+		binariesStarted.Store(true)
+		go mrrbotBinaries()
+	}
+	code := m.Run()
+	if binariesStarted.Load() {
+		if b := mrrbotBinaries(); b.dir != "" { // waits for a build still running
+			os.RemoveAll(b.dir)
+		}
+	}
+	os.Exit(code)
+}
+
+// runs reports whether this run of the test binary runs the top-level
+// test name: -test.run selects it, -test.skip does not skip it, and it is
+// not -test.list. A pattern it cannot read counts as selecting the test;
+// the test builds what it needs itself if TestMain did not start it.
+func runs(name string) bool {
+	matches := func(f string) (matched, set bool) {
+		v := flag.Lookup(f)
+		if v == nil || v.Value.String() == "" {
+			return false, false
+		}
+		pat, _, _ := strings.Cut(v.Value.String(), "/")
+		ok, err := regexp.MatchString(pat, name)
+		return ok || err != nil, true
+	}
+	if _, set := matches("test.list"); set {
+		return false
+	}
+	if ok, set := matches("test.run"); set && !ok {
+		return false
+	}
+	if ok, _ := matches("test.skip"); ok {
+		return false
+	}
+	return true
 }
 
 // TestServeStopsOnSIGTERM starts `mrrbot serve` as a process, waits until

@@ -394,8 +394,11 @@ func TestDigestPostsOnce(t *testing.T) {
 	}
 }
 
-// TestDigestRateLimited meets a 429 with Retry-After and posts once.
+// TestDigestRateLimited meets a 429 with Retry-After and posts once. It
+// waits out the real Retry-After, so it runs beside the other tests that
+// wait on real retries.
 func TestDigestRateLimited(t *testing.T) {
+	t.Parallel()
 	slackSrv := slacktest.New(t)
 	slackSrv.RateLimitNext(1, time.Second)
 	env := map[string]string{"SLACK_API_URL": slackSrv.URL(), "SLACK_BOT_TOKEN": slackSrv.Token(), "SLACK_CHANNEL": slacktest.DefaultChannelID}
@@ -410,8 +413,10 @@ func TestDigestRateLimited(t *testing.T) {
 
 // TestSecretsStayOut runs the commands that hold secrets into failures and
 // checks that no token, signing secret or webhook URL reaches the output,
-// the logs or the error.
+// the logs or the error. Its failing posts wait out real retry backoffs,
+// so it runs beside the other tests that wait on real retries.
 func TestSecretsStayOut(t *testing.T) {
+	t.Parallel()
 	slackSrv := slacktest.New(t)
 	book := fixtureWorkbook(t)
 	const token = "xoxb-123456789-SECRET-TOKEN"

@@ -277,7 +277,11 @@ func TestSyncGoogle(t *testing.T) {
 	}
 }
 
+// TestSyncGoogleSurvivesFaults syncs through two 503s and then a 429.
+// It waits out real retry backoffs and Retry-After, so it runs beside the
+// other tests that wait on real retries.
 func TestSyncGoogleSurvivesFaults(t *testing.T) {
+	t.Parallel()
 	srv := sheetstest.New(t)
 	fixtureSheet(t, srv)
 	srv.FailNext(2, 503, 0)
