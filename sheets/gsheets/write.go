@@ -23,6 +23,10 @@ func (g *Spreadsheet) writeTabs(ctx context.Context, ss *layout, tabs []sheets.T
 			return nil, fmt.Errorf("write tabs: tab %q: %w", t.Name, err)
 		}
 	}
+	room := roomFor(ss, tabs)
+	if room.others+room.need > CellLimit {
+		return nil, room.error()
+	}
 	// A write over the limit goes straight to staging, without encoding
 	// (and holding) the whole request first.
 	if est := cellsBytes(tabs); est > g.maxRequest {
@@ -399,6 +403,21 @@ func addChart(id int64, t *sheets.Tab, spec *sheetsapi.ChartSpec) *sheetsapi.Req
 func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets.Tab) (*sheets.WriteResult, error) {
 	p := newPlan(ss)
 	p.removeLeftovers()
+	// Without room for the new tabs beside the old ones under Google's
+	// cell limit, the old ones go first, in the call that creates the
+	// staging tabs: a write that then fails leaves the bot's tabs
+	// missing until the next sync, never half written.
+	gone := map[string]bool{}
+	if room := roomFor(ss, tabs); room.others+room.old+room.need > CellLimit {
+		g.log.Warn("no room under Google's cell limit for the new tabs beside the old ones; removing the old ones first",
+			"cells", room.others+room.old, "new_tabs_cells", room.need, "limit", CellLimit)
+		for i := range tabs {
+			if old := ss.byRole(tabs[i].Role); old != nil {
+				p.add(&sheetsapi.Request{DeleteSheet: &sheetsapi.DeleteSheetRequest{SheetId: old.ID, ForceSendFields: []string{"SheetId"}}})
+				gone[tabs[i].Role] = true
+			}
+		}
+	}
 	staged := make([]int64, len(tabs))
 	for i := range tabs {
 		t := &tabs[i]
@@ -427,7 +446,9 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 	for i := range tabs {
 		t := &tabs[i]
 		if old := ss.byRole(t.Role); old != nil {
-			p.add(&sheetsapi.Request{DeleteSheet: &sheetsapi.DeleteSheetRequest{SheetId: old.ID, ForceSendFields: []string{"SheetId"}}})
+			if !gone[t.Role] {
+				p.add(&sheetsapi.Request{DeleteSheet: &sheetsapi.DeleteSheetRequest{SheetId: old.ID, ForceSendFields: []string{"SheetId"}}})
+			}
 			res.Updated = append(res.Updated, t.Name)
 		} else {
 			res.Created = append(res.Created, t.Name)
@@ -592,4 +613,62 @@ func (g *Spreadsheet) fillStaged(ctx context.Context, tabs []sheets.Tab, staged 
 // stagingTitle is the title of the staging tab id for role.
 func stagingTitle(role string, id int64) string {
 	return fmt.Sprintf("_mrrbot_staging_%s_%d", role, id)
+}
+
+// CellLimit is Google's limit on the cells of one spreadsheet: the rows ×
+// columns of every tab's grid, empty cells included.
+const CellLimit = 10_000_000
+
+// room is what a write of the bot's tabs needs under CellLimit.
+type room struct {
+	others int64 // cells of the tabs the write keeps
+	old    int64 // cells of the bot's tabs it replaces
+	need   int64 // cells of the new tabs
+	// largest is the tab the write keeps with the most cells.
+	largest *sheetInfo
+}
+
+// roomFor counts the cells of ss's tabs and of the tabs to write.
+// Leftover staging tabs are not counted: every write removes them first.
+func roomFor(ss *layout, tabs []sheets.Tab) room {
+	var r room
+	replaced := map[string]bool{}
+	for i := range tabs {
+		rows, cols := tabSize(&tabs[i])
+		r.need += rows * cols
+		replaced[tabs[i].Role] = true
+	}
+	for i := range ss.Sheets {
+		sh := &ss.Sheets[i]
+		switch cells := sh.Rows * sh.Cols; {
+		case sh.Staging != "":
+		case sh.Role != "" && replaced[sh.Role]:
+			r.old += cells
+		default:
+			r.others += cells
+			if r.largest == nil || cells > r.largest.Rows*r.largest.Cols {
+				r.largest = sh
+			}
+		}
+	}
+	return r
+}
+
+// error says that the spreadsheet cannot hold the new tabs at all.
+func (r room) error() error {
+	hint := ""
+	if r.largest != nil {
+		hint = fmt.Sprintf(" (the largest, %q, has %s rows × %s columns)", r.largest.Title, thousands(r.largest.Rows), thousands(r.largest.Cols))
+	}
+	return fmt.Errorf("write tabs: the bot's tabs need %s cells and the spreadsheet's other tabs hold %s, past Google's limit of %s cells in a spreadsheet (every tab's rows × columns, empty ones included): delete the empty rows and columns of the other tabs%s, or keep fewer rows in this spreadsheet; digest and /mrr write no tabs and still work",
+		thousands(r.need), thousands(r.others), thousands(CellLimit), hint)
+}
+
+// thousands writes n with a comma between thousands: 10,000,000.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

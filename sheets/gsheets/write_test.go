@@ -377,3 +377,85 @@ func TestWriteTabsBadColorScale(t *testing.T) {
 		t.Errorf("%d batchUpdate calls, want none", calls)
 	}
 }
+
+// gridCells counts the cells of every tab of the spreadsheet, as Google
+// does against its limit.
+func gridCells(ss *sheetsapi.Spreadsheet) (all, bot int64) {
+	for _, sh := range ss.Sheets {
+		gp := sh.Properties.GridProperties
+		cells := gp.RowCount * gp.ColumnCount
+		all += cells
+		if sh.Properties.Title != "Subscriptions" && sh.Properties.Title != "FX" && !strings.HasPrefix(sh.Properties.Title, "Filler") {
+			bot += cells
+		}
+	}
+	return all, bot
+}
+
+// TestWriteStagedNearCellLimit fills a spreadsheet so that the new tabs
+// fit Google's cell limit in place of the old ones but not beside them: a
+// staged write removes the old tabs first and writes the new ones; the
+// spreadsheet never passes the limit (the stand-in refuses, as Google
+// does).
+func TestWriteStagedNearCellLimit(t *testing.T) {
+	srv := sheetstest.New(t)
+	seedGenerated(t, srv, 3_000, 1_000)
+	g := newGoogle(t, srv)
+	tabs := syncOnce(t, g)
+	all, bot := gridCells(srv.Spreadsheet(id))
+	// Room for the new tabs, and half of them again: not for two copies.
+	filler := gsheets.CellLimit - all - bot/2
+	srv.AddSheet(id, "Filler", int(filler/10), 10)
+
+	g.SetMaxRequest(200 << 10)
+	syncOnce(t, g)
+	checkTabsWritten(t, srv, tabs)
+	after := srv.Spreadsheet(id)
+	for _, sh := range after.Sheets {
+		if strings.HasPrefix(sh.Properties.Title, "_mrrbot_staging") {
+			t.Errorf("staging tab %s left behind", sh.Properties.Title)
+		}
+	}
+	if all, _ := gridCells(after); all > gsheets.CellLimit {
+		t.Errorf("%d cells, over the limit", all)
+	}
+}
+
+// TestWriteTabsPastCellLimit leaves no room for the bot's tabs: the
+// write is refused before any call that changes the spreadsheet, with a
+// message that names the limit, the largest tab and what to do.
+func TestWriteTabsPastCellLimit(t *testing.T) {
+	for _, staged := range []bool{false, true} {
+		t.Run(fmt.Sprintf("staged=%v", staged), func(t *testing.T) {
+			srv := sheetstest.New(t)
+			seedGenerated(t, srv, 3_000, 1_000)
+			all, _ := gridCells(srv.Spreadsheet(id))
+			srv.AddSheet(id, "Filler", int((gsheets.CellLimit-all)/10)-100, 10)
+			g := newGoogle(t, srv)
+			if staged {
+				g.SetMaxRequest(200 << 10)
+			}
+			ctx := context.Background()
+			if _, err := g.Layout(ctx); err != nil {
+				t.Fatal(err)
+			}
+			tabs := syncTabs(t, g)
+			srv.ResetCalls()
+			_, err := g.Write(ctx, tabs)
+			if err == nil {
+				t.Fatal("a write past the cell limit succeeded")
+			}
+			for _, want := range []string{"Google's limit of 10,000,000 cells", `"Filler"`, "delete the empty rows and columns"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error lacks %q: %v", want, err)
+				}
+			}
+			if n := srv.Calls().ByMethod["spreadsheets.batchUpdate"] + srv.Calls().ByMethod["spreadsheets.values.batchUpdate"]; n != 0 {
+				t.Errorf("%d writes sent", n)
+			}
+			if got := len(srv.Spreadsheet(id).Sheets); got != 3 {
+				t.Errorf("%d tabs after a refused write, want the 3 there were", got)
+			}
+		})
+	}
+}
