@@ -13,9 +13,10 @@ import (
 )
 
 // TestMain lets the test binary run as mrrbot itself, so a test can start
-// the real process and send it signals. When TestBinaryHelpAndVersion is
-// to run, it starts building mrrbot in the background, so the build
-// overlaps the other tests rather than adding to them.
+// the real process and send it signals. When TestBinaryHelpAndVersion or
+// TestSyncWorkbookAtExcelsRowLimit is to run, it starts their builds and
+// processes in the background, so they overlap the other tests rather
+// than adding to them.
 func TestMain(m *testing.M) {
 	if os.Getenv("MRRBOT_TEST_RUN_MAIN") == "1" {
 		main()
@@ -26,10 +27,19 @@ func TestMain(m *testing.M) {
 		binariesStarted.Store(true)
 		go mrrbotBinaries()
 	}
+	if runs("TestSyncWorkbookAtExcelsRowLimit") {
+		rowLimitStarted.Store(true)
+		go rowLimit()
+	}
 	code := m.Run()
 	if binariesStarted.Load() {
 		if b := mrrbotBinaries(); b.dir != "" { // waits for a build still running
 			os.RemoveAll(b.dir)
+		}
+	}
+	if rowLimitStarted.Load() {
+		if r := rowLimit(); r.dir != "" { // waits for its processes
+			os.RemoveAll(r.dir)
 		}
 	}
 	os.Exit(code)

@@ -4,12 +4,17 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -17,62 +22,97 @@ import (
 // the limit of every program that reads .xlsx).
 const excelRows = 1_048_576
 
-// TestSyncWorkbookAtExcelsRowLimit syncs a workbook whose Subscriptions
-// tab fills every row Excel allows, as a user runs it: the real binary,
-// built without the race detector (a million rows under it would take
-// minutes), on a typed workbook written by gensubs. The sync succeeds,
-// its history tab holds one row per customer, far fewer than the source
-// tab's, and the next `books diff` reads that history back.
-func TestSyncWorkbookAtExcelsRowLimit(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	build := exec.Command(gobin, "build", "-trimpath", "-o", dir+string(filepath.Separator), ".", "../gensubs")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	book := filepath.Join(dir, "subs.xlsx")
-	runBinary(t, filepath.Join(dir, "gensubs"), "-rows", "1048575", "-out", book)
-	if got := rowsOf(t, book, "Subscriptions"); got != excelRows {
-		t.Fatalf("the source tab has %d rows, want Excel's %d", got, excelRows)
-	}
-
-	out := runBinary(t, filepath.Join(dir, "mrrbot"), "sync", "--workbook", book, "--as-of", "2026-03-15")
-	if !strings.Contains(out, "MRR USD as of 2026-03-15: $") {
-		t.Errorf("sync printed no MRR:\n%s", out)
-	}
-	history := rowsOf(t, book, "_mrrbot_history")
-	if history < 2 || history > excelRows/4 {
-		t.Errorf("the history tab has %d rows, want one a customer (about a fifth of the source's)", history)
-	}
-	t.Logf("source tab %d rows, history tab %d rows", excelRows, history)
-
-	out = runBinary(t, filepath.Join(dir, "mrrbot"), "books", "diff", "--workbook", book)
-	if !strings.Contains(out, "No restatements") {
-		t.Errorf("books diff after the sync:\n%s", out)
-	}
+// rowLimitRun is what TestSyncWorkbookAtExcelsRowLimit checks: the real
+// binaries, built without the race detector (a million rows under it
+// would take minutes), write a typed workbook that fills every row Excel
+// allows (gensubs), sync it, and read its history back (books diff).
+type rowLimitRun struct {
+	dir, book       string
+	sync, diff      string // what sync and books diff printed
+	source, history int    // rows of the source and history tabs
+	err             error
 }
 
-// runBinary runs bin with args and returns its standard output; any exit
-// but 0 fails the test.
-func runBinary(t *testing.T, bin string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, stderr.String())
+// rowLimitStarted says rowLimit has begun, so TestMain waits for it and
+// removes its directory.
+var rowLimitStarted atomic.Bool
+
+// rowLimit runs once per run of the package. TestMain starts it in the
+// background when its test is to run, so that its processes overlap the
+// package's other tests; they run in the directory and environment the
+// test binary started with, whatever a test changes meanwhile.
+var rowLimit = sync.OnceValue(func() (r rowLimitRun) {
+	rowLimitStarted.Store(true)
+	env := os.Environ()
+	wd, err := os.Getwd()
+	if err != nil {
+		return rowLimitRun{err: err}
 	}
-	return stdout.String()
+	if r.dir, r.err = os.MkdirTemp("", "mrrbot-rowlimit-"); r.err != nil {
+		return r
+	}
+	run := func(name string, args ...string) (string, error) {
+		cmd := exec.Command(name, args...)
+		cmd.Dir, cmd.Env = wd, env
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			return "", fmt.Errorf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, stderr.String())
+		}
+		return stdout.String(), nil
+	}
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, r.err = run(gobin, "build", "-trimpath", "-o", r.dir+string(filepath.Separator), ".", "../gensubs"); r.err != nil {
+		return r
+	}
+	r.book = filepath.Join(r.dir, "subs.xlsx")
+	if _, r.err = run(filepath.Join(r.dir, "gensubs"), "-rows", strconv.Itoa(excelRows-1), "-out", r.book); r.err != nil {
+		return r
+	}
+	if r.source, r.err = rowsOf(r.book, "Subscriptions"); r.err != nil {
+		return r
+	}
+	mrrbot := filepath.Join(r.dir, "mrrbot")
+	if r.sync, r.err = run(mrrbot, "sync", "--workbook", r.book, "--as-of", "2026-03-15"); r.err != nil {
+		return r
+	}
+	if r.history, r.err = rowsOf(r.book, "_mrrbot_history"); r.err != nil {
+		return r
+	}
+	r.diff, r.err = run(mrrbot, "books", "diff", "--workbook", r.book)
+	return r
+})
+
+// TestSyncWorkbookAtExcelsRowLimit syncs a workbook whose Subscriptions
+// tab fills every row Excel allows, as a user runs it (see rowLimitRun):
+// the sync succeeds, its history tab holds one row per customer, far
+// fewer than the source tab's, and the next books diff reads it back.
+func TestSyncWorkbookAtExcelsRowLimit(t *testing.T) {
+	r := rowLimit()
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.source != excelRows {
+		t.Errorf("the source tab has %d rows, want Excel's %d", r.source, excelRows)
+	}
+	if !strings.Contains(r.sync, "MRR USD as of 2026-03-15: $") {
+		t.Errorf("sync printed no MRR:\n%s", r.sync)
+	}
+	if r.history < 2 || r.history > excelRows/4 {
+		t.Errorf("the history tab has %d rows, want one a customer (about a fifth of the source's)", r.history)
+	}
+	t.Logf("source tab %d rows, history tab %d rows", r.source, r.history)
+	if !strings.Contains(r.diff, "No restatements") {
+		t.Errorf("books diff after the sync:\n%s", r.diff)
+	}
 }
 
 // rowsOf counts the rows of tab in the workbook file, straight from
 // its worksheet XML.
-func rowsOf(t *testing.T, file, tab string) int {
-	t.Helper()
+func rowsOf(file, tab string) (int, error) {
 	zr, err := zip.OpenReader(file)
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	defer zr.Close()
 	var wb struct {
@@ -87,8 +127,12 @@ func rowsOf(t *testing.T, file, tab string) int {
 			Target string `xml:"Target,attr"`
 		} `xml:"Relationship"`
 	}
-	decodePart(t, &zr.Reader, "xl/workbook.xml", &wb)
-	decodePart(t, &zr.Reader, "xl/_rels/workbook.xml.rels", &rels)
+	if err := decodePart(&zr.Reader, "xl/workbook.xml", &wb); err != nil {
+		return 0, err
+	}
+	if err := decodePart(&zr.Reader, "xl/_rels/workbook.xml.rels", &rels); err != nil {
+		return 0, err
+	}
 	rid := ""
 	for _, s := range wb.Sheets {
 		if s.Name == tab {
@@ -105,11 +149,11 @@ func rowsOf(t *testing.T, file, tab string) int {
 		}
 	}
 	if part == "" {
-		t.Fatalf("%s has no tab %q", file, tab)
+		return 0, fmt.Errorf("%s has no tab %q", file, tab)
 	}
 	f, err := zr.Open(part)
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	defer f.Close()
 	// A row element starts "<row " or "<row>"; the search carries the
@@ -120,23 +164,23 @@ func rowsOf(t *testing.T, file, tab string) int {
 		data := buf[:carry+m]
 		n += bytes.Count(data, []byte("<row ")) + bytes.Count(data, []byte("<row>"))
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return n
+			return n, nil
 		}
 		if err != nil {
-			t.Fatalf("%s: %v", part, err)
+			return 0, fmt.Errorf("%s: %v", part, err)
 		}
 		carry = copy(buf, data[len(data)-4:])
 	}
 }
 
-func decodePart(t *testing.T, zr *zip.Reader, name string, v any) {
-	t.Helper()
+func decodePart(zr *zip.Reader, name string, v any) error {
 	f, err := zr.Open(name)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer f.Close()
 	if err := xml.NewDecoder(f).Decode(v); err != nil {
-		t.Fatalf("%s: %v", name, err)
+		return fmt.Errorf("%s: %v", name, err)
 	}
+	return nil
 }
