@@ -151,12 +151,12 @@ func BenchmarkServeAnswer(b *testing.B) {
 }
 
 // BenchmarkSyncWorkbook runs `mrrbot sync --workbook` on a generated
-// workbook of 10k and 100k subscription rows (1M with MRRBOT_BENCH_1M=1),
+// workbook of 10k and 100k subscription rows (1M with BENCH_1M=1),
 // a fresh copy each time, beside `mrrbot compute --input` on the same rows
 // as CSV.
 func BenchmarkSyncWorkbook(b *testing.B) {
 	sizes := []int{10_000, 100_000}
-	if os.Getenv("MRRBOT_BENCH_1M") == "1" {
+	if os.Getenv("BENCH_1M") == "1" {
 		sizes = append(sizes, 1_000_000)
 	}
 	for _, n := range sizes {

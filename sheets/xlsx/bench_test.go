@@ -51,10 +51,10 @@ func BenchmarkRead(b *testing.B) {
 }
 
 // benchSizes are the rows of the workbook benchmarks: 10k and 100k, and
-// 1M (Excel's limit) when MRRBOT_BENCH_1M=1.
+// 1M (Excel's limit) when BENCH_1M=1.
 func benchSizes() []int {
 	sizes := []int{10_000, 100_000}
-	if os.Getenv("MRRBOT_BENCH_1M") == "1" {
+	if os.Getenv("BENCH_1M") == "1" {
 		sizes = append(sizes, 1_000_000)
 	}
 	return sizes
