@@ -53,23 +53,7 @@ func Create(path string, tabs []sheets.Tab) error {
 			return fmt.Errorf("create workbook %s: tab %q: %w", path, tabs[i].Name, err)
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".mrrbot-new-*.xlsx")
-	if err != nil {
-		return fmt.Errorf("create workbook %s: %w", path, err)
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	if err := f.SaveAs(tmp.Name()); err != nil {
-		return fmt.Errorf("create workbook %s: %w", path, err)
-	}
-	// CreateTemp makes the file private; this one is an ordinary file.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("create workbook %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("create workbook %s: %w", path, err)
-	}
-	return nil
+	return saveNew(f, path)
 }
 
 // createTab writes t as the i-th tab of the new workbook f.
@@ -184,6 +168,12 @@ func CreateStream(path string, tabs []StreamTab) error {
 			return fmt.Errorf("create workbook %s: tab %q: %w", path, t.Name, err)
 		}
 	}
+	return saveNew(f, path)
+}
+
+// saveNew saves f as path, whole or not at all: into a temporary file
+// beside it, then renamed over it.
+func saveNew(f *excelize.File, path string) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".mrrbot-new-*.xlsx")
 	if err != nil {
 		return fmt.Errorf("create workbook %s: %w", path, err)
@@ -193,6 +183,7 @@ func CreateStream(path string, tabs []StreamTab) error {
 	if err := f.SaveAs(tmp.Name()); err != nil {
 		return fmt.Errorf("create workbook %s: %w", path, err)
 	}
+	// CreateTemp makes the file private; this one is an ordinary file.
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return fmt.Errorf("create workbook %s: %w", path, err)
 	}
