@@ -246,11 +246,11 @@ func headingAnchors(file string) (map[string]bool, error) {
 	return anchors, nil
 }
 
-// TestSetupSlackScopes checks that docs/setup-slack.md lists, in its table
-// of scopes, exactly the bot scopes the app manifest asks for.
-func TestSetupSlackScopes(t *testing.T) {
-	root := filepath.Join("..", "..")
-	data, err := os.ReadFile(filepath.Join(root, "deploy", "slack-app-manifest.yaml"))
+// manifestScopes returns the bot scopes deploy/slack-app-manifest.yaml
+// asks for.
+func manifestScopes(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "slack-app-manifest.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,14 @@ func TestSetupSlackScopes(t *testing.T) {
 	if err := yaml.Unmarshal(data, &manifest); err != nil {
 		t.Fatal(err)
 	}
-	want := slices.Sorted(slices.Values(manifest.OAuth.Scopes.Bot))
+	return manifest.OAuth.Scopes.Bot
+}
+
+// TestSetupSlackScopes checks that docs/setup-slack.md lists, in its table
+// of scopes, exactly the bot scopes the app manifest asks for.
+func TestSetupSlackScopes(t *testing.T) {
+	root := filepath.Join("..", "..")
+	want := slices.Sorted(slices.Values(manifestScopes(t)))
 	if len(want) < 5 {
 		t.Fatalf("the manifest asks for %d scopes: %v; is the parse broken?", len(want), want)
 	}

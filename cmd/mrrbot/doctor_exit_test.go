@@ -9,7 +9,6 @@ import (
 
 	"github.com/mrrbot/mrrbot/notify/slacktest"
 	"github.com/mrrbot/mrrbot/sheets/sheetstest"
-	"go.yaml.in/yaml/v3"
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
@@ -144,21 +143,7 @@ func TestDoctorExitStatus(t *testing.T) {
 // TestDoctorScopesInManifest checks that the scopes doctor may ask for,
 // and those the Slack stand-in grants by default, are the app manifest's.
 func TestDoctorScopesInManifest(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "slack-app-manifest.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var manifest struct {
-		OAuth struct {
-			Scopes struct {
-				Bot []string `yaml:"bot"`
-			} `yaml:"scopes"`
-		} `yaml:"oauth_config"`
-	}
-	if err := yaml.Unmarshal(data, &manifest); err != nil {
-		t.Fatal(err)
-	}
-	bot := manifest.OAuth.Scopes.Bot
+	bot := manifestScopes(t)
 	if !slices.Equal(slices.Sorted(slices.Values(bot)), slices.Sorted(slices.Values(slacktest.Scopes))) {
 		t.Errorf("the manifest's bot scopes %v are not the stand-in's %v", bot, slacktest.Scopes)
 	}
