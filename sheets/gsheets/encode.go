@@ -78,26 +78,16 @@ func (c *cellsStep) encode(buf *bytes.Buffer) {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			switch cell.Kind {
-			case sheets.Text:
-				buf.WriteString(`{"userEnteredValue":{"stringValue":`)
-				appendString(buf, fitCell(cell.Text))
-				buf.WriteString(`}}`)
-			case sheets.Number:
-				if f, ok := finite(cell.Text); ok {
-					buf.WriteString(`{"userEnteredValue":{"numberValue":`)
-					appendFloat(buf, f)
-					buf.WriteString(`}}`)
-				} else {
-					buf.WriteString(`{"userEnteredValue":{"stringValue":`)
-					appendString(buf, fitCell(cell.Text))
-					buf.WriteString(`}}`)
-				}
-			case sheets.Bool:
-				fmt.Fprintf(buf, `{"userEnteredValue":{"boolValue":%t}}`, cell.Text == "TRUE")
-			default:
+			v := valueOf(cell)
+			if v.field == "" {
 				buf.WriteString(`{}`)
+				continue
 			}
+			buf.WriteString(`{"userEnteredValue":{"`)
+			buf.WriteString(v.field)
+			buf.WriteString(`":`)
+			v.append(buf)
+			buf.WriteString(`}}`)
 		}
 		buf.WriteString(`]}`)
 	}
@@ -200,6 +190,44 @@ func appendString(buf *bytes.Buffer, s string) {
 	buf.WriteByte('"')
 }
 
+// jsonValue is a cell as it is sent: the ExtendedValue field that holds
+// it ("" for an empty cell) and its value.
+type jsonValue struct {
+	field string
+	num   float64
+	text  string // cut to fit a cell
+	b     bool
+}
+
+// valueOf says how cell is sent: text as text, a number as a number when
+// it is finite (as text when not), a boolean as one.
+func valueOf(cell sheets.Cell) jsonValue {
+	switch cell.Kind {
+	case sheets.Text:
+		return jsonValue{field: "stringValue", text: fitCell(cell.Text)}
+	case sheets.Number:
+		if f, ok := finite(cell.Text); ok {
+			return jsonValue{field: "numberValue", num: f}
+		}
+		return jsonValue{field: "stringValue", text: fitCell(cell.Text)}
+	case sheets.Bool:
+		return jsonValue{field: "boolValue", b: cell.Text == "TRUE"}
+	}
+	return jsonValue{}
+}
+
+// append writes the value as JSON.
+func (v jsonValue) append(buf *bytes.Buffer) {
+	switch v.field {
+	case "numberValue":
+		appendFloat(buf, v.num)
+	case "boolValue":
+		buf.WriteString(strconv.FormatBool(v.b))
+	default:
+		appendString(buf, v.text)
+	}
+}
+
 // appendRawRow writes the cells of a row as a row of values for
 // values.batchUpdate with valueInputOption RAW, under which Google stores
 // a string as the text it is, never as a formula, number or date: null
@@ -210,23 +238,10 @@ func appendRawRow(buf *bytes.Buffer, row []sheets.Cell) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		switch cell.Kind {
-		case sheets.Text:
-			if cell.Text == "" {
-				buf.WriteString("null")
-			} else {
-				appendString(buf, fitCell(cell.Text))
-			}
-		case sheets.Number:
-			if f, ok := finite(cell.Text); ok {
-				appendFloat(buf, f)
-			} else {
-				appendString(buf, fitCell(cell.Text))
-			}
-		case sheets.Bool:
-			buf.WriteString(strconv.FormatBool(cell.Text == "TRUE"))
-		default:
+		if v := valueOf(cell); v.field == "" || cell.Kind == sheets.Text && cell.Text == "" {
 			buf.WriteString("null")
+		} else {
+			v.append(buf)
 		}
 	}
 	buf.WriteByte(']')

@@ -31,7 +31,7 @@ func (g *Spreadsheet) writeTabs(ctx context.Context, ss *layout, tabs []sheets.T
 	// (and holding) the whole request first.
 	if est := cellsBytes(tabs); est > g.maxRequest {
 		g.log.Info("tabs too large for one request; writing through staging tabs", "estimated_bytes", est)
-		return g.writeStaged(ctx, ss, tabs)
+		return g.writeStaged(ctx, ss, tabs, room)
 	}
 	p := newPlan(ss)
 	p.removeLeftovers()
@@ -43,7 +43,7 @@ func (g *Spreadsheet) writeTabs(ctx context.Context, ss *layout, tabs []sheets.T
 	var large *tooLargeError
 	if errors.As(err, &large) {
 		g.log.Info("tabs too large for one request; writing through staging tabs", "bytes", large.size)
-		return g.writeStaged(ctx, ss, tabs)
+		return g.writeStaged(ctx, ss, tabs, room)
 	}
 	if err != nil {
 		return nil, err
@@ -400,21 +400,20 @@ func addChart(id int64, t *sheets.Tab, spec *sheetsapi.ChartSpec) *sheetsapi.Req
 // one deletes the old bot tabs and gives the staging tabs their names,
 // formats, metadata and chart. Until that last call the old tabs are
 // untouched.
-func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets.Tab) (*sheets.WriteResult, error) {
+func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets.Tab, space room) (*sheets.WriteResult, error) {
 	p := newPlan(ss)
 	p.removeLeftovers()
 	// Without room for the new tabs beside the old ones under Google's
 	// cell limit, the old ones go first, in the call that creates the
 	// staging tabs: a write that then fails leaves the bot's tabs
 	// missing until the next sync, never half written.
-	gone := map[string]bool{}
-	if room := roomFor(ss, tabs); room.others+room.old+room.need > CellLimit {
+	early := space.others+space.old+space.need > CellLimit
+	if early {
 		g.log.Warn("no room under Google's cell limit for the new tabs beside the old ones; removing the old ones first",
-			"cells", room.others+room.old, "new_tabs_cells", room.need, "limit", CellLimit)
+			"cells", space.others+space.old, "new_tabs_cells", space.need, "limit", CellLimit)
 		for i := range tabs {
 			if old := ss.byRole(tabs[i].Role); old != nil {
 				p.add(&sheetsapi.Request{DeleteSheet: &sheetsapi.DeleteSheetRequest{SheetId: old.ID, ForceSendFields: []string{"SheetId"}}})
-				gone[tabs[i].Role] = true
 			}
 		}
 	}
@@ -446,7 +445,7 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 	for i := range tabs {
 		t := &tabs[i]
 		if old := ss.byRole(t.Role); old != nil {
-			if !gone[t.Role] {
+			if !early {
 				p.add(&sheetsapi.Request{DeleteSheet: &sheetsapi.DeleteSheetRequest{SheetId: old.ID, ForceSendFields: []string{"SheetId"}}})
 			}
 			res.Updated = append(res.Updated, t.Name)
