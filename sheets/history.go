@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -303,36 +304,12 @@ func appendEscaped(b []byte, s string) []byte {
 	return b
 }
 
-// unescape undoes appendEscaped.
-func unescape(s string) (string, error) {
-	if !strings.Contains(s, "%") {
-		return s, nil
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
-			b = append(b, s[i])
-			continue
-		}
-		if i+2 >= len(s) {
-			return "", fmt.Errorf("%q ends within an escape", s)
-		}
-		v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-		if err != nil {
-			return "", fmt.Errorf("%q has a bad escape %q", s, s[i:i+3])
-		}
-		b = append(b, byte(v))
-		i += 2
-	}
-	return string(b), nil
-}
-
-// unescapeName is unescape with its result kept once in names.
+// unescapeName undoes appendEscaped (whose %XX escapes are a URL path's), with its result kept once in names.
 func unescapeName(s string, names map[string]string) (string, error) {
 	if v, ok := names[s]; ok {
 		return v, nil
 	}
-	v, err := unescape(s)
+	v, err := url.PathUnescape(s)
 	if err != nil {
 		return "", err
 	}
@@ -405,7 +382,7 @@ func decodeHistory(headerRow int, title string, r RowReader) (*calc.Books, error
 		if len(recs) == 0 {
 			continue
 		}
-		customer, err := unescape(recs[0])
+		customer, err := url.PathUnescape(recs[0])
 		if err == nil && customer == "" {
 			err = errors.New("the customer is missing")
 		}

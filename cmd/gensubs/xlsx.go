@@ -1,9 +1,9 @@
 package main
 
 import (
+	"github.com/mrrbot/mrrbot/calc"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mrrbot/mrrbot/calc/calctest"
 	"github.com/mrrbot/mrrbot/sheets"
@@ -44,9 +44,6 @@ func writeXLSX(path string, n int, seed uint64) error {
 	}
 	return xlsx.CreateStream(path, []xlsx.StreamTab{subs, fx})
 }
-
-// excelEpoch is day 0 of the 1900 date system, as spreadsheets count it.
-var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
 // typed returns the cell a person's spreadsheet would hold for the text v
 // of column i of a generated row (see calctest.Header).
@@ -91,8 +88,8 @@ func typed(i int, v string) sheets.Cell {
 			return sheets.NumberCell(v, sheets.FormatNumber)
 		}
 	case "Start Date", "End Date":
-		if d, err := time.Parse(time.DateOnly, v); err == nil {
-			return sheets.NumberCell(strconv.Itoa(int(d.Sub(excelEpoch).Hours()/24)), sheets.FormatDate)
+		if d, err := calc.ParseDate(v); err == nil {
+			return sheets.DateCell(d)
 		}
 	}
 	return sheets.TextCell(v)
