@@ -1,10 +1,10 @@
 package main
 
 import (
-	"github.com/mrrbot/mrrbot/calc"
 	"strconv"
 	"strings"
 
+	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/calc/calctest"
 	"github.com/mrrbot/mrrbot/sheets"
 	"github.com/mrrbot/mrrbot/sheets/xlsx"
