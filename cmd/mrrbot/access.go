@@ -120,7 +120,7 @@ func (a *reportAccess) rule(ctx context.Context, dir *notify.Directory, entries 
 		switch {
 		case e == channelWord:
 			r.ChannelMembers = true
-		case userIDPattern.MatchString(e):
+		case !isGroupEntry(e):
 			r.Users = append(r.Users, e)
 		default:
 			groups = append(groups, e)
@@ -262,4 +262,10 @@ func pickBot(bots []*bot, cmd notify.Command) *bot {
 		return nil
 	}
 	return bots[i]
+}
+
+// isGroupEntry says whether e, an entry of allow_users or allow_sync, names
+// a user group: it is neither the word channel nor a user ID.
+func isGroupEntry(e string) bool {
+	return e != channelWord && !userIDPattern.MatchString(e)
 }

@@ -604,7 +604,7 @@ func (c *cli) neededScopes(private *bool) ([]neededScope, error) {
 	for _, r := range reports {
 		groups := len(r.AllowUsergroups) > 0
 		for _, e := range r.AllowSync {
-			groups = groups || e != channelWord && !userIDPattern.MatchString(e)
+			groups = groups || isGroupEntry(e)
 		}
 		if groups {
 			need = append(need, neededScope{"usergroups:read", fmt.Sprintf("serve's user groups (report %s of %s)", r.Name, config)})

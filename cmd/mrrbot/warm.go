@@ -258,13 +258,18 @@ func (b *bot) install(fig *figures) {
 func (b *bot) current(ctx context.Context) (fig *figures, stale error, err error) {
 	w := &b.warm
 	w.init()
-	timer := time.NewTimer(b.firstWait)
-	defer timer.Stop()
 	select {
 	case <-w.first:
-	case <-timer.C:
-	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+	default:
+		// Only before the first figures: a timer to wait for them.
+		timer := time.NewTimer(b.firstWait)
+		defer timer.Stop()
+		select {
+		case <-w.first:
+		case <-timer.C:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
