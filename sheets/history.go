@@ -38,8 +38,11 @@ const (
 	historyCustomerTitle = "Customer"
 	historyMRRTitle      = "MRR through "
 	historyClosedTitle   = ", closed "
-	historyRowsTitle     = "Rows"
+	historyRowsTitle     = "Rows, check"
 	historyMoreTitle     = "(more)"
+	// historyHashedRowsTitle is the third title of the layout before
+	// today's, whose prints each carried a hash and whose rows had no check.
+	historyHashedRowsTitle = "Rows"
 )
 
 // HistoryTab returns the hidden, protected tab that records the books b.
@@ -47,20 +50,23 @@ const (
 // The tab has one row per customer, below a header that carries the
 // last recorded month and the last closed one:
 //
-//	Customer  MRR through 2026-02, closed 2025-12   Rows
-//	C001      2025-04:100;2025-06:149;2025-10:0     2,Starter,2025-04-01,2025-09-30,100,e41f006c81491b21;9,Pro,…
-//	C002                                            3,Pro,2025-04-10,,324,b0f5e5e064b5c995,EUR
+//	Customer  MRR through 2026-02, closed 2025-12   Rows, check
+//	C001      2025-04:100;2025-06:149;2025-10:0     2,Starter,2025-04-01,2025-09-30,100;9,Pro,…;#5f1c02e9
+//	C002                                            3,Pro,2025-04-10,,324,EUR;#c0d2a17b
 //
 // A row's cells are records separated by ";": first the customer's ID, then
 // its change points (MONTH:AMOUNT, the calc.History entries), then the
-// prints of its paying rows (ROW,PLAN,START,END,MRR,HASH[,CURRENCY], the
-// calc.RowPrint fields; END is empty for a row that runs on, HASH is
-// hexadecimal, CURRENCY is there only for a row with monthly rates). A
-// change point has no comma and a print has five or six, so a record says
-// what it is wherever it stands; the writer starts the change points and
-// the prints each in a fresh cell (columns B and C) so that the tab reads
-// well, and the reader does not depend on it. Amounts are exact decimal
-// text, never floats.
+// prints of its paying rows (ROW,PLAN,START,END,MRR[,CURRENCY], the
+// calc.RowPrint fields but the hash, which is computed from them again;
+// END is empty for a row that runs on, CURRENCY is there only for a row
+// with monthly rates), and last the row's check: "#" and the hexadecimal
+// FNV-1a hash, 32 bits, of the records before it, each followed by ";". A
+// change point has no comma, a print has four or five and a check starts
+// with "#", so a record says what it is wherever it stands; the writer
+// starts the change points and the prints each in a fresh cell (columns B
+// and C) so that the tab reads well, and the reader does not depend on it.
+// Amounts are exact decimal text, never floats. The check makes a row
+// edited by hand an error that names it, rather than books read wrong.
 //
 // The ID, plans and currencies are escaped so that no record holds a
 // separator or a blank: "%", ",", ";", "~", every white-space, control or
@@ -80,11 +86,16 @@ const (
 // keep after their rows were deleted. A customer of the generated sheets
 // (five rows on average) fills two or three short cells.
 //
-// Before this layout the tab was three columns, one record a row
-// (Kind, Customer, Value: "through", "closed", "mrr" and "row" records), at
-// about 1.7 rows per paying row, which a workbook of more than ~600,000
-// rows could not hold. DecodeHistory tells the two apart by the header and
-// reads both; the next sync writes this one.
+// Two layouts came before this one. In the one just before (its third
+// title "Rows"), each print carried its own 64-bit hash
+// (ROW,PLAN,START,END,MRR,HASH[,CURRENCY]) and a row had no check: 17
+// bytes a paying row, where a check costs 10 a customer, a seventh of the
+// tab's text, which is what kept the staged write of a 100k-row Google
+// sheet from one values call. Before it the tab was three columns, one
+// record a row (Kind, Customer, Value: "through", "closed", "mrr" and
+// "row" records), at about 1.7 rows per paying row, which a workbook of
+// more than ~600,000 rows could not hold. DecodeHistory tells the three
+// apart by the header and reads them all; the next sync writes this one.
 //
 // Why this layout: a row per customer is bounded by the sheet (every
 // customer has a paying row), where a row per record was not; three
@@ -138,6 +149,7 @@ func historyTab(b calc.Books, limit int) Tab {
 			w.record(appendPrint(w.scratch[:0], &b.Prints[order[0]]))
 			order = order[1:]
 		}
+		w.check()
 		w.endRow()
 	}
 
@@ -160,9 +172,33 @@ type historyWriter struct {
 	cell    []byte // the cell being filled
 	scratch []byte // the record being built
 	width   int
+	sum     rowCheck // of the row's records so far
 }
 
-func (w *historyWriter) startRow() { w.row = make([]Cell, 0, 3) }
+func (w *historyWriter) startRow() {
+	w.row = make([]Cell, 0, 3)
+	w.sum = newRowCheck()
+}
+
+// check adds the row's check, the hash of its records, as its last record.
+func (w *historyWriter) check() {
+	rec := append(w.scratch[:0], '#')
+	rec = strconv.AppendUint(rec, uint64(w.sum), 16)
+	w.record(rec)
+}
+
+// rowCheck is the FNV-1a hash, 32 bits, of a row's records, each followed
+// by ";": the check that ends the row.
+type rowCheck uint32
+
+func newRowCheck() rowCheck { return 2166136261 }
+
+func (h *rowCheck) add(rec string) {
+	for i := 0; i < len(rec); i++ {
+		*h = (*h ^ rowCheck(rec[i])) * 16777619
+	}
+	*h = (*h ^ ';') * 16777619
+}
 
 // nextCell ends the cell being filled, even if it is empty (a customer
 // without change points has an empty column B).
@@ -186,7 +222,8 @@ func (w *historyWriter) endRow() {
 // record adds rec to the cell being filled, or to the next one, cut into
 // pieces if it fills more than a cell.
 func (w *historyWriter) record(rec []byte) {
-	w.scratch = rec[:0] // reuse its memory for the next record
+	w.scratch = rec[:0]    // reuse its memory for the next record
+	w.sum.add(string(rec)) // no copy: the conversion does not escape
 	switch {
 	case len(w.cell) > 0 && len(w.cell)+1+len(rec) <= w.limit:
 		w.cell = append(append(w.cell, ';'), rec...)
@@ -220,8 +257,6 @@ func appendPrint(b []byte, p *calc.RowPrint) []byte {
 	}
 	b = append(b, ',')
 	b = appendFixed(b, p.MRR)
-	b = append(b, ',')
-	b = strconv.AppendUint(b, p.Hash, 16)
 	if p.Currency != "" {
 		b = append(b, ',')
 		b = appendEscaped(b, p.Currency)
@@ -340,7 +375,12 @@ func DecodeHistory(r RowReader) (*calc.Books, error) {
 	}
 	switch a, b := get(cells, 0), get(cells, 1); {
 	case a == historyCustomerTitle && strings.HasPrefix(b, historyMRRTitle):
-		return decodeHistory(n, b, r)
+		switch c := get(cells, 2); c {
+		case historyRowsTitle:
+			return decodeHistory(n, b, r, false)
+		case historyHashedRowsTitle:
+			return decodeHistory(n, b, r, true)
+		}
 	case a == "Kind" && b == "Customer":
 		return decodeHistoryRecords(r)
 	}
@@ -352,8 +392,9 @@ func historyError(row int, why string) error {
 }
 
 // decodeHistory reads the rows of a history tab in today's layout below
-// its header, whose second cell is title.
-func decodeHistory(headerRow int, title string, r RowReader) (*calc.Books, error) {
+// its header, whose second cell is title, or in the layout before it,
+// whose prints are hashed and whose rows have no check.
+func decodeHistory(headerRow int, title string, r RowReader, hashed bool) (*calc.Books, error) {
 	var b calc.Books
 	months, closed, hasClosed := strings.Cut(strings.TrimPrefix(title, historyMRRTitle), historyClosedTitle)
 	through, err := calc.ParseMonth(months)
@@ -389,6 +430,12 @@ func decodeHistory(headerRow int, title string, r RowReader) (*calc.Books, error
 		if err != nil {
 			return nil, historyError(n, err.Error())
 		}
+		if !hashed {
+			if err := checkRow(recs); err != nil {
+				return nil, historyError(n, err.Error())
+			}
+			recs = recs[:len(recs)-1]
+		}
 		for _, rec := range recs[1:] {
 			if !strings.Contains(rec, ",") {
 				ms, amount, ok := strings.Cut(rec, ":")
@@ -401,7 +448,7 @@ func decodeHistory(headerRow int, title string, r RowReader) (*calc.Books, error
 				continue
 			}
 			p := prints.next()
-			if *p, err = parsePrint(customer, rec, plans); err != nil {
+			if *p, err = parsePrint(customer, rec, plans, hashed); err != nil {
 				return nil, historyError(n, fmt.Sprintf("%q is not a row print: %v", rec, err))
 			}
 		}
@@ -532,10 +579,36 @@ func historyRecords(recs []string, cells []Cell) ([]string, error) {
 	return recs, nil
 }
 
-// parsePrint reads the record of one of the customer's prints.
+// checkRow checks that the last of a row's records is its check and that
+// the check is the hash of the records before it.
+func checkRow(recs []string) error {
+	last := recs[len(recs)-1]
+	if len(recs) < 2 || last[0] != '#' {
+		return errors.New("the row does not end with its check (#…)")
+	}
+	sum := newRowCheck()
+	for _, rec := range recs[:len(recs)-1] {
+		if rec[0] == '#' {
+			return fmt.Errorf("%q is a check, but not the row's last record", rec)
+		}
+		sum.add(rec)
+	}
+	want, err := strconv.ParseUint(last[1:], 16, 32)
+	if err != nil {
+		return fmt.Errorf("%q is not a check: %v", last, err)
+	}
+	if rowCheck(want) != sum {
+		return fmt.Errorf("the records do not match the row's check %s: the row was edited", last)
+	}
+	return nil
+}
+
+// parsePrint reads the record of one of the customer's prints, with its
+// hash when hashed (the layout before today's; see HistoryTab), else
+// without it, computing it.
 // Plans and currencies are kept once each in names, not as parts of the
 // tab's cells, which would keep the cells in memory.
-func parsePrint(customer, rec string, names map[string]string) (calc.RowPrint, error) {
+func parsePrint(customer, rec string, names map[string]string, hashed bool) (calc.RowPrint, error) {
 	p := calc.RowPrint{Customer: customer, End: calc.NoEnd}
 	var f [7]string
 	k := 0
@@ -551,8 +624,15 @@ func parsePrint(customer, rec string, names map[string]string) (calc.RowPrint, e
 		}
 		s = rest
 	}
-	if k < 6 {
+	fields := 5 // ROW,PLAN,START,END,MRR, then CURRENCY or not
+	if hashed {
+		fields = 6 // and HASH before CURRENCY
+	}
+	switch {
+	case k < fields:
 		return p, errors.New("too few fields")
+	case k > fields+1:
+		return p, errors.New("too many fields")
 	}
 	var err error
 	if p.Row, err = strconv.Atoi(f[0]); err != nil {
@@ -572,18 +652,22 @@ func parsePrint(customer, rec string, names map[string]string) (calc.RowPrint, e
 	if p.MRR, err = calc.ParseFixed(f[4]); err != nil {
 		return p, err
 	}
-	if p.Hash, err = strconv.ParseUint(f[5], 16, 64); err != nil {
-		return p, err
+	if hashed {
+		if p.Hash, err = strconv.ParseUint(f[5], 16, 64); err != nil {
+			return p, err
+		}
 	}
-	if k == 7 {
-		if p.Currency, err = unescapeName(f[6], names); err != nil {
+	if k == fields+1 {
+		if p.Currency, err = unescapeName(f[fields], names); err != nil {
 			return p, err
 		}
 		if p.Currency == "" {
 			return p, errors.New("the currency is empty")
 		}
 	}
-	if p.Hash != p.ContentHash() {
+	if !hashed {
+		p.Hash = p.ContentHash()
+	} else if p.Hash != p.ContentHash() {
 		return p, errors.New("it does not match its hash")
 	}
 	return p, nil

@@ -1,6 +1,7 @@
 package sheets
 
 import (
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -44,13 +45,14 @@ func TestHistoryTabRoundTrip(t *testing.T) {
 		t.Errorf("books read back (-want +got):\n%s", diff)
 	}
 
-	// The same print, its currency edited by hand to GBP: refused.
-	if rows[1][0].Text != "A" || !strings.HasSuffix(rows[1][2].Text, ",EUR") {
-		t.Fatalf("A's row is %v, want its print in column C", rows[1])
+	// The same print, its currency edited by hand to GBP: refused, since
+	// the row no longer matches its check.
+	if rows[1][0].Text != "A" || !strings.Contains(rows[1][2].Text, ",EUR;#") {
+		t.Fatalf("A's row is %v, want its print in column C, then its check", rows[1])
 	}
-	rows[1][2].Text = strings.TrimSuffix(rows[1][2].Text, "EUR") + "GBP"
-	if _, err := DecodeHistory(&table{rows: rows}); err == nil || !strings.Contains(err.Error(), "row 2") {
-		t.Errorf("a print whose currency no longer matches its hash: err = %v, want an error naming row 2", err)
+	rows[1][2].Text = strings.Replace(rows[1][2].Text, ",EUR;", ",GBP;", 1)
+	if _, err := DecodeHistory(&table{rows: rows}); err == nil || !strings.Contains(err.Error(), "row 2: the records do not match the row's check") {
+		t.Errorf("a print whose currency no longer matches its row's check: err = %v, want an error naming row 2 and the check", err)
 	}
 }
 
@@ -85,13 +87,23 @@ func TestHistoryTabLayout(t *testing.T) {
 	}
 	books := calc.Books{History: h, Prints: prints, Closed: calc.MonthOf(2025, 12)}
 	got := tabGrid(HistoryTab(books))
-	h16 := func(p calc.RowPrint) string { return strconv.FormatUint(p.Hash, 16) }
+	// check is the row's check, worked with hash/fnv: FNV-1a, 32 bits, of
+	// each record and a ";".
+	check := func(recs ...string) string {
+		h := fnv.New32a()
+		for _, r := range recs {
+			h.Write([]byte(r + ";"))
+		}
+		return "#" + strconv.FormatUint(uint64(h.Sum32()), 16)
+	}
 	want := [][]string{
-		{"Customer", "MRR through 2026-02, closed 2025-12", "Rows"},
-		{"Acme%2C%20Inc%3B%2050%25", "2025-04:351.49", "3,Pro%20plan,2025-04-10,,324.5," + h16(prints[1]) + ",EUR"},
-		{"C001", "2025-04:100;2025-10:299", "2,Starter,2025-04-01,2025-09-30,100," + h16(prints[0]) + ";4,Pro,2025-10-01,,299," + h16(prints[2])},
-		{"C003", "", "5,Team,2026-03-01,,99," + h16(prints[3])},
-		{"Gone", "2025-04:0.000000001;2025-06:0"},
+		{"Customer", "MRR through 2026-02, closed 2025-12", "Rows, check"},
+		{"Acme%2C%20Inc%3B%2050%25", "2025-04:351.49", "3,Pro%20plan,2025-04-10,,324.5,EUR;" +
+			check("Acme%2C%20Inc%3B%2050%25", "2025-04:351.49", "3,Pro%20plan,2025-04-10,,324.5,EUR")},
+		{"C001", "2025-04:100;2025-10:299", "2,Starter,2025-04-01,2025-09-30,100;4,Pro,2025-10-01,,299;" +
+			check("C001", "2025-04:100", "2025-10:299", "2,Starter,2025-04-01,2025-09-30,100", "4,Pro,2025-10-01,,299")},
+		{"C003", "", "5,Team,2026-03-01,,99;" + check("C003", "5,Team,2026-03-01,,99")},
+		{"Gone", "2025-04:0.000000001;2025-06:0", check("Gone", "2025-04:0.000000001", "2025-06:0")},
 	}
 	if diff := cmp.Diff(want, gridTexts(got)); diff != "" {
 		t.Errorf("history tab (-want +got):\n%s", diff)
@@ -320,12 +332,13 @@ func readHistoryFixture(t *testing.T, name string) *calc.Books {
 	return b
 }
 
-// TestHistoryTabOldLayout reads history tabs in the layout before today's,
-// as syncs of the fixture wrote them (history_v1.csv, as of 2026-03-15 with
-// the books closed through 2026-02; history_v0.csv, the same with amounts
-// kept to 10⁻⁹ as before MRR was rounded to the cent): they are the books
-// of the fixture, and written again in today's layout they read back the
-// same.
+// TestHistoryTabOldLayout reads history tabs in the layouts before today's,
+// as syncs of the fixture wrote them, as of 2026-03-15 with the books
+// closed through 2026-02 (history_v2.csv, one row per customer with a hash
+// in each print; history_v1.csv, one record a row; history_v0.csv, the
+// same with amounts kept to 10⁻⁹ as before MRR was rounded to the cent):
+// they are the books of the fixture, and written again in today's layout
+// they read back the same.
 func TestHistoryTabOldLayout(t *testing.T) {
 	subs, err := os.Open("../testdata/fixture/subscriptions.csv")
 	if err != nil {
@@ -344,6 +357,10 @@ func TestHistoryTabOldLayout(t *testing.T) {
 	asOf := calc.DateOf(2026, 3, 15)
 	want := calc.Books{History: l.Book.Compute(asOf).History(calc.LastClosed(asOf)), Prints: l.Book.Prints(), Closed: calc.MonthOf(2026, 2)}
 
+	v2 := readHistoryFixture(t, "history_v2.csv")
+	if diff := cmp.Diff(&want, v2); diff != "" {
+		t.Errorf("history_v2.csv (-the fixture's books +read):\n%s", diff)
+	}
 	v1 := readHistoryFixture(t, "history_v1.csv")
 	if diff := cmp.Diff(&want, v1); diff != "" {
 		t.Errorf("history_v1.csv (-the fixture's books +read):\n%s", diff)
@@ -355,10 +372,10 @@ func TestHistoryTabOldLayout(t *testing.T) {
 	if diff := cmp.Diff(v1.Prints, v0.Prints); diff != "" || v0.Closed != v1.Closed || len(v0.History.Entries) != len(v1.History.Entries) {
 		t.Errorf("history_v0.csv differs from history_v1.csv beyond its amounts: %s", diff)
 	}
-	for _, b := range []*calc.Books{v1, v0} {
+	for _, b := range []*calc.Books{v2, v1, v0} {
 		tab := HistoryTab(*b)
 		checkHistoryTab(t, *b, tab, historyCellBytes)
-		if tab.Columns[0].Title != "Customer" {
+		if tab.Columns[0].Title != "Customer" || tab.Columns[2].Title != "Rows, check" {
 			t.Errorf("written again with header %q, want today's layout", tab.Columns[0].Title)
 		}
 	}
@@ -366,7 +383,8 @@ func TestHistoryTabOldLayout(t *testing.T) {
 
 // TestDecodeHistoryRefuses names the row and the reason of a damaged tab.
 func TestDecodeHistoryRefuses(t *testing.T) {
-	header := texts("Customer", "MRR through 2026-02", "Rows")
+	header := texts("Customer", "MRR through 2026-02", "Rows, check")
+	hashed := texts("Customer", "MRR through 2026-02", "Rows") // the layout before
 	for _, tt := range []struct {
 		name string
 		rows [][]Cell
@@ -374,19 +392,39 @@ func TestDecodeHistoryRefuses(t *testing.T) {
 	}{
 		{"unknown header", [][]Cell{texts("Name", "Value")}, `row 1: the header "Name", "Value"`},
 		{"bad months", [][]Cell{texts("Customer", "MRR through soon")}, "row 1: the header"},
-		{"bad change point", [][]Cell{header, texts("A", "2025-01 100")}, `row 2: "2025-01 100" is not MONTH:AMOUNT`},
-		{"bad amount", [][]Cell{header, texts("A", "2025-01:ten")}, `row 2: "2025-01:ten"`},
-		{"bad escape", [][]Cell{header, texts("A%2", "2025-01:1")}, "row 2"},
-		{"cut record without its end", [][]Cell{header, texts("A", "2025-01:1~")}, "row 2: the last cell ends with ~"},
-		{"empty record", [][]Cell{header, texts("A", "2025-01:1;;2025-02:2")}, "row 2: a record is empty"},
-		{"short print", [][]Cell{header, texts("A", "", "2,Pro,2025-01-01,,100")}, "row 2"},
-		{"month after through", [][]Cell{header, texts("A", "2026-05:1")}, "after the last closed month"},
+		{"bad change point", [][]Cell{hashed, texts("A", "2025-01 100")}, `row 2: "2025-01 100" is not MONTH:AMOUNT`},
+		{"bad amount", [][]Cell{hashed, texts("A", "2025-01:ten")}, `row 2: "2025-01:ten"`},
+		{"bad escape", [][]Cell{hashed, texts("A%2", "2025-01:1")}, "row 2"},
+		{"cut record without its end", [][]Cell{hashed, texts("A", "2025-01:1~")}, "row 2: the last cell ends with ~"},
+		{"empty record", [][]Cell{hashed, texts("A", "2025-01:1;;2025-02:2")}, "row 2: a record is empty"},
+		{"short hashed print", [][]Cell{hashed, texts("A", "", "2,Pro,2025-01-01,,100")}, "row 2"},
+		{"month after through", [][]Cell{hashed, texts("A", "2026-05:1")}, "after the last closed month"},
+		{"no check", [][]Cell{header, texts("A", "2025-01:1")}, "row 2: the row does not end with its check"},
+		{"only a check", [][]Cell{header, texts("#1")}, "row 2: the row does not end with its check"},
+		{"wrong check", [][]Cell{header, texts("A", "2025-01:1", "2,Pro,2025-01-01,,100;#1")}, "row 2: the records do not match the row's check #1: the row was edited"},
+		{"bad check", [][]Cell{header, texts("A", "2025-01:1;#xyz")}, `row 2: "#xyz" is not a check`},
+		{"check inside", [][]Cell{header, texts("A", "#1;2025-01:1;#2")}, `row 2: "#1" is a check, but not the row's last record`},
+		{"short print", [][]Cell{header, withCheck("A", "2,Pro,2025-01-01,")}, "row 2: \"2,Pro,2025-01-01,\" is not a row print: too few fields"},
+		{"long print", [][]Cell{header, withCheck("A", "2,Pro,2025-01-01,,100,EUR,x")}, "too many fields"},
+		{"hashed print in today's layout", [][]Cell{header, withCheck("A", "2,Pro,2025-01-01,,100,e41f006c81491b21,EUR")}, "too many fields"},
+		{"unknown third title", [][]Cell{texts("Customer", "MRR through 2026-02", "Prints")}, `row 1: the header "Customer", "MRR through 2026-02"`},
 	} {
 		_, err := DecodeHistory(&table{rows: tt.rows})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want one saying %q", tt.name, err, tt.want)
 		}
 	}
+}
+
+// withCheck returns the cells of a history row in today's layout with the
+// records recs in its first cells and their right check last, made as the
+// writer makes it.
+func withCheck(recs ...string) []Cell {
+	sum := newRowCheck()
+	for _, r := range recs {
+		sum.add(r)
+	}
+	return texts(append(recs, "#"+strconv.FormatUint(uint64(sum), 16))...)
 }
 
 // TestHistoryTabRows: the history of a book never has more rows than the
@@ -417,6 +455,13 @@ func TestHistoryTabGenerated100k(t *testing.T) {
 	t.Logf("100k rows: history of %d rows, %d cells, %d bytes, largest cell %d bytes", s.rows, s.cells, s.bytes, s.largest)
 	if s.rows > 20_001 || len(tab.Columns) != 3 || s.largest > 1_000 {
 		t.Errorf("history of %d rows, %d columns, largest cell %d bytes; want at most 20,001 rows, 3 columns, cells under 1,000 bytes", s.rows, len(tab.Columns), s.largest)
+	}
+	// The staged write of these rows to Google (BenchmarkSyncGoogle in
+	// sheets/gsheets) sends the history beside 4.3 MB of movements, in one
+	// values call of at most 10 MiB as long as the history stays under
+	// 5.5 MB; with a hash in each print it was 6.7 MB, and took two.
+	if s.bytes > 5_500_000 {
+		t.Errorf("history of %d bytes, want at most 5,500,000 (55 a paying row)", s.bytes)
 	}
 	checkHistoryTab(t, g.books, tab, historyCellBytes)
 }

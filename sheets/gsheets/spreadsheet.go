@@ -34,8 +34,7 @@ type Spreadsheet struct {
 	id       string
 	identity Identity
 	log      *slog.Logger
-	// maxRequest is the largest batchUpdate body sent as one request.
-	// Google refuses bodies over 10 MiB and recommends 2 MB.
+	// maxRequest is the largest request body sent as one call.
 	maxRequest int
 
 	mu   sync.Mutex
@@ -47,8 +46,12 @@ var (
 	_ sheets.Sink   = (*Spreadsheet)(nil)
 )
 
-// DefaultMaxRequest is the largest batchUpdate body mrrbot sends at once.
-const DefaultMaxRequest = 8 << 20
+// DefaultMaxRequest is the largest request body mrrbot sends in one call:
+// Google refuses a body over 10 MiB ("Request payload size exceeds the
+// limit: 10485760 bytes"), and mrrbot stays 64 KiB under it. The body is
+// counted as it is sent, so the margin is not for a guess: it leaves room
+// for Google to count a little more than the bytes mrrbot does.
+const DefaultMaxRequest = 10<<20 - 64<<10
 
 // New returns a Spreadsheet for the spreadsheet id, read and written
 // through hc (which authenticates and retries; see [NewHTTPClient]) at

@@ -548,6 +548,9 @@ func (g *Spreadsheet) batch(ctx context.Context, reqs []step, op string, limit i
 func (g *Spreadsheet) fillStaged(ctx context.Context, tabs []sheets.Tab, staged []int64) error {
 	var body, row bytes.Buffer
 	limit := g.maxRequest - 64
+	// A staged write has more than a request's bytes to send, so the body
+	// fills to the limit: made that size once rather than grown to twice it.
+	body.Grow(g.maxRequest)
 	ranges, first := 0, ""
 	open := func(title string, at int) {
 		if body.Len() == 0 {
