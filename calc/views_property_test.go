@@ -16,11 +16,18 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/calc/calctest"
 )
 
-// viewCases is the number of random cases per property test: a few hundred,
-// small enough to run in a couple of seconds under -race.
-const viewCases = 300
+// viewCases is the number of random cases per property test: a few
+// hundred, a quarter of them under -race (see calctest.Cases). The
+// properties' tests of coverage (enough FX impact, enough moves between
+// segments) ask for a third of a case's worth each (atLeast).
+var viewCases = calctest.Cases(300)
+
+// atLeast is the least count of something rare that viewCases cases must
+// meet for a property test to prove something about it: a third a case.
+var atLeast = viewCases / 3
 
 // rateSet is a book's exchange rates: NewBook's single rates and monthly
 // rates, with the rule for the rate of a currency in a month.
@@ -449,7 +456,7 @@ func TestMonthlyFXProperties(t *testing.T) {
 	}
 	failures.done(viewCases)
 	// A property test that never meets an FX impact proves little.
-	if fxMoves < 100 || fxMonths < 100 {
+	if fxMoves < atLeast || fxMonths < atLeast {
 		t.Errorf("only %d FX impact movements in %d months over %d cases", fxMoves, fxMonths, viewCases)
 	}
 }
@@ -771,7 +778,7 @@ func testSegmentProperties(t *testing.T, monthlyFX bool) {
 	}
 	failures.done(viewCases)
 	// Segments that never see a move between segments prove little.
-	if crossMoves < 100 {
+	if crossMoves < atLeast {
 		t.Errorf("only %d segment-months with moves between segments over %d cases", crossMoves, viewCases)
 	}
 }

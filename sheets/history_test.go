@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mrrbot/mrrbot/calc"
+	"github.com/mrrbot/mrrbot/calc/calctest"
 )
 
 // TestHistoryTabRoundTrip writes the books (a print with monthly rates,
@@ -254,7 +255,8 @@ func checkHistoryTab(t *testing.T, b calc.Books, tab Tab, limit int) {
 func TestHistoryTabRoundTripProperty(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 2))
 	cut, wide := 0, 0
-	for i := range 150 {
+	cases := calctest.Cases(150) // a quarter under -race
+	for i := range cases {
 		b := randomBooks(r, r.IntN(30))
 		limit := []int{16, 40, 100, 1000, historyCellBytes}[i%5]
 		tab := historyTab(b, limit)
@@ -272,7 +274,7 @@ func TestHistoryTabRoundTripProperty(t *testing.T) {
 		}
 	}
 	// The cases cut records into pieces and go on in more columns often.
-	if cut < 200 || wide < 50 {
+	if cut < cases*4/3 || wide < cases/3 {
 		t.Errorf("%d rows with cut records, %d tabs wider than three columns; want many of each", cut, wide)
 	}
 }

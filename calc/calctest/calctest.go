@@ -205,3 +205,17 @@ func WriteMonthlyFXCSV(w io.Writer) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// Cases returns n, the random cases a property test tries, or a quarter
+// of them (at least one) when the tests run under the race detector. The
+// cases are many so that the properties meet rare inputs, which a quarter
+// of them still meet now and then; the race detector looks for
+// goroutines that race, not for rare inputs, and makes each case five to
+// ten times slower. `go test ./...` tries every case, `go test -race` a
+// quarter.
+func Cases(n int) int {
+	if Race {
+		return max(1, n/4)
+	}
+	return n
+}
