@@ -8,6 +8,11 @@ import (
 	"strings"
 )
 
+// SetCellLimit lowers Google's cell limit to n, so that a test can fill a
+// spreadsheet to the limit with a small one (see
+// sheetstest.Server.SetMaxCells).
+func (g *Spreadsheet) SetCellLimit(n int64) { g.cellLimit = n }
+
 // PostedKeys returns the keys recorded in the spreadsheet's claim tabs,
 // sorted, for diagnostics: one API call.
 func (g *Spreadsheet) PostedKeys(ctx context.Context) ([]string, error) {

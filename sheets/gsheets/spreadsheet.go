@@ -36,6 +36,9 @@ type Spreadsheet struct {
 	log      *slog.Logger
 	// maxRequest is the largest request body sent as one call.
 	maxRequest int
+	// cellLimit is Google's limit on a spreadsheet's cells, CellLimit
+	// (tests lower it).
+	cellLimit int64
 
 	mu   sync.Mutex
 	last *layout // the layout read last, or nil
@@ -73,7 +76,7 @@ func New(hc *http.Client, endpoint, id string, identity Identity, logger *slog.L
 	if err != nil {
 		return nil, fmt.Errorf("sheets client: %w", err)
 	}
-	return &Spreadsheet{svc: svc, hc: hc, base: svc.BasePath, id: id, identity: identity, log: logger, maxRequest: DefaultMaxRequest}, nil
+	return &Spreadsheet{svc: svc, hc: hc, base: svc.BasePath, id: id, identity: identity, log: logger, maxRequest: DefaultMaxRequest, cellLimit: CellLimit}, nil
 }
 
 var spreadsheetURL = regexp.MustCompile(`/spreadsheets/d/([a-zA-Z0-9_-]+)`)

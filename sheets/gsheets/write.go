@@ -23,8 +23,8 @@ func (g *Spreadsheet) writeTabs(ctx context.Context, ss *layout, tabs []sheets.T
 			return nil, fmt.Errorf("write tabs: tab %q: %w", t.Name, err)
 		}
 	}
-	room := roomFor(ss, tabs)
-	if room.others+room.need > CellLimit {
+	room := roomFor(ss, tabs, g.cellLimit)
+	if room.others+room.need > room.limit {
 		return nil, room.error()
 	}
 	// A write over the limit goes straight to staging, without encoding
@@ -407,10 +407,10 @@ func (g *Spreadsheet) writeStaged(ctx context.Context, ss *layout, tabs []sheets
 	// cell limit, the old ones go first, in the call that creates the
 	// staging tabs: a write that then fails leaves the bot's tabs
 	// missing until the next sync, never half written.
-	early := space.others+space.old+space.need > CellLimit
+	early := space.others+space.old+space.need > space.limit
 	if early {
 		g.log.Warn("no room under Google's cell limit for the new tabs beside the old ones; removing the old ones first",
-			"cells", space.others+space.old, "new_tabs_cells", space.need, "limit", CellLimit)
+			"cells", space.others+space.old, "new_tabs_cells", space.need, "limit", space.limit)
 		for i := range tabs {
 			if old := ss.byRole(tabs[i].Role); old != nil {
 				p.add(&sheetsapi.Request{DeleteSheet: &sheetsapi.DeleteSheetRequest{SheetId: old.ID, ForceSendFields: []string{"SheetId"}}})
@@ -621,8 +621,9 @@ func stagingTitle(role string, id int64) string {
 // columns of every tab's grid, empty cells included.
 const CellLimit = 10_000_000
 
-// room is what a write of the bot's tabs needs under CellLimit.
+// room is what a write of the bot's tabs needs under the cell limit.
 type room struct {
+	limit  int64 // the spreadsheet's cell limit, CellLimit
 	others int64 // cells of the tabs the write keeps
 	old    int64 // cells of the bot's tabs it replaces
 	need   int64 // cells of the new tabs
@@ -632,8 +633,8 @@ type room struct {
 
 // roomFor counts the cells of ss's tabs and of the tabs to write.
 // Leftover staging tabs are not counted: every write removes them first.
-func roomFor(ss *layout, tabs []sheets.Tab) room {
-	var r room
+func roomFor(ss *layout, tabs []sheets.Tab, limit int64) room {
+	r := room{limit: limit}
 	replaced := map[string]bool{}
 	for i := range tabs {
 		rows, cols := tabSize(&tabs[i])
@@ -663,7 +664,7 @@ func (r room) error() error {
 		hint = fmt.Sprintf(" (the largest, %q, has %s rows × %s columns)", r.largest.Title, thousands(r.largest.Rows), thousands(r.largest.Cols))
 	}
 	return fmt.Errorf("write tabs: the bot's tabs need %s cells and the spreadsheet's other tabs hold %s, past Google's limit of %s cells in a spreadsheet (every tab's rows × columns, empty ones included): delete the empty rows and columns of the other tabs%s, or keep fewer rows in this spreadsheet; digest and /mrr write no tabs and still work",
-		thousands(r.need), thousands(r.others), thousands(CellLimit), hint)
+		thousands(r.need), thousands(r.others), thousands(r.limit), hint)
 }
 
 // thousands writes n with a comma between thousands: 10,000,000.

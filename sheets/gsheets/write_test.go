@@ -392,6 +392,17 @@ func gridCells(ss *sheetsapi.Spreadsheet) (all, bot int64) {
 	return all, bot
 }
 
+// testCellLimit is the cell limit of the tests that fill a spreadsheet to
+// it: a tenth of Google's, so that the tab that fills it is small.
+const testCellLimit = gsheets.CellLimit / 10
+
+// lowerCellLimit gives the stand-in's spreadsheet and g the cell limit
+// testCellLimit.
+func lowerCellLimit(srv *sheetstest.Server, g *gsheets.Spreadsheet) {
+	srv.SetMaxCells(id, testCellLimit)
+	g.SetCellLimit(testCellLimit)
+}
+
 // TestWriteStagedNearCellLimit fills a spreadsheet so that the new tabs
 // fit Google's cell limit in place of the old ones but not beside them: a
 // staged write removes the old tabs first and writes the new ones; the
@@ -401,10 +412,11 @@ func TestWriteStagedNearCellLimit(t *testing.T) {
 	srv := sheetstest.New(t)
 	seedGenerated(t, srv, 3_000, 1_000)
 	g := newGoogle(t, srv)
+	lowerCellLimit(srv, g)
 	tabs := syncOnce(t, g)
 	all, bot := gridCells(srv.Spreadsheet(id))
 	// Room for the new tabs, and half of them again: not for two copies.
-	filler := gsheets.CellLimit - all - bot/2
+	filler := testCellLimit - all - bot/2
 	srv.AddSheet(id, "Filler", int(filler/10), 10)
 
 	g.SetMaxRequest(200 << 10)
@@ -416,7 +428,7 @@ func TestWriteStagedNearCellLimit(t *testing.T) {
 			t.Errorf("staging tab %s left behind", sh.Properties.Title)
 		}
 	}
-	if all, _ := gridCells(after); all > gsheets.CellLimit {
+	if all, _ := gridCells(after); all > testCellLimit {
 		t.Errorf("%d cells, over the limit", all)
 	}
 }
@@ -430,8 +442,9 @@ func TestWriteTabsPastCellLimit(t *testing.T) {
 			srv := sheetstest.New(t)
 			seedGenerated(t, srv, 3_000, 1_000)
 			all, _ := gridCells(srv.Spreadsheet(id))
-			srv.AddSheet(id, "Filler", int((gsheets.CellLimit-all)/10)-100, 10)
+			srv.AddSheet(id, "Filler", int((testCellLimit-all)/10)-100, 10)
 			g := newGoogle(t, srv)
+			lowerCellLimit(srv, g)
 			if staged {
 				g.SetMaxRequest(200 << 10)
 			}
@@ -445,7 +458,7 @@ func TestWriteTabsPastCellLimit(t *testing.T) {
 			if err == nil {
 				t.Fatal("a write past the cell limit succeeded")
 			}
-			for _, want := range []string{"Google's limit of 10,000,000 cells", `"Filler"`, "delete the empty rows and columns"} {
+			for _, want := range []string{"Google's limit of 1,000,000 cells", `"Filler"`, "delete the empty rows and columns"} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error lacks %q: %v", want, err)
 				}

@@ -26,7 +26,7 @@ const (
 	msgNotFound  = "Requested entity was not found."
 	msgForbidden = "The caller does not have permission"
 	msgPayload   = "Request payload size exceeds the limit: 10485760 bytes."
-	msgCellLimit = "This action would increase the number of cells in the workbook above the limit of 10000000 cells."
+	msgCellLimit = "This action would increase the number of cells in the workbook above the limit of %d cells."
 	// msgOfficeFile is Google's answer about an Office file stored in Drive
 	// (an .xlsx uploaded and not converted), with the reason
 	// "failedPrecondition".

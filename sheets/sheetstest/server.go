@@ -236,6 +236,15 @@ func (s *Server) SetForbidden(spreadsheetID string, forbidden bool) {
 	s.book(spreadsheetID).forbidden = forbidden
 }
 
+// SetMaxCells lowers a spreadsheet's cell limit from Google's MaxCells to
+// n, so that a test can fill a spreadsheet to its limit with a small one.
+func (s *Server) SetMaxCells(spreadsheetID string, n int64) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.book(spreadsheetID).maxCells = n
+}
+
 // SetOfficeFile makes a spreadsheet an Office file stored in Drive, such as
 // an .xlsx uploaded without being converted: Google Sheets opens it for a
 // person, but every Sheets API request about it fails, as Google's do,

@@ -1,6 +1,7 @@
 package sheetstest
 
 import (
+	"cmp"
 	"encoding/json"
 	"hash/fnv"
 	"maps"
@@ -39,6 +40,7 @@ type book struct {
 	tabs      []*tab                      // in index order
 	forbidden bool
 	office    bool   // an Office file in Drive: see Server.SetOfficeFile
+	maxCells  int64  // its cell limit, 0 for MaxCells: see Server.SetMaxCells
 	seq       uint64 // drives the generated IDs
 
 	// formats interns the cell formats stored, by their JSON, so that
@@ -243,8 +245,9 @@ func (b *book) cellCount() int64 {
 
 // checkCells refuses a book over Google's cell limit.
 func (b *book) checkCells() *apiError {
-	if b.cellCount() > MaxCells {
-		return invalid("%s", msgCellLimit)
+	limit := cmp.Or(b.maxCells, MaxCells)
+	if b.cellCount() > limit {
+		return invalid(msgCellLimit, limit)
 	}
 	return nil
 }
