@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
+	"strconv"
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/sheets"
@@ -400,24 +401,42 @@ func movementsTab(res *calc.Result, name string) sheets.Tab {
 		amountColumn("MRR before", cur),
 		amountColumn("MRR after", cur),
 	}
-	exact := func(f calc.Fixed) sheets.Cell {
-		return sheets.NumberCell(roundedLiteral(f.Decimal(), cur), sheets.FormatCurrency)
-	}
+	// A million rows of movements are millions of cells: their amounts
+	// are written into one string (sliced for each cell) without going
+	// through decimal, each month's date cell is made once, and the
+	// cells of all rows are one slice.
 	moves := res.Movements()
-	rows := make([][]sheets.Cell, 0, len(moves))
+	places := minorUnits(cur)
+	var text []byte
+	ends := make([]int, 0, 3*len(moves))
 	for _, mv := range moves {
+		// Before and After are at most a Fixed's range apart from zero,
+		// so their difference cannot overflow.
+		for _, f := range [3]calc.Fixed{mv.After - mv.Before, mv.Before, mv.After} {
+			text = appendRounded(text, f, places)
+			ends = append(ends, len(text))
+		}
+	}
+	amounts := string(text)
+	dates := map[calc.Month]sheets.Cell{}
+	cells := make([]sheets.Cell, 7*len(moves))
+	rows := make([][]sheets.Cell, len(moves))
+	start := 0
+	for i, mv := range moves {
+		date, ok := dates[mv.Month]
+		if !ok {
+			date = sheets.DateCell(mv.Month.FirstDay())
+			dates[mv.Month] = date
+		}
 		c := res.Customers[mv.Customer]
-		rows = append(rows, []sheets.Cell{
-			sheets.DateCell(mv.Month.FirstDay()),
-			sheets.TextCell(c.ID),
-			sheets.TextCell(c.Name),
-			sheets.TextCell(mv.Kind.String()),
-			// Before and After are at most a Fixed's range apart from
-			// zero, so their difference cannot overflow.
-			exact(mv.After - mv.Before),
-			exact(mv.Before),
-			exact(mv.After),
-		})
+		row := cells[7*i : 7*i+7 : 7*i+7]
+		row[0], row[1], row[2], row[3] = date, sheets.TextCell(c.ID), sheets.TextCell(c.Name), sheets.TextCell(mv.Kind.String())
+		for j := range 3 {
+			end := ends[3*i+j]
+			row[4+j] = sheets.NumberCell(amounts[start:end], sheets.FormatCurrency)
+			start = end
+		}
+		rows[i] = row
 	}
 	return sheets.Tab{
 		Name:       name,
@@ -426,6 +445,38 @@ func movementsTab(res *calc.Result, name string) sheets.Tab {
 		Rows:       rows,
 		FrozenRows: 1,
 	}
+}
+
+// appendRounded appends f rounded half away from zero to places decimals
+// (at most calc.Scale), with exactly that many: the text
+// f.Decimal().StringFixed(places) gives, without its allocations.
+func appendRounded(b []byte, f calc.Fixed, places int32) []byte {
+	u := uint64(f)
+	if f < 0 {
+		u = -u
+	}
+	const scale = 1_000_000_000 // 10^calc.Scale
+	unit := uint64(1)
+	for range calc.Scale - places {
+		unit *= 10
+	}
+	// Half away from zero, on the magnitude; a Fixed's magnitude is at most
+	// 2^63, far from overflowing with half a unit added.
+	u = (u + unit/2) / unit * unit
+	if f < 0 && u != 0 {
+		b = append(b, '-')
+	}
+	b = strconv.AppendUint(b, u/scale, 10)
+	if places <= 0 {
+		return b
+	}
+	var digits [calc.Scale]byte
+	frac := u % scale
+	for i := calc.Scale - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	return append(append(b, '.'), digits[:places]...)
 }
 
 // issuesTab lists the rows left out (errs), then the remarks on rows

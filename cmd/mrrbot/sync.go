@@ -231,8 +231,14 @@ func (c *cli) readSync(ctx context.Context, f *syncFlags) (s *synced, err error)
 	if f.dryRun {
 		return s, nil
 	}
-	c.step("writing %s", tabSizes(s.tabs()))
-	if s.written, err = s.write(ctx, s.tabs()); err != nil {
+	// The books read and the books to record are not needed beyond the
+	// history tab (the books command uses them, on a dry run): at a
+	// million rows they hold about 200 MB, which making and writing the
+	// tabs can use instead.
+	s.books, s.loaded.Books = nil, nil
+	tabs := s.tabs()
+	c.step("writing %s", tabSizes(tabs))
+	if s.written, err = s.write(ctx, tabs); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -256,11 +262,14 @@ func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) *synced {
 	warnings := append(slices.Clone(s.remarks), restatementIssues(closing.Restated, live.Customers, res.Currency)...)
 	names := f.names
 	s.makeTabs = func() []sheets.Tab {
-		tabs := report.Tabs(res, s.errors, warnings, names)
+		// The history tab first, so that the books (a fingerprint of
+		// every row) can go before the other tabs are made.
+		var history []sheets.Tab
 		if books != nil {
-			tabs = append(tabs, sheets.HistoryTab(*books))
+			history = append(history, sheets.HistoryTab(*books))
+			books = nil
 		}
-		return tabs
+		return append(report.Tabs(res, s.errors, warnings, names), history...)
 	}
 	return s
 }
@@ -268,7 +277,10 @@ func compute(loaded *sheets.Loaded, asOf calc.Date, f *syncFlags) *synced {
 // tabs returns the bot's tabs, made on first use: a digest or a /mrr
 // answer needs the figures, not a million rows of movements.
 func (s *synced) tabs() []sheets.Tab {
-	s.tabsOnce.Do(func() { s.tabList = s.makeTabs() })
+	s.tabsOnce.Do(func() {
+		s.tabList = s.makeTabs()
+		s.makeTabs = nil // nor is what it holds, once the tabs are made
+	})
 	return s.tabList
 }
 
