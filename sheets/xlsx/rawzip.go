@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"sync"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -69,9 +70,33 @@ var standInCRC = crc32.ChecksumIEEE([]byte(standInSheet))
 func newRawZip(w io.Writer, src map[string]*zip.File, standIns map[string]bool, parsed func(string) bool) *rawZip {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
+		fw, ok := flateWriters.Get().(*flate.Writer)
+		if !ok {
+			var err error
+			if fw, err = flate.NewWriter(w, flate.BestSpeed); err != nil {
+				return nil, err
+			}
+		} else {
+			fw.Reset(w)
+		}
+		return &pooledFlate{fw}, nil
 	})
 	return &rawZip{zw: zw, src: src, standIns: standIns, parsed: parsed}
+}
+
+// flateWriters keeps the flate writers of parts written, for the next
+// part: a writer is most of a megabyte of tables, made anew for each of
+// a workbook's parts otherwise.
+var flateWriters sync.Pool
+
+// pooledFlate is a flate writer that goes back to flateWriters once
+// closed.
+type pooledFlate struct{ *flate.Writer }
+
+func (p *pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flateWriters.Put(p.Writer)
+	return err
 }
 
 var _ excelize.ZipWriter = (*rawZip)(nil)
