@@ -1,7 +1,10 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
+	"io"
 	"iter"
 	"os"
 	"path/filepath"
@@ -143,12 +146,16 @@ var streamPatterns = map[string]string{
 
 // CreateStream writes a new workbook at path that holds tabs as a
 // person's tables, as [Create] does, but streams each tab's rows into the
-// file (through excelize's stream writer) instead of holding them: it is
-// how cmd/gensubs writes workbooks of a million rows. A Number cell is
-// written as a number (read from its literal as a float64) with a number
-// format by its Format: a date "yyyy-mm-dd", a percentage "0%", a number
-// "#,##0.00", an amount of dollars, or of euros when its Extra's currency
-// is EUR; Text is an inline string, never a formula.
+// file instead of holding them: it is how cmd/gensubs writes workbooks of
+// a million rows. A Number cell is written as a number (read from its
+// literal as a float64) with a number format by its Format: a date
+// "yyyy-mm-dd", a percentage "0%", a number "#,##0.00", an amount of
+// dollars, or of euros when its Extra's currency is EUR; Text is an inline
+// string, never a formula.
+//
+// excelize makes the workbook with each tab empty; as it saves a tab, its
+// rows are written into the part's sheetData as XML, one row at a time
+// (excelize's own stream writer took twice as long).
 func CreateStream(path string, tabs []StreamTab) error {
 	if len(tabs) == 0 {
 		return fmt.Errorf("create workbook %s: no tabs", path)
@@ -163,12 +170,224 @@ func CreateStream(path string, tabs []StreamTab) error {
 		}
 		styles[key] = id
 	}
-	for i, t := range tabs {
-		if err := createStreamTab(f, i, t, styles); err != nil {
+	parts := map[string]*StreamTab{}
+	for i := range tabs {
+		t := &tabs[i]
+		if err := createEmptyTab(f, i, t.Name); err != nil {
 			return fmt.Errorf("create workbook %s: tab %q: %w", path, t.Name, err)
 		}
+		part, err := (&tabWriter{f: f}).sheetPart(t.Name)
+		if err != nil {
+			return fmt.Errorf("create workbook %s: tab %q: %w", path, t.Name, err)
+		}
+		parts[part] = t
 	}
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		return &streamZip{Writer: zip.NewWriter(w), parts: parts, styles: styles}
+	})
 	return saveNew(f, path)
+}
+
+// createEmptyTab names the i-th tab of the new workbook f.
+func createEmptyTab(f *excelize.File, i int, name string) error {
+	if err := checkTabName(name); err != nil {
+		return err
+	}
+	if i == 0 {
+		return f.SetSheetName("Sheet1", name)
+	}
+	_, err := f.NewSheet(name)
+	return err
+}
+
+// streamZip is the zip writer CreateStream saves through: a tab's part,
+// as excelize writes it (empty), is held until excelize goes on to the
+// next part, then written with the tab's rows in its sheetData.
+type streamZip struct {
+	*zip.Writer
+	parts   map[string]*StreamTab
+	styles  map[string]int
+	pending *streamPart
+}
+
+// streamPart is a tab's part being written: what excelize wrote of it,
+// and where it goes.
+type streamPart struct {
+	tab  *StreamTab
+	stub bytes.Buffer
+	out  io.Writer
+}
+
+func (z *streamZip) Create(name string) (io.Writer, error) {
+	if err := z.flush(); err != nil {
+		return nil, err
+	}
+	w, err := z.Writer.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := z.parts[name]
+	if !ok {
+		return w, nil
+	}
+	z.pending = &streamPart{tab: t, out: w}
+	return &z.pending.stub, nil
+}
+
+func (z *streamZip) Close() error {
+	if err := z.flush(); err != nil {
+		return err
+	}
+	return z.Writer.Close()
+}
+
+// flush writes the pending tab's part: its XML with the header and the
+// rows in its sheetData.
+func (z *streamZip) flush() error {
+	p := z.pending
+	if p == nil {
+		return nil
+	}
+	z.pending = nil
+	stub := p.stub.Bytes()
+	before, after, ok := bytes.Cut(stub, []byte("<sheetData/>"))
+	if !ok {
+		i := bytes.Index(stub, []byte("</sheetData>"))
+		if i < 0 {
+			return fmt.Errorf("tab %q: excelize wrote no sheetData", p.tab.Name)
+		}
+		before, after = stub[:i], stub[i+len("</sheetData>"):]
+	} else {
+		before = append(before[:len(before):len(before)], "<sheetData>"...)
+	}
+	if _, err := p.out.Write(withoutDimension(before)); err != nil {
+		return err
+	}
+	if err := writeStreamRows(p.out, p.tab, z.styles); err != nil {
+		return fmt.Errorf("tab %q: %w", p.tab.Name, err)
+	}
+	if _, err := io.WriteString(p.out, "</sheetData>"); err != nil {
+		return err
+	}
+	_, err := p.out.Write(after)
+	return err
+}
+
+// withoutDimension returns the start of a worksheet without its
+// dimension element, which excelize wrote for an empty tab ("A1"): the
+// element is optional, and a reader that trusted a wrong one would read
+// one cell of a million rows.
+func withoutDimension(b []byte) []byte {
+	i := bytes.Index(b, []byte("<dimension "))
+	if i < 0 {
+		return b
+	}
+	rest := b[i:]
+	end, n := bytes.Index(rest, []byte("</dimension>")), len("</dimension>")
+	if self := bytes.Index(rest, []byte("/>")); self >= 0 && (end < 0 || self < end) {
+		end, n = self, len("/>")
+	}
+	if end < 0 {
+		return b
+	}
+	return append(b[:i:i], rest[end+n:]...)
+}
+
+// writeStreamRows writes t's header and rows as the rows of a sheetData.
+func writeStreamRows(out io.Writer, t *StreamTab, styles map[string]int) error {
+	header := make([]sheets.Cell, len(t.Columns))
+	for i, c := range t.Columns {
+		header[i] = sheets.TextCell(c)
+	}
+	b, err := appendStreamRow(make([]byte, 0, 64<<10), 1, header, styles)
+	if err != nil {
+		return err
+	}
+	r := 1
+	for row := range t.Rows {
+		r++
+		if r > maxSheetRows {
+			return fmt.Errorf("more rows than a spreadsheet tab holds (%d)", maxSheetRows)
+		}
+		if b, err = appendStreamRow(b, r, row, styles); err != nil {
+			return fmt.Errorf("row %d: %w", r, err)
+		}
+		if len(b) >= 48<<10 {
+			if _, err := out.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	_, err = out.Write(b)
+	return err
+}
+
+// appendStreamRow appends row r of a CreateStream tab as XML.
+func appendStreamRow(b []byte, r int, row []sheets.Cell, styles map[string]int) ([]byte, error) {
+	n := strconv.Itoa(r)
+	b = append(append(append(b, `<row r="`...), n...), `">`...)
+	for i, c := range row {
+		start := func(kind string, style int) {
+			b = append(append(append(b, `<c r="`...), sheets.ColumnLetter(i)...), n...)
+			b = append(b, '"')
+			if style != 0 {
+				b = strconv.AppendInt(append(b, ` s="`...), int64(style), 10)
+				b = append(b, '"')
+			}
+			if kind != "" {
+				b = append(append(append(b, ` t="`...), kind...), '"')
+			}
+			b = append(b, '>')
+		}
+		switch c.Kind {
+		case sheets.Text:
+			if c.Text == "" {
+				continue
+			}
+			start("inlineStr", 0)
+			b = appendInlineString(b, c.Text)
+		case sheets.Bool:
+			// The tab was checked: the text is TRUE or FALSE, in any case.
+			start("b", 0)
+			v := "0"
+			if strings.EqualFold(c.Text, "TRUE") {
+				v = "1"
+			}
+			b = append(append(append(b, `<v>`...), v...), `</v>`...)
+		case sheets.Number:
+			x, err := strconv.ParseFloat(c.Text, 64)
+			if err != nil {
+				return b, fmt.Errorf("%q is not a number", c.Text)
+			}
+			start("", styles[streamStyle(c)])
+			b = strconv.AppendFloat(append(b, `<v>`...), x, 'f', -1, 64)
+			b = append(b, `</v>`...)
+		default:
+			continue
+		}
+		b = append(b, `</c>`...)
+	}
+	return append(b, `</row>`...), nil
+}
+
+// streamStyle is the key in streamPatterns of a Number cell's format, or
+// "" for none.
+func streamStyle(c sheets.Cell) string {
+	switch c.Format {
+	case sheets.FormatDate:
+		return "date"
+	case sheets.FormatPercent:
+		return "percent"
+	case sheets.FormatNumber:
+		return "number"
+	case sheets.FormatCurrency:
+		if c.Currency() == "EUR" {
+			return "EUR"
+		}
+		return "USD"
+	}
+	return ""
 }
 
 // saveNew saves f as path, whole or not at all: into a temporary file
@@ -191,86 +410,4 @@ func saveNew(f *excelize.File, path string) error {
 		return fmt.Errorf("create workbook %s: %w", path, err)
 	}
 	return nil
-}
-
-// createStreamTab streams t as the i-th tab of the new workbook f.
-func createStreamTab(f *excelize.File, i int, t StreamTab, styles map[string]int) error {
-	if err := checkTabName(t.Name); err != nil {
-		return err
-	}
-	if i == 0 {
-		if err := f.SetSheetName("Sheet1", t.Name); err != nil {
-			return err
-		}
-	} else if _, err := f.NewSheet(t.Name); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(t.Name)
-	if err != nil {
-		return err
-	}
-	vals := make([]any, len(t.Columns))
-	for i, c := range t.Columns {
-		vals[i] = c
-	}
-	if err := sw.SetRow("A1", vals); err != nil {
-		return err
-	}
-	r := 1
-	for row := range t.Rows {
-		r++
-		if r > maxSheetRows {
-			return fmt.Errorf("more rows than a spreadsheet tab holds (%d)", maxSheetRows)
-		}
-		vals = vals[:0]
-		for _, c := range row {
-			v, err := streamCell(c, styles)
-			if err != nil {
-				return fmt.Errorf("row %d: %w", r, err)
-			}
-			vals = append(vals, v)
-		}
-		ref, _ := excelize.CoordinatesToCellName(1, r)
-		if err := sw.SetRow(ref, vals); err != nil {
-			return fmt.Errorf("row %d: %w", r, err)
-		}
-	}
-	return sw.Flush()
-}
-
-// streamCell is the value the stream writer is given for c.
-func streamCell(c sheets.Cell, styles map[string]int) (any, error) {
-	switch c.Kind {
-	case sheets.Text:
-		if c.Text == "" {
-			return nil, nil
-		}
-		return c.Text, nil
-	case sheets.Bool:
-		return strings.EqualFold(c.Text, "TRUE"), nil
-	case sheets.Number:
-		x, err := strconv.ParseFloat(c.Text, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", c.Text)
-		}
-		key := ""
-		switch c.Format {
-		case sheets.FormatDate:
-			key = "date"
-		case sheets.FormatPercent:
-			key = "percent"
-		case sheets.FormatNumber:
-			key = "number"
-		case sheets.FormatCurrency:
-			key = "USD"
-			if c.Currency() == "EUR" {
-				key = "EUR"
-			}
-		}
-		if key == "" {
-			return x, nil
-		}
-		return excelize.Cell{StyleID: styles[key], Value: x}, nil
-	}
-	return nil, nil
 }
