@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,24 +13,40 @@ import (
 	sheetsapi "google.golang.org/api/sheets/v4"
 )
 
-// oldHistory returns the history tab that a sync of the fixture wrote
-// before the tab had one row per customer (as of 2026-03-15, the books
-// closed through 2026-02), its rows moved down by shift: the workbook
-// fixture has no title row, the Google one has.
-func oldHistory(t *testing.T, shift int) [][]string {
+// oldHistories are the history tabs that syncs of the fixture wrote in
+// the layouts before today's (as of 2026-03-15, the books closed through
+// 2026-02): one record a row (v1), and one row per customer with a hash in
+// each row print and no check (v2).
+var oldHistories = []string{"history_v1.csv", "history_v2.csv"}
+
+// oldHistory returns the history tab name of oldHistories, its rows moved
+// down by shift: the workbook fixture has no title row, the Google one
+// has. A print's row is not in its hash.
+func oldHistory(t *testing.T, name string, shift int) [][]string {
 	t.Helper()
-	recs := readCSV(t, filepath.Join("..", "..", "sheets", "testdata", "history_v1.csv"))
-	for _, rec := range recs {
-		if rec[0] != "row" {
-			continue
+	recs := readCSV(t, filepath.Join("..", "..", "sheets", "testdata", name))
+	for i, rec := range recs {
+		switch {
+		case name == "history_v1.csv" && rec[0] == "row":
+			var f []any
+			if err := json.Unmarshal([]byte(rec[2]), &f); err != nil {
+				t.Fatal(err)
+			}
+			f[0] = f[0].(float64) + float64(shift)
+			b, _ := json.Marshal(f)
+			rec[2] = string(b)
+		case name == "history_v2.csv" && i > 0 && len(rec) > 2 && rec[2] != "":
+			prints := strings.Split(rec[2], ";")
+			for j, p := range prints {
+				row, rest, _ := strings.Cut(p, ",")
+				n, err := strconv.Atoi(row)
+				if err != nil {
+					t.Fatal(err)
+				}
+				prints[j] = strconv.Itoa(n+shift) + "," + rest
+			}
+			rec[2] = strings.Join(prints, ";")
 		}
-		var f []any
-		if err := json.Unmarshal([]byte(rec[2]), &f); err != nil {
-			t.Fatal(err)
-		}
-		f[0] = f[0].(float64) + float64(shift) // a print's row is not in its hash
-		b, _ := json.Marshal(f)
-		rec[2] = string(b)
 	}
 	return recs
 }
@@ -56,12 +73,19 @@ func withoutRows(out string) string {
 	return regexp.MustCompile(` \(rows? [^)]*\)`).ReplaceAllString(out, "")
 }
 
-// TestBooksOldHistoryTabWorkbook: a workbook whose history tab is in the
-// layout before today's (written by an earlier mrrbot) is read: books diff
+// TestBooksOldHistoryTabWorkbook: a workbook whose history tab is in a
+// layout before today's (written by an earlier mrrbot; each of
+// oldHistories) is read: books diff
 // finds the fixture's edits against it. The next sync writes the tab in
 // today's layout, one row per customer, and the books it carries are the
 // same: books diff lists the same customer-months after it.
 func TestBooksOldHistoryTabWorkbook(t *testing.T) {
+	for _, name := range oldHistories {
+		t.Run(name, func(t *testing.T) { testOldHistoryTabWorkbook(t, name) })
+	}
+}
+
+func testOldHistoryTabWorkbook(t *testing.T, name string) {
 	book := fixtureWorkbook(t)
 	run := func(args ...string) string {
 		t.Helper()
@@ -78,7 +102,7 @@ func TestBooksOldHistoryTabWorkbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := oldHistory(t, 0)
+	old := oldHistory(t, name, 0)
 	for r := range max(len(old), len(workbookRows(t, book, "_mrrbot_history"))) {
 		for c := range 3 {
 			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
@@ -111,7 +135,7 @@ func TestBooksOldHistoryTabWorkbook(t *testing.T) {
 
 	run("sync")
 	rows := workbookRows(t, book, "_mrrbot_history")
-	if len(rows) == 0 || rows[0][0] != "Customer" || rows[0][1] != "MRR through 2026-02, closed 2026-02" {
+	if len(rows) == 0 || len(rows[0]) < 3 || rows[0][0] != "Customer" || rows[0][1] != "MRR through 2026-02, closed 2026-02" || rows[0][2] != "Rows, check" {
 		t.Fatalf("history tab after the sync starts %v, want today's header", rows[:min(2, len(rows))])
 	}
 	if len(rows) > 1+len(workbookRows(t, book, "Subscriptions")) {
@@ -125,6 +149,12 @@ func TestBooksOldHistoryTabWorkbook(t *testing.T) {
 // TestBooksOldHistoryTabGoogle is TestBooksOldHistoryTabWorkbook in a
 // Google Sheet, through the stand-in.
 func TestBooksOldHistoryTabGoogle(t *testing.T) {
+	for _, name := range oldHistories {
+		t.Run(name, func(t *testing.T) { testOldHistoryTabGoogle(t, name) })
+	}
+}
+
+func testOldHistoryTabGoogle(t *testing.T, name string) {
 	srv := sheetstest.New(t)
 	fixtureSheet(t, srv)
 	env := googleEnv(srv)
@@ -137,7 +167,7 @@ func TestBooksOldHistoryTabGoogle(t *testing.T) {
 		return out
 	}
 	run("sync")
-	old := oldHistory(t, 1)
+	old := oldHistory(t, name, 1)
 	rows := make([][]*sheetsapi.CellData, len(old))
 	for r, rec := range old {
 		for _, v := range rec {
@@ -156,7 +186,7 @@ func TestBooksOldHistoryTabGoogle(t *testing.T) {
 
 	run("sync")
 	got := tabValues(t, srv.Spreadsheet(sheetID), "_mrrbot_history")
-	if len(got) == 0 || got[0][0] != "Customer" || got[0][1] != "MRR through 2026-02, closed 2026-02" {
+	if len(got) == 0 || len(got[0]) < 3 || got[0][0] != "Customer" || got[0][1] != "MRR through 2026-02, closed 2026-02" || got[0][2] != "Rows, check" {
 		t.Fatalf("history tab after the sync starts %v, want today's header", got[:min(2, len(got))])
 	}
 	if len(got) > 1+len(tabValues(t, srv.Spreadsheet(sheetID), "Subscriptions")) {
