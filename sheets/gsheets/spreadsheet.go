@@ -51,9 +51,9 @@ var (
 
 // DefaultMaxRequest is the largest request body mrrbot sends in one call:
 // Google refuses a body over 10 MiB ("Request payload size exceeds the
-// limit: 10485760 bytes"), and mrrbot stays 64 KiB under it. The body is
-// counted as it is sent, so the margin is not for a guess: it leaves room
-// for Google to count a little more than the bytes mrrbot does.
+// limit: 10485760 bytes"), and mrrbot stays 64 KiB under it: a body is
+// counted as it is built, and the margin leaves room for Google to count
+// a little more than the bytes mrrbot does.
 const DefaultMaxRequest = 10<<20 - 64<<10
 
 // New returns a Spreadsheet for the spreadsheet id, read and written

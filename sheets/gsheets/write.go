@@ -548,8 +548,9 @@ func (g *Spreadsheet) batch(ctx context.Context, reqs []step, op string, limit i
 func (g *Spreadsheet) fillStaged(ctx context.Context, tabs []sheets.Tab, staged []int64) error {
 	var body, row bytes.Buffer
 	limit := g.maxRequest - 64
-	// A staged write has more than a request's bytes to send, so the body
-	// fills to the limit: made that size once rather than grown to twice it.
+	// A write is staged when its cells were estimated at more than a
+	// request, so the body is made a request's size once rather than grown
+	// to twice it (the values sent raw may take less).
 	body.Grow(g.maxRequest)
 	ranges, first := 0, ""
 	open := func(title string, at int) {
@@ -591,7 +592,11 @@ func (g *Spreadsheet) fillStaged(ctx context.Context, tabs []sheets.Tab, staged 
 			} else {
 				appendRawRow(&row, t.Rows[r])
 			}
-			if inRange && body.Len()+row.Len()+8 > limit {
+			need := row.Len() + 8
+			if !inRange {
+				need += len(`]},{"range":,"majorDimension":"ROWS","values":[`) + len(title) + 16
+			}
+			if body.Len() > 0 && body.Len()+need > limit {
 				if err := send(); err != nil {
 					return err
 				}

@@ -95,6 +95,7 @@ type pooledFlate struct{ *flate.Writer }
 
 func (p *pooledFlate) Close() error {
 	err := p.Writer.Close()
+	p.Writer.Reset(io.Discard) // not to keep the workbook it wrote
 	flateWriters.Put(p.Writer)
 	return err
 }
