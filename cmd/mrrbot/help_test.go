@@ -322,6 +322,9 @@ var mrrbotBinaries = sync.OnceValue(func() (b builtBinaries) {
 	} else if out, err := git("clone", "-q", filepath.Join(startDir, "..", ".."), clone).CombinedOutput(); err != nil {
 		b.noClone = fmt.Sprintf("cannot clone the checkout: %v\n%s", err, out)
 	}
+	if rowLimitStarted.Load() {
+		<-rowLimitBuilt // its packages are then in the build cache (see rowLimitBuilt)
+	}
 	if b.noClone != "" {
 		b.err = build(startDir, b.clean, ".")
 		return b

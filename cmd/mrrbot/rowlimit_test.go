@@ -37,12 +37,21 @@ type rowLimitRun struct {
 // removes its directory.
 var rowLimitStarted atomic.Bool
 
+// rowLimitBuilt is closed once rowLimit's build is done (or failed), for
+// mrrbotBinaries to build after it: two go builds of the same changed
+// packages at once would each compile them, the build cache being shared
+// only once one is done.
+var rowLimitBuilt = make(chan struct{})
+
+var closeRowLimitBuilt = sync.OnceFunc(func() { close(rowLimitBuilt) })
+
 // rowLimit runs once per run of the package. TestMain starts it in the
 // background when its test is to run, so that its processes overlap the
 // package's other tests; they run in the directory and environment the
 // test binary started with, whatever a test changes meanwhile.
 var rowLimit = sync.OnceValue(func() (r rowLimitRun) {
 	rowLimitStarted.Store(true)
+	defer closeRowLimitBuilt()
 	env := os.Environ()
 	wd, err := os.Getwd()
 	if err != nil {
@@ -62,7 +71,9 @@ var rowLimit = sync.OnceValue(func() (r rowLimitRun) {
 		return stdout.String(), nil
 	}
 	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, r.err = run(gobin, "build", "-trimpath", "-o", r.dir+string(filepath.Separator), ".", "../gensubs"); r.err != nil {
+	_, r.err = run(gobin, "build", "-trimpath", "-o", r.dir+string(filepath.Separator), ".", "../gensubs")
+	closeRowLimitBuilt()
+	if r.err != nil {
 		return r
 	}
 	r.book = filepath.Join(r.dir, "subs.xlsx")
