@@ -70,14 +70,25 @@ var rowLimit = sync.OnceValue(func() (r rowLimitRun) {
 		}
 		return stdout.String(), nil
 	}
+	// gensubs is built first and writes the workbook while mrrbot, which
+	// needs more packages, is built.
 	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	_, r.err = run(gobin, "build", "-trimpath", "-o", r.dir+string(filepath.Separator), ".", "../gensubs")
-	closeRowLimitBuilt()
-	if r.err != nil {
+	out := r.dir + string(filepath.Separator)
+	if _, r.err = run(gobin, "build", "-trimpath", "-o", out, "../gensubs"); r.err != nil {
 		return r
 	}
 	r.book = filepath.Join(r.dir, "subs.xlsx")
-	if _, r.err = run(filepath.Join(r.dir, "gensubs"), "-rows", strconv.Itoa(excelRows-1), "-out", r.book); r.err != nil {
+	generated := make(chan error, 1)
+	go func() {
+		_, err := run(filepath.Join(r.dir, "gensubs"), "-rows", strconv.Itoa(excelRows-1), "-out", r.book)
+		generated <- err
+	}()
+	_, r.err = run(gobin, "build", "-trimpath", "-o", out, ".")
+	closeRowLimitBuilt()
+	if err := <-generated; r.err == nil {
+		r.err = err
+	}
+	if r.err != nil {
 		return r
 	}
 	if r.source, r.err = rowsOf(r.book, "Subscriptions"); r.err != nil {
