@@ -13,9 +13,15 @@ import (
 // countingTransport counts the bytes of request and reply bodies.
 type countingTransport struct {
 	sent, read atomic.Int64
+	largest    atomic.Int64 // the largest request body
 }
 
 func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	for n := req.ContentLength; n > c.largest.Load(); {
+		if c.largest.CompareAndSwap(c.largest.Load(), n) {
+			break
+		}
+	}
 	if req.Body != nil {
 		req.Body = countingBody{req.Body, &c.sent}
 	}

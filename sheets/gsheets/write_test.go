@@ -106,8 +106,10 @@ func TestWriteTabsLarge(t *testing.T) {
 func TestWriteTabsStaged(t *testing.T) {
 	srv := sheetstest.New(t)
 	seedGenerated(t, srv, 3_000, 1_000)
-	g := newGoogle(t, srv)
-	g.SetMaxRequest(200 << 10)
+	ct := &countingTransport{}
+	g := newGoogleVia(t, srv, &http.Client{Transport: ct})
+	const limit = 48 << 10 // several values calls, cut inside tabs and between them
+	g.SetMaxRequest(limit)
 	tabs := syncOnce(t, g)
 	calls := srv.Calls().Total
 	if calls <= 3 {
@@ -117,6 +119,9 @@ func TestWriteTabsStaged(t *testing.T) {
 	checkTabsWritten(t, srv, tabs)
 	syncOnce(t, g)
 	checkTabsWritten(t, srv, tabs)
+	if n := ct.largest.Load(); n > limit || n < limit/2 {
+		t.Errorf("the largest request was %d bytes, want at most the limit, %d, and near it", n, limit)
+	}
 }
 
 // TestWriteTabsStagedFailure fails a staged write part way: the previous
@@ -470,5 +475,40 @@ func TestWriteTabsPastCellLimit(t *testing.T) {
 				t.Errorf("%d tabs after a refused write, want the 3 there were", got)
 			}
 		})
+	}
+}
+
+// TestWriteStagedNeverOverLimit writes, through staging tabs, two tabs
+// whose first one ends at every distance from the request limit, a byte
+// at a time: no request is larger than the limit, even where the second
+// tab's range starts in a body nearly full.
+func TestWriteStagedNeverOverLimit(t *testing.T) {
+	srv := sheetstest.New(t)
+	srv.AddSpreadsheet(id, "Limit", "en_US")
+	srv.AddSheet(id, "Sheet1", 10, 5)
+	ct := &countingTransport{}
+	g := newGoogleVia(t, srv, &http.Client{Transport: ct})
+	const limit = 8 << 10
+	g.SetMaxRequest(limit)
+	ctx := context.Background()
+	col := []sheets.TabColumn{{Title: "T"}}
+	for extra := range 120 {
+		rows := make([][]sheets.Cell, 8)
+		for i := range rows {
+			rows[i] = []sheets.Cell{sheets.TextCell(strings.Repeat("x", 900+extra))}
+		}
+		tabs := []sheets.Tab{
+			{Name: "One", Role: sheets.RoleMovements, Columns: col, Rows: rows},
+			{Name: "Two", Role: sheets.RoleIssues, Columns: col, Rows: [][]sheets.Cell{{sheets.TextCell("y")}}},
+		}
+		if _, err := g.Layout(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.Write(ctx, tabs); err != nil {
+			t.Fatalf("extra %d: %v", extra, err)
+		}
+		if n := ct.largest.Load(); n > limit {
+			t.Fatalf("with rows of %d bytes, a request of %d bytes, over the limit of %d", 900+extra, n, limit)
+		}
 	}
 }
