@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -62,40 +61,7 @@ func workspace(t *testing.T) *slacktest.Server {
 // too: the audit lines are part of what these tests check.
 func serveLogged(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addrs := make(chan string, 1)
-	warmed := make(chan struct{})
-	logs := &syncBuffer{}
-	c := &cli{
-		getenv: func(k string) string { return env[k] }, stdout: io.Discard, stderr: logs,
-		now: func() time.Time { return fixedNow }, listening: func(a string) { addrs <- a },
-		warmed: func() { close(warmed) },
-	}
-	done := make(chan error, 1)
-	go func() { done <- c.run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop after its context was cancelled")
-		}
-		t.Log(logs.String())
-	})
-	// It returns once serve listens and has computed its first figures,
-	// so that what a test counts afterwards is its commands' doing.
-	var addr string
-	for addr == "" || warmed != nil {
-		select {
-		case addr = <-addrs:
-		case <-warmed:
-			warmed = nil
-		case err := <-done:
-			t.Fatalf("serve ended at once: %v\n%s", err, logs.String())
-		case <-time.After(20 * time.Second):
-			t.Fatal("serve did not start listening and compute its figures")
-		}
-	}
+	addr, _, logs := startServe(t, env, true, args...)
 	return addr, logs
 }
 

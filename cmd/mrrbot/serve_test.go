@@ -29,21 +29,23 @@ var fixedNow = time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
 // function that stops it (as SIGTERM does) and returns serve's error.
 func serving(t *testing.T, env map[string]string, args ...string) (addr string, stop func() error) {
 	t.Helper()
-	return startServe(t, env, true, args...)
+	addr, stop, _ = startServe(t, env, true, args...)
+	return addr, stop
 }
 
-// startServe is serving; with warm false it returns as soon as serve
-// listens, whether or not its figures are computed.
-func startServe(t *testing.T, env map[string]string, warm bool, args ...string) (addr string, stop func() error) {
+// startServe is serving, and returns serve's log too; with warm false it
+// returns as soon as serve listens, whether or not its figures are
+// computed.
+func startServe(t *testing.T, env map[string]string, warm bool, args ...string) (addr string, stop func() error, logs *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrs := make(chan string, 1)
 	warmed := make(chan struct{})
-	var stderr syncBuffer
+	stderr := &syncBuffer{}
 	c := &cli{
 		getenv:    func(k string) string { return env[k] },
 		stdout:    io.Discard,
-		stderr:    &stderr,
+		stderr:    stderr,
 		now:       func() time.Time { return fixedNow },
 		listening: func(a string) { addrs <- a },
 		warmed:    func() { close(warmed) },
@@ -84,7 +86,7 @@ func startServe(t *testing.T, env map[string]string, warm bool, args ...string) 
 		stop()
 		t.Log(stderr.String())
 	})
-	return addr, stop
+	return addr, stop, stderr
 }
 
 type syncBuffer struct {

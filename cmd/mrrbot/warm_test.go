@@ -372,7 +372,7 @@ func TestServeListensBeforeSlowFigures(t *testing.T) {
 		slackSrv := slacktest.New(t)
 		release := sheetsSrv.Hold()
 		defer release()
-		addr, stop := startServe(t, serveEnv(sheetsSrv, slackSrv), false)
+		addr, stop, _ := startServe(t, serveEnv(sheetsSrv, slackSrv), false)
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("/healthz with the read held: %v %v", resp, err)
