@@ -81,30 +81,18 @@ func (w *excelBook) Close() error {
 	return errors.Join(err, os.RemoveAll(w.tmp))
 }
 
-// openWorkbook opens the .xlsx workbook at path within the unpacking
-// limit. Its size is checked against the limit from the zip's directory
-// before anything is unpacked, and excelize is given the limit too; the
-// parts excelize unpacks to files go to a directory of their own that
-// Close removes, and that is removed at once when the open fails, so that
-// no temporary file outlives the call. The error of a workbook over the
-// limit wraps [ErrTooLarge] and says what to do.
+// openExcel opens with excelize the workbook x, of size bytes, whose
+// size openZip checked against the unpacking limit from the zip's
+// directory. excelize is given the limit too; the parts it unpacks to
+// files go to a directory of their own that Close removes, and that is
+// removed at once when the open fails, so that no temporary file outlives
+// the call.
 //
 // The worksheet parts in standIns are given to excelize as [standInSheet]
-// instead of their cells (see [standInParts]).
-func openExcel(path string, standIns map[string]bool) (*excelBook, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("open workbook %s: %w", path, err)
-	}
-	limit := unpackLimit(info.Size())
-	// A file that is not a zip is left for excelize to refuse.
-	if zr, err := zip.OpenReader(path); err == nil {
-		err = checkZipSize(path, info.Size(), &zr.Reader)
-		zr.Close()
-		if err != nil {
-			return nil, err
-		}
-	}
+// instead of their cells (see [zipBook.standInParts]).
+func openExcel(x *zipBook, size int64, standIns map[string]bool) (*excelBook, error) {
+	path := x.path
+	limit := unpackLimit(size)
 	removeStaleTempDirs()
 	tmp, err := os.MkdirTemp("", tempDirPrefix)
 	if err != nil {
@@ -120,7 +108,7 @@ func openExcel(path string, standIns map[string]bool) (*excelBook, error) {
 		f, err = excelize.OpenFile(path, opts)
 	} else {
 		var data []byte
-		if data, err = withStandIns(path, standIns); err == nil {
+		if data, err = withStandIns(&x.zr.Reader, standIns); err == nil {
 			f, err = excelize.OpenReader(bytes.NewReader(data), opts)
 		}
 	}
@@ -142,7 +130,7 @@ const standInSheet = `<worksheet xmlns="http://schemas.openxmlformats.org/spread
 // of what excelize is given.
 var standInMin uint64 = 1 << 20
 
-// standInParts returns the worksheet parts of the workbook at path that
+// standInParts returns the worksheet parts of the workbook that
 // excelize need not be given whole when the bot's tabs are written: every
 // tab's of standInMin bytes or more but the ledger tab's, which excelize
 // reads. The sink never has excelize parse a person's tab, and replaces a
@@ -150,12 +138,7 @@ var standInMin uint64 = 1 << 20
 // the old file and checks that excelize wrote the stand-in for it.
 // excelize would otherwise unpack each such tab to a file when it opens
 // the workbook and read it whole into memory when it saves it.
-func standInParts(path string) (map[string]bool, error) {
-	x, err := openZip(path)
-	if err != nil {
-		return nil, err
-	}
-	defer x.Close()
+func (x *zipBook) standInParts() map[string]bool {
 	ledger, _ := sheets.FindTab(x.tabNames(), ledgerTab)
 	out := make(map[string]bool)
 	for _, t := range x.tabs {
@@ -166,17 +149,12 @@ func standInParts(path string) (map[string]bool, error) {
 			out[t.part] = true
 		}
 	}
-	return out, nil
+	return out
 }
 
-// withStandIns returns the workbook at path as a zip in memory, its parts
+// withStandIns returns the workbook zr as a zip in memory, its parts
 // standIns replaced by standInSheet and the others copied compressed.
-func withStandIns(path string, standIns map[string]bool) ([]byte, error) {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
+func withStandIns(zr *zip.Reader, standIns map[string]bool) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range zr.File {

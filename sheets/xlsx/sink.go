@@ -130,11 +130,15 @@ func writeLocked(path, target string, tabs []sheets.Tab, opts WriteOptions) (*sh
 	if err != nil {
 		return nil, fmt.Errorf("write workbook %s: %w", path, err)
 	}
-	standIns, err := standInParts(target)
+	// The zip's directory is read once: for its size, for the tabs
+	// excelize is given a stand-in for, and for the parts copied as stored.
+	x, err := openZip(target)
 	if err != nil {
 		return nil, err
 	}
-	f, err := openExcel(target, standIns)
+	defer x.Close()
+	standIns := x.standInParts()
+	f, err := openExcel(x, info.Size(), standIns)
 	if err != nil {
 		return nil, err
 	}
@@ -146,13 +150,8 @@ func writeLocked(path, target string, tabs []sheets.Tab, opts WriteOptions) (*sh
 	}
 	// A person's tab is copied from the workbook as it is stored, not
 	// compressed again (see rawZip).
-	src, err := zip.OpenReader(target)
-	if err != nil {
-		return nil, fmt.Errorf("write workbook %s: %w", path, err)
-	}
-	defer src.Close()
 	copied := make(map[string]*zip.File)
-	for _, zf := range src.File {
+	for _, zf := range x.zr.File {
 		if persons[zf.Name] {
 			copied[zf.Name] = zf
 		}
