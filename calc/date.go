@@ -102,12 +102,19 @@ func (d Date) Month() Month {
 func (d Date) Time() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
 // String formats d as YYYY-MM-DD.
-func (d Date) String() string {
+func (d Date) String() string { return string(d.Append(nil)) }
+
+// Append appends d as String formats it, YYYY-MM-DD (nothing for NoEnd),
+// without fmt for the years 0 to 9999.
+func (d Date) Append(b []byte) []byte {
 	if d == NoEnd {
-		return ""
+		return b
 	}
 	y, m, day := d.civil()
-	return fmt.Sprintf("%04d-%02d-%02d", y, int(m), day)
+	if y < 0 || y > 9999 {
+		return fmt.Appendf(b, "%04d-%02d-%02d", y, int(m), day)
+	}
+	return append(appendYearMonth(b, y, m), '-', byte('0'+day/10), byte('0'+day%10))
 }
 
 // DateFromTime returns the calendar day of t in t's location.
@@ -181,4 +188,20 @@ func (m Month) FirstDay() Date { return daysFromCivil(m.Year(), m.Mon(), 1) }
 func (m Month) LastDay() Date { return daysFromCivil(m.Year(), m.Mon(), daysIn(m.Year(), m.Mon())) }
 
 // String formats m as YYYY-MM.
-func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), int(m.Mon())) }
+func (m Month) String() string { return string(m.Append(nil)) }
+
+// Append appends m as String formats it, YYYY-MM, without fmt for the
+// years 0 to 9999.
+func (m Month) Append(b []byte) []byte {
+	y := m.Year()
+	if m < 0 || y > 9999 {
+		return fmt.Appendf(b, "%04d-%02d", y, int(m.Mon()))
+	}
+	return appendYearMonth(b, y, m.Mon())
+}
+
+// appendYearMonth appends YYYY-MM for a year of 0 to 9999.
+func appendYearMonth(b []byte, y int, m time.Month) []byte {
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10))
+}

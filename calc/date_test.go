@@ -1,6 +1,7 @@
 package calc_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -162,5 +163,31 @@ func TestNoEndFormatsBlank(t *testing.T) {
 	}
 	if !(calc.NoEnd > calc.DateOf(9999, 12, 31)) {
 		t.Errorf("NoEnd is not after every real day")
+	}
+}
+
+// TestDateText: Date and Month are written YYYY-MM-DD and YYYY-MM, as
+// fmt writes them, from before year 1 to after 9999; NoEnd as nothing.
+func TestDateText(t *testing.T) {
+	epoch := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	var days []calc.Date
+	for d := calc.DateOf(1899, 1, 1); d < calc.DateOf(2101, 1, 1); d++ {
+		days = append(days, d)
+	}
+	for d := calc.DateOf(1, 1, 1) - 400; d < calc.DateOf(10001, 1, 1); d += 101 {
+		days = append(days, d)
+	}
+	for _, d := range days {
+		y, m, day := epoch.AddDate(0, 0, int(d-calc.DateOf(1970, 1, 1))).Date()
+		if want := fmt.Sprintf("%04d-%02d-%02d", y, int(m), day); d.String() != want || string(d.Append(nil)) != want {
+			t.Fatalf("Date(%d) = %s, want %s", int(d), d.String(), want)
+		}
+		mo := d.Month()
+		if want := fmt.Sprintf("%04d-%02d", mo.Year(), int(mo.Mon())); mo.String() != want || string(mo.Append(nil)) != want {
+			t.Fatalf("Month(%d) = %s, want %s", int(mo), mo.String(), want)
+		}
+	}
+	if calc.NoEnd.String() != "" || string(calc.NoEnd.Append([]byte("x"))) != "x" {
+		t.Errorf("NoEnd is written %q", calc.NoEnd.String())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/bits"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -159,10 +160,73 @@ func FixedFromDecimal(d decimal.Decimal) (Fixed, error) {
 func (f Fixed) Decimal() decimal.Decimal { return decimal.New(int64(f), -Scale) }
 
 // String formats f with as many decimal places as it needs.
-func (f Fixed) String() string { return f.Decimal().String() }
+func (f Fixed) String() string { return string(f.Append(nil)) }
 
-// StringFixed formats f rounded half away from zero to places decimals.
-func (f Fixed) StringFixed(places int32) string { return f.Decimal().StringFixed(places) }
+// StringFixed formats f rounded half away from zero to places decimals
+// (at most Scale).
+func (f Fixed) StringFixed(places int32) string { return string(f.AppendFixed(nil, places)) }
+
+// Append appends f as String formats it: the exact decimal text, as
+// decimal writes it, without allocating.
+func (f Fixed) Append(b []byte) []byte {
+	u := magnitude(f)
+	if f < 0 {
+		b = append(b, '-')
+	}
+	b = strconv.AppendUint(b, u/uint64(one), 10)
+	digits := fraction(u)
+	n := Scale
+	for n > 0 && digits[n-1] == '0' {
+		n--
+	}
+	if n == 0 {
+		return b
+	}
+	return append(append(b, '.'), digits[:n]...)
+}
+
+// AppendFixed appends f as StringFixed formats it: rounded half away
+// from zero to places decimals (at most Scale), with exactly that many,
+// and no sign when it rounds to zero.
+func (f Fixed) AppendFixed(b []byte, places int32) []byte {
+	places = min(max(places, 0), Scale)
+	unit := uint64(1)
+	for range Scale - places {
+		unit *= 10
+	}
+	// A Fixed's magnitude is at most 2^63, far from overflowing with half
+	// a unit added.
+	u := (magnitude(f) + unit/2) / unit * unit
+	if f < 0 && u != 0 {
+		b = append(b, '-')
+	}
+	b = strconv.AppendUint(b, u/uint64(one), 10)
+	if places == 0 {
+		return b
+	}
+	digits := fraction(u)
+	return append(append(b, '.'), digits[:places]...)
+}
+
+// magnitude returns |f|, which fits a uint64 even for the least Fixed.
+func magnitude(f Fixed) uint64 {
+	if f < 0 {
+		return -uint64(f)
+	}
+	return uint64(f)
+}
+
+// fraction returns the Scale decimal digits of the fractional part of the
+// magnitude u.
+func fraction(u uint64) [Scale]byte {
+	var digits [Scale]byte
+	frac := u % uint64(one)
+	for i := Scale - 1; i >= 0; i-- {
+		digits[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	return digits
+}
 
 // mulDiv returns round(x × num ÷ den), rounding half away from zero, and
 // false when the result does not fit. den must be positive.

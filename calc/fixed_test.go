@@ -319,3 +319,35 @@ func FuzzParseFixed(f *testing.F) {
 		}
 	})
 }
+
+// fixedCases are amounts at the edges of a Fixed, halves at every place,
+// and random ones.
+func fixedCases() []calc.Fixed {
+	r := rand.New(rand.NewPCG(7, 11))
+	cases := []calc.Fixed{0, 1, -1, 4, 5, -5, 6, calc.One / 200, -calc.One / 200, calc.One/200 - 1, 49_999_999, 50_000_000, -50_000_000,
+		999_999_999, calc.One, -calc.One, 10 * calc.One, calc.One / 100, 83_333_333_333, 123_456_789_012,
+		math.MaxInt64, math.MinInt64, math.MinInt64 + 1}
+	for range 10_000 {
+		cases = append(cases, calc.Fixed(r.Int64()), calc.Fixed(r.Int64N(1e15)-5e14),
+			calc.Fixed(r.Int64N(1e6))*calc.One/1000, calc.Fixed(r.Int64N(1e12))*calc.One/100)
+	}
+	return cases
+}
+
+// TestFixedText: String and Append give decimal's exact text, and
+// StringFixed and AppendFixed its text rounded half away from zero to
+// every number of places a Fixed has, written without decimal.
+func TestFixedText(t *testing.T) {
+	for _, f := range fixedCases() {
+		want := f.Decimal().String()
+		if got := string(f.Append([]byte("x"))); got != "x"+want || f.String() != want {
+			t.Fatalf("Fixed(%d): Append %s, String %s, want %s", int64(f), got, f.String(), want)
+		}
+		for places := int32(0); places <= calc.Scale; places++ {
+			want := f.Decimal().StringFixed(places)
+			if got := string(f.AppendFixed(nil, places)); got != want || f.StringFixed(places) != want {
+				t.Fatalf("Fixed(%d), %d places: AppendFixed %s, StringFixed %s, want %s", int64(f), places, got, f.StringFixed(places), want)
+			}
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
-	"strconv"
 
 	"github.com/mrrbot/mrrbot/calc"
 	"github.com/mrrbot/mrrbot/sheets"
@@ -413,7 +412,7 @@ func movementsTab(res *calc.Result, name string) sheets.Tab {
 		// Before and After are at most a Fixed's range apart from zero,
 		// so their difference cannot overflow.
 		for _, f := range [3]calc.Fixed{mv.After - mv.Before, mv.Before, mv.After} {
-			text = appendRounded(text, f, places)
+			text = f.AppendFixed(text, places)
 			ends = append(ends, len(text))
 		}
 	}
@@ -445,38 +444,6 @@ func movementsTab(res *calc.Result, name string) sheets.Tab {
 		Rows:       rows,
 		FrozenRows: 1,
 	}
-}
-
-// appendRounded appends f rounded half away from zero to places decimals
-// (at most calc.Scale), with exactly that many: the text
-// f.Decimal().StringFixed(places) gives, without its allocations.
-func appendRounded(b []byte, f calc.Fixed, places int32) []byte {
-	u := uint64(f)
-	if f < 0 {
-		u = -u
-	}
-	const scale = 1_000_000_000 // 10^calc.Scale
-	unit := uint64(1)
-	for range calc.Scale - places {
-		unit *= 10
-	}
-	// Half away from zero, on the magnitude; a Fixed's magnitude is at most
-	// 2^63, far from overflowing with half a unit added.
-	u = (u + unit/2) / unit * unit
-	if f < 0 && u != 0 {
-		b = append(b, '-')
-	}
-	b = strconv.AppendUint(b, u/scale, 10)
-	if places <= 0 {
-		return b
-	}
-	var digits [calc.Scale]byte
-	frac := u % scale
-	for i := calc.Scale - 1; i >= 0; i-- {
-		digits[i] = byte('0' + frac%10)
-		frac /= 10
-	}
-	return append(append(b, '.'), digits[:places]...)
 }
 
 // issuesTab lists the rows left out (errs), then the remarks on rows

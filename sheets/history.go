@@ -141,9 +141,9 @@ func historyTab(b calc.Books, limit int) Tab {
 		for len(entries) > 0 && entries[0].Customer == c {
 			e := entries[0]
 			entries = entries[1:]
-			rec := appendMonth(w.scratch[:0], e.Month)
+			rec := e.Month.Append(w.scratch[:0])
 			rec = append(rec, ':')
-			w.record(appendFixed(rec, e.MRR))
+			w.record(e.MRR.Append(rec))
 		}
 		w.nextCell()
 		for len(order) > 0 && b.Prints[order[0]].Customer == c {
@@ -252,64 +252,18 @@ func appendPrint(b []byte, p *calc.RowPrint) []byte {
 	b = append(b, ',')
 	b = appendEscaped(b, p.Plan)
 	b = append(b, ',')
-	b = appendDate(b, p.Start)
+	b = p.Start.Append(b)
 	b = append(b, ',')
 	if p.End != calc.NoEnd {
-		b = appendDate(b, p.End)
+		b = p.End.Append(b)
 	}
 	b = append(b, ',')
-	b = appendFixed(b, p.MRR)
+	b = p.MRR.Append(b)
 	if p.Currency != "" {
 		b = append(b, ',')
 		b = appendEscaped(b, p.Currency)
 	}
 	return b
-}
-
-// appendMonth appends m as calc.Month.String does, YYYY-MM, without fmt.
-func appendMonth(b []byte, m calc.Month) []byte {
-	y := m.Year()
-	if m < 0 || y > 9999 {
-		return append(b, m.String()...)
-	}
-	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+int(m.Mon())/10), byte('0'+int(m.Mon())%10))
-}
-
-// appendDate appends d as calc.Date.String does, YYYY-MM-DD, without fmt.
-func appendDate(b []byte, d calc.Date) []byte {
-	m := d.Month()
-	if m < 0 || m.Year() > 9999 {
-		return append(b, d.String()...)
-	}
-	day := int(d-m.FirstDay()) + 1
-	return append(appendMonth(b, m), '-', byte('0'+day/10), byte('0'+day%10))
-}
-
-// appendFixed appends f as exact decimal text: calc.Fixed.String without
-// the detour through a big decimal.
-func appendFixed(b []byte, f calc.Fixed) []byte {
-	u := uint64(f)
-	if f < 0 {
-		b = append(b, '-')
-		u = -u
-	}
-	const scale = 1_000_000_000 // 10^calc.Scale
-	b = strconv.AppendUint(b, u/scale, 10)
-	frac := u % scale
-	if frac == 0 {
-		return b
-	}
-	var digits [calc.Scale]byte
-	for i := calc.Scale - 1; i >= 0; i-- {
-		digits[i] = byte('0' + frac%10)
-		frac /= 10
-	}
-	n := calc.Scale
-	for digits[n-1] == '0' {
-		n--
-	}
-	return append(append(b, '.'), digits[:n]...)
 }
 
 // escapes reports whether r, read from a value, is written as %XX.

@@ -326,20 +326,6 @@ func TestHistoryTabLongCustomer(t *testing.T) {
 	}
 }
 
-// TestAppendFixed: the amounts are Fixed.String's exact text.
-func TestAppendFixed(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	cases := []calc.Fixed{0, 1, -1, calc.One, -calc.One, 10 * calc.One, calc.One / 100, math.MaxInt64, math.MinInt64, 123_456_789_012}
-	for range 10_000 {
-		cases = append(cases, calc.Fixed(r.Uint64()), calc.Fixed(r.Int64N(1e12))*calc.One/100)
-	}
-	for _, f := range cases {
-		if got := string(appendFixed(nil, f)); got != f.String() {
-			t.Fatalf("appendFixed(%d) = %s, want %s", int64(f), got, f.String())
-		}
-	}
-}
-
 // readHistoryFixture reads a history tab kept in testdata as CSV.
 func readHistoryFixture(t *testing.T, name string) *calc.Books {
 	t.Helper()
@@ -487,23 +473,4 @@ func TestHistoryTabGenerated100k(t *testing.T) {
 		t.Errorf("history of %d bytes, want at most 5,500,000 (55 a paying row)", s.bytes)
 	}
 	checkHistoryTab(t, g.books, tab, historyCellBytes)
-}
-
-// TestAppendDate: dates and months are written as calc writes them.
-func TestAppendDate(t *testing.T) {
-	var days []calc.Date
-	for d := calc.DateOf(1899, 1, 1); d < calc.DateOf(2101, 1, 1); d++ {
-		days = append(days, d)
-	}
-	for d := calc.DateOf(1, 1, 1) - 400; d < calc.DateOf(10001, 1, 1); d += 101 {
-		days = append(days, d)
-	}
-	for _, d := range days {
-		if got := string(appendDate(nil, d)); got != d.String() {
-			t.Fatalf("appendDate(%d) = %s, want %s", int(d), got, d.String())
-		}
-		if m := d.Month(); string(appendMonth(nil, m)) != m.String() {
-			t.Fatalf("appendMonth(%d) = %s, want %s", int(m), appendMonth(nil, m), m.String())
-		}
-	}
 }
