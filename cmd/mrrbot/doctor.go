@@ -39,13 +39,7 @@ func (c *cli) doctor(ctx context.Context, args []string) error {
 	if help, err := c.parseFlags(fset, args); help || err != nil {
 		return err
 	}
-	if f.spreadsheet != "" && f.workbook != "" {
-		return usagef("doctor: give --spreadsheet or --workbook, not both")
-	}
-	if f.workbook != "" && f.credentials != "" {
-		return usagef("--credentials is for a Google spreadsheet; a workbook needs none")
-	}
-	if err := workbookExt(f.workbook); err != nil {
+	if err := f.checkStoreFlags(); err != nil {
 		return err
 	}
 

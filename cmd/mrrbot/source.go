@@ -20,11 +20,18 @@ type store interface {
 
 // checkStore checks that the flags name one store.
 func (f *syncFlags) checkStore() error {
+	if f.spreadsheet == "" && f.workbook == "" {
+		return usagef("no source: give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET) or --workbook FILE.xlsx")
+	}
+	return f.checkStoreFlags()
+}
+
+// checkStoreFlags is checkStore but for a store being named at all,
+// which doctor reports among its checks rather than refusing.
+func (f *syncFlags) checkStoreFlags() error {
 	switch {
 	case f.spreadsheet != "" && f.workbook != "":
 		return usagef("give --spreadsheet or --workbook, not both")
-	case f.spreadsheet == "" && f.workbook == "":
-		return usagef("no source: give --spreadsheet ID|URL (or set MRRBOT_SPREADSHEET) or --workbook FILE.xlsx")
 	case f.workbook != "" && f.credentials != "":
 		return usagef("--credentials is for a Google spreadsheet; a workbook needs none")
 	}
