@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -251,17 +252,42 @@ func appendRawRow(buf *bytes.Buffer, row []sheets.Cell) {
 // spreadsheet's ID: ":batchUpdate", "/values:batchUpdate") through the
 // client the library uses, and discards the reply.
 func (g *Spreadsheet) post(ctx context.Context, path string, body []byte) error {
-	u := g.base + "v4/spreadsheets/" + url.PathEscape(g.id) + path + "?alt=json&prettyPrint=false"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	resp, err := g.call(ctx, http.MethodPost, path, url.Values{}, body)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	googleapi.CloseBody(resp)
+	return nil
+}
+
+// call sends one request to the Sheets API about the spreadsheet, at
+// path below it, with the query q and the JSON body, if any, through the
+// client and endpoint the Sheets library uses, and returns the reply of a
+// call that succeeded for the caller to read and close; a failed call is
+// a *googleapi.Error, as the library returns it.
+func (g *Spreadsheet) call(ctx context.Context, method, path string, q url.Values, body []byte) (*http.Response, error) {
+	q.Set("alt", "json")
+	q.Set("prettyPrint", "false")
+	u := g.base + "v4/spreadsheets/" + url.PathEscape(g.id) + path + "?" + q.Encode()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("User-Agent", googleapi.UserAgent)
 	resp, err := g.hc.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer googleapi.CloseBody(resp)
-	return googleapi.CheckResponse(resp)
+	if err := googleapi.CheckResponse(resp); err != nil {
+		googleapi.CloseBody(resp)
+		return nil, err
+	}
+	return resp, nil
 }

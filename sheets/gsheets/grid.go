@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/mrrbot/mrrbot/sheets"
-	"google.golang.org/api/googleapi"
 )
 
 // readGrids reads the cells of ranges with one spreadsheets.get, asking
@@ -21,21 +20,11 @@ import (
 // its structs, about 500 bytes a cell, before a single cell could be used;
 // here a cell costs what the table contract holds.
 func (g *Spreadsheet) readGrids(ctx context.Context, ranges []string, fields string) (map[string]*gridReader, error) {
-	q := url.Values{"ranges": ranges, "fields": {fields}, "alt": {"json"}, "prettyPrint": {"false"}}
-	u := g.base + "v4/spreadsheets/" + url.PathEscape(g.id) + "?" + q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("User-Agent", googleapi.UserAgent)
-	resp, err := g.hc.Do(req)
+	resp, err := g.call(ctx, http.MethodGet, "", url.Values{"ranges": ranges, "fields": {fields}}, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if err := googleapi.CheckResponse(resp); err != nil {
-		return nil, err
-	}
 	grids, err := decodeGrids(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("reading the reply: %w", err)
