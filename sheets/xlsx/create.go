@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -163,7 +165,8 @@ func CreateStream(path string, tabs []StreamTab) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	styles := map[string]int{}
-	for key, code := range streamPatterns {
+	for _, key := range slices.Sorted(maps.Keys(streamPatterns)) { // the same style numbers every time
+		code := streamPatterns[key]
 		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
 		if err != nil {
 			return fmt.Errorf("create workbook %s: %w", path, err)
@@ -323,50 +326,33 @@ func writeStreamRows(out io.Writer, t *StreamTab, styles map[string]int) error {
 	return err
 }
 
-// appendStreamRow appends row r of a CreateStream tab as XML.
+// appendStreamRow appends row r of a CreateStream tab as XML, its cells
+// written as the sink writes the bot's tabs.
 func appendStreamRow(b []byte, r int, row []sheets.Cell, styles map[string]int) ([]byte, error) {
 	n := strconv.Itoa(r)
 	b = append(append(append(b, `<row r="`...), n...), `">`...)
 	for i, c := range row {
-		start := func(kind string, style int) {
-			b = append(append(append(b, `<c r="`...), sheets.ColumnLetter(i)...), n...)
-			b = append(b, '"')
-			if style != 0 {
-				b = strconv.AppendInt(append(b, ` s="`...), int64(style), 10)
-				b = append(b, '"')
-			}
-			if kind != "" {
-				b = append(append(append(b, ` t="`...), kind...), '"')
-			}
-			b = append(b, '>')
-		}
+		col := sheets.ColumnLetter(i)
 		switch c.Kind {
 		case sheets.Text:
-			if c.Text == "" {
-				continue
+			if c.Text != "" {
+				b = appendCellXML(b, col, n, 0, "inlineStr", c.Text)
 			}
-			start("inlineStr", 0)
-			b = appendInlineString(b, c.Text)
 		case sheets.Bool:
 			// The tab was checked: the text is TRUE or FALSE, in any case.
-			start("b", 0)
 			v := "0"
 			if strings.EqualFold(c.Text, "TRUE") {
 				v = "1"
 			}
-			b = append(append(append(b, `<v>`...), v...), `</v>`...)
+			b = appendCellXML(b, col, n, 0, "b", v)
 		case sheets.Number:
+			// As a spreadsheet program stores it: "-99.00" is -99.
 			x, err := strconv.ParseFloat(c.Text, 64)
 			if err != nil {
 				return b, fmt.Errorf("%q is not a number", c.Text)
 			}
-			start("", styles[streamStyle(c)])
-			b = strconv.AppendFloat(append(b, `<v>`...), x, 'f', -1, 64)
-			b = append(b, `</v>`...)
-		default:
-			continue
+			b = appendCellXML(b, col, n, styles[streamStyle(c)], "", strconv.FormatFloat(x, 'f', -1, 64))
 		}
-		b = append(b, `</c>`...)
 	}
 	return append(b, `</row>`...), nil
 }

@@ -832,7 +832,7 @@ func (w *tabWriter) writeRowsXML(out io.Writer, t *sheets.Tab, colStyles []int) 
 				if cell.Text == "" {
 					continue
 				}
-				kind = "inlineStr"
+				kind, value = "inlineStr", cell.Text
 			case sheets.Bool:
 				// The tab was checked: the text is TRUE or FALSE, in any case.
 				kind, value = "b", "0"
@@ -858,34 +858,35 @@ func (w *tabWriter) writeRowsXML(out io.Writer, t *sheets.Tab, colStyles []int) 
 			default:
 				continue
 			}
-			b = append(b, `<c r="`...)
-			b = append(b, letters[c]...)
-			b = append(b, n...)
-			b = append(b, '"')
-			if style != 0 {
-				b = append(b, ` s="`...)
-				b = strconv.AppendInt(b, int64(style), 10)
-				b = append(b, '"')
-			}
-			if kind != "" {
-				b = append(b, ` t="`...)
-				b = append(b, kind...)
-				b = append(b, '"')
-			}
-			b = append(b, '>')
-			if kind == "inlineStr" {
-				b = appendInlineString(b, cell.Text)
-			} else {
-				b = append(b, `<v>`...)
-				b = append(b, value...)
-				b = append(b, `</v>`...)
-			}
-			b = append(b, `</c>`...)
+			b = appendCellXML(b, letters[c], n, style, kind, value)
 		}
 		b = append(b, `</row>`...)
 	}
 	_, err := out.Write(b)
 	return err
+}
+
+// appendCellXML appends a cell of sheetData: the cell of column col (its
+// letters) in row (its number), with the style style (0: none) and the
+// type kind ("" a number, "b" a boolean, "inlineStr" an inline string),
+// holding value: an inline string's text, or the <v> of the others.
+func appendCellXML(b []byte, col, row string, style int, kind, value string) []byte {
+	b = append(append(append(b, `<c r="`...), col...), row...)
+	b = append(b, '"')
+	if style != 0 {
+		b = strconv.AppendInt(append(b, ` s="`...), int64(style), 10)
+		b = append(b, '"')
+	}
+	if kind != "" {
+		b = append(append(append(b, ` t="`...), kind...), '"')
+	}
+	b = append(b, '>')
+	if kind == "inlineStr" {
+		b = appendInlineString(b, value)
+	} else {
+		b = append(append(append(b, `<v>`...), value...), `</v>`...)
+	}
+	return append(b, `</c>`...)
 }
 
 // appendInlineString appends an inline string's element holding s, cut to
